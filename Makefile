@@ -1,0 +1,127 @@
+# consultd: a mail-driven consultation processor.  GNU make.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= /lib/systemd/system
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+# Debian 12 packages the build and the tests need; `make deps` installs them.
+DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libgmime-3.0-dev \
+	   libsqlite3-dev libcsv-dev check
+
+BUILD ?= build
+SANITIZE ?=
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wpointer-arith -Wcast-qual \
+       -Wstrict-prototypes -Wmissing-prototypes -Wmissing-declarations \
+       -Wformat=2 -Wwrite-strings -Wvla -Wold-style-definition -Wundef \
+       -Wimplicit-fallthrough -fno-common
+HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+
+PKGS = gmime-3.0 libcurl sqlite3
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) -Iinclude \
+		   $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -MMD -MP
+override LDFLAGS += -pie -Wl,-z,relro,-z,now
+LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+ifeq ($(DEVELOPER),1)
+override CFLAGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+override CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer
+override LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+SRCS = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
+OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
+CHECK_SRCS = $(sort $(wildcard tests/check_*.c))
+TEST_SRCS = $(CHECK_SRCS) tests/testutil.c
+TEST_OBJS = $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%.o)
+SUITES = $(filter-out main,$(CHECK_SRCS:tests/check_%.c=%))
+
+all: consultd
+
+consultd: $(BUILD)/consultd
+	cp $< $@
+
+$(BUILD)/consultd: $(BUILD)/main.o $(BUILD)/libconsultd.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libconsultd.a: $(OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.inc | $(BUILD)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Itests -I$(BUILD)/tests -c -o $@ $<
+
+# The suite list is derived from the tests/check_*.c file names.
+$(BUILD)/tests/suites.inc: $(CHECK_SRCS) | $(BUILD)
+	printf 'SUITE(%s)\n' $(SUITES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/check_consultd: $(TEST_OBJS) $(BUILD)/libconsultd.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests
+
+# Tests run from the top of the tree: they find templates/, tests/fixtures/
+# and the built binary (CONSULTD_BIN) from there.
+check: deps
+	$(MAKE) DEVELOPER=1 test
+	$(MAKE) DEVELOPER=1 BUILD=build-san SANITIZE=address,undefined test
+
+test: $(BUILD)/check_consultd $(BUILD)/consultd
+	CONSULTD_BIN=$(CURDIR)/$(BUILD)/consultd ASAN_OPTIONS=detect_leaks=0 \
+	    $(BUILD)/check_consultd
+
+check-valgrind: $(BUILD)/check_consultd $(BUILD)/consultd
+	CK_FORK=no G_SLICE=always-malloc G_DEBUG=gc-friendly \
+	    CK_TIMEOUT_MULTIPLIER=10 CONSULTD_BIN=$(CURDIR)/$(BUILD)/consultd \
+	    valgrind --error-exitcode=1 --leak-check=no -q \
+	    $(BUILD)/check_consultd
+
+demo: deps consultd
+	sh tests/demo.sh
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q '^install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	    echo "missing Debian packages; run as root:"; \
+	    echo "  apt-get install $$missing"; exit 1; \
+	fi
+
+install: consultd
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/consultd/templates
+	install -m 755 consultd $(DESTDIR)$(BINDIR)/consultd
+	cp -R templates/. $(DESTDIR)$(DATADIR)/consultd/templates/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)/consultd
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/consultd
+	rm -rf $(DESTDIR)$(DATADIR)/consultd
+
+clean:
+	rm -rf build build-san consultd
+
+.PHONY: all check test check-valgrind demo deps install uninstall clean
+
+-include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/main.d

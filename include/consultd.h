@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Project-wide names: version, the one error domain whose codes are the
+ * sysexits values of SPEC section 8, and limits shared by several modules.
+ */
+#ifndef CONSULTD_CONSULTD_H
+#define CONSULTD_CONSULTD_H
+
+#include <glib.h>
+#include <sysexits.h>
+
+#define CONSULTD_VERSION "0.1.0"
+
+/* Every GError we raise is in this domain; its code is an EX_* value. */
+#define CONSULTD_ERROR (consultd_error_quark())
+GQuark consultd_error_quark(void);
+
+/* Raw messages larger than this are kept in the spool but not parsed. */
+#define CONSULTD_MAX_MESSAGE_SIZE (25u * 1024 * 1024)
+
+#endif

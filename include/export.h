@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CSV export of current answers (SPEC section 8): wide, one row per
+ * participant and one column per question; or long, one row per answer.
+ */
+#ifndef CONSULTD_EXPORT_H
+#define CONSULTD_EXPORT_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+struct db;
+
+enum export_format {
+	EXPORT_WIDE,
+	EXPORT_LONG,
+};
+
+/*
+ * Writes the export of consultation name to fp (borrowed).  excel adds
+ * the UTF-8 BOM and CRLF row ends.  EX_NOINPUT for an unknown
+ * consultation, EX_IOERR when writing fails.
+ */
+bool export_csv(struct db *db, const char *name, enum export_format format,
+    bool excel, FILE *fp, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+#endif

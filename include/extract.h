@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reply understanding (SPEC section 4): the answers a participant wrote
+ * under the [ID] markers of the reply template, and the free text around
+ * them.  Pure: text in, result out; no MIME, no database.
+ */
+#ifndef CONSULTD_EXTRACT_H
+#define CONSULTD_EXTRACT_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+struct extract_answer {
+	char *id;		/* uppercase, e.g. "Q1" */
+	char *text;		/* trimmed, LF line ends, never empty */
+};
+
+struct extract_result {
+	GPtrArray *answers;	/* struct extract_answer *, first-seen order,
+				 * one per id, non-empty texts only */
+	char *free_text;	/* or NULL */
+	GPtrArray *warnings;	/* char * */
+	bool structured;	/* at least one marker seen */
+};
+
+/*
+ * Extracts answers from text, a reply body as UTF-8 with LF line ends
+ * (mime's struct message text; invalid UTF-8 is replaced).
+ *
+ * ids: NULL-terminated question ids of the consultation, matched
+ * case-insensitively, or NULL to accept any [A-Z]{1,3}[0-9]{1,3} marker.
+ * A marker with an id not in ids is kept as text and warned about.
+ * ignore_lines: NULL-terminated template lines that are never answer
+ * text (the marker prompts, "1. Cybersecurity"-style choice options), or
+ * NULL.  They are compared ignoring case, decoration and runs of blanks.
+ *
+ * Rules (SPEC 4):
+ * - A marker is [ID] at the start of a line after any quote prefix (">",
+ *   "> >", ">>") and white space (NBSP and U+3000 too), optionally in
+ *   bold (*[Q1]*, **[Q1]**) or full-width brackets (［Q1］).  [END] ends
+ *   the answers.
+ * - Own text is unquoted text (quote depth 0).  An answer is the own text
+ *   between its marker and the next marker, [END], an attribution line or
+ *   the end; under a quoted marker that is the participant's inline text.
+ * - The text after the marker on its line is the prompt, not an answer,
+ *   when it equals a prompt of that id (from ignore_lines or from the same
+ *   marker in the quoted original), or when no prompt is known and it
+ *   reads as one (it ends in "?" or a scale such as "(1-5)").  Text after
+ *   the prompt on that line ("[R1] How useful? (1-5) 4") is an answer.
+ * - A section whose only own line is one ignore_lines option (the others
+ *   deleted) answers with that option.
+ * - A marker seen twice: the non-empty answer wins; two different
+ *   non-empty answers keep the first and add a warning.
+ * - Never own text: quoted lines; attribution lines ("On ... wrote:" and
+ *   its French, Spanish, German, Portuguese, Russian, Arabic, Chinese and
+ *   a few other forms, also over two or three lines); everything after an
+ *   Outlook boundary at depth 0 ("-----Original Message-----", a line of
+ *   underscores, a "From:" line followed by "Sent:"/"Date:"/"To:" lines,
+ *   "Begin forwarded message:"); a signature from "-- " to the next quoted
+ *   line, marker or attribution; "Sent from my iPhone"-style lines; the
+ *   "Ref: TOKEN" line.
+ * - free_text: own text outside answer sections (before the first marker,
+ *   and, for bottom-posted replies, below the quoted original or after
+ *   [END]); for a reply without markers all its own text.  NULL if none.
+ *
+ * Returns: a newly allocated result (extract_result_free()).
+ */
+struct extract_result *extract_reply(const char *text, const char *const *ids,
+    const char *const *ignore_lines);
+
+/* Frees r and everything in it; NULL is allowed. */
+void extract_result_free(struct extract_result *r);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * HTML mail bodies to plain text: what a reader would see, with each
+ * <blockquote> level turned into a "> " quote prefix so that reply
+ * extraction treats HTML and plain-text replies alike.
+ */
+#ifndef CONSULTD_HTML2TEXT_H
+#define CONSULTD_HTML2TEXT_H
+
+#include <stddef.h>
+
+/*
+ * Converts len bytes of HTML (expected UTF-8; invalid bytes are replaced)
+ * to text: tags dropped; <br>, <p>, <div>, <li>, <tr>, headings and other
+ * blocks become line breaks (at most one blank line in a row); white space
+ * collapsed outside <pre>; <style>, <script>, <head> and comments dropped;
+ * character references decoded (&nbsp; is U+00A0); every line inside N
+ * nested <blockquote>s starts with N times "> ".  Lines carry no trailing
+ * white space and each ends in LF.
+ *
+ * Returns: a newly allocated, valid UTF-8 string ("" for no text).
+ */
+char *html2text(const char *html, size_t len);
+
+#endif

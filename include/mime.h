@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Incoming raw mail to struct message with GMime: headers, the body as
+ * UTF-8 text, attachments and an RFC 3464 delivery status.  GMime types
+ * never leave this module.
+ */
+#ifndef CONSULTD_MIME_H
+#define CONSULTD_MIME_H
+
+#include <glib.h>
+#include <stddef.h>
+
+struct message;
+
+/*
+ * Parses len bytes of raw RFC 5322 mail (borrowed; NULs and invalid
+ * UTF-8 allowed).  The caller has called g_mime_init().
+ *
+ * Fills every field of struct message:
+ * - message_id, in_reply_to, references: without angle brackets.
+ * - from_addr: the addr-spec of the one From mailbox (domain lowercased);
+ *   NULL and a warning when From holds no mailbox or several.  from_name:
+ *   the decoded display name.  RFC 2047 words are decoded one by one, to
+ *   work around GMime 3.2.13 losing text after a padded B-encoded word.
+ * - recipients: addr-specs from To, Cc, Delivered-To and X-Original-To,
+ *   domains lowercased, each once.  return_path: the addr-spec of the
+ *   first Return-Path, "" for the null sender "<>", NULL when absent.
+ * - text: text/plain preferred (multipart/alternative included) when it
+ *   holds any text, else text/html through html2text() (text_from_html).
+ *   Inline text parts are joined in order.  Charsets are converted to
+ *   UTF-8 (a wrong or unknown label falls back to UTF-8 if the bytes are
+ *   valid, then windows-1252); CRLF and CR become LF, NUL becomes U+FFFD.
+ * - attachments: every leaf part that is not body text, i.e. parts with
+ *   Content-Disposition attachment and all parts other than text/plain and
+ *   text/html, transfer-decoded.  An attached message (message/rfc822) is
+ *   kept as its RFC 5322 text.
+ * - dsn_*: from the first message/delivery-status part (first recipient
+ *   whose Action is failed, else the first recipient).
+ * - warnings: GMime parser warnings and our own findings.
+ *
+ * Returns: a newly allocated message (message_free()), or NULL with
+ * EX_DATAERR when GMime cannot construct a message at all.
+ */
+struct message *mime_parse(const char *raw, size_t len, GError **err)
+    G_GNUC_WARN_UNUSED_RESULT;
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sending what waits in the outbox.  Each item is marked sent in its own
+ * transaction right after the sink took it, so a crash in between sends
+ * it again with the same Message-ID, never loses it.
+ */
+#ifndef CONSULTD_OUTBOX_H
+#define CONSULTD_OUTBOX_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct config;
+struct db;
+
+struct outbox_result {
+	int64_t sent;
+	int64_t failed;		/* permanently */
+	int64_t deferred;	/* will be retried */
+};
+
+/*
+ * Sends every due item through the configured sink (the .eml spool on the
+ * embedded default).  A disk-full or database error stops the run with
+ * EX_TEMPFAIL / EX_IOERR; items already sent stay sent.
+ */
+bool outbox_flush(struct db *db, const struct config *cfg, int64_t now,
+    struct outbox_result *res, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The spool: Maildir inbox (tmp -> fsync -> rename into new -> fsync the
+ * folder; moved to cur only after filing has committed) and atomic file
+ * writes for the .eml outbox.  Every write is durable before it is
+ * visible under its final name.
+ */
+#ifndef CONSULTD_SPOOL_H
+#define CONSULTD_SPOOL_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Makes spool/inbox/{tmp,new,cur}, spool/outbox and spool/tmp (idempotent).
+ * EX_IOERR (EX_TEMPFAIL when the disk is full) on failure.
+ */
+bool spool_init(const char *spool, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+/* A new, unique Maildir file name (time, pid, random). */
+char *spool_unique_name(void);
+
+/*
+ * Writes data to maildir/tmp/NAME, fsyncs, renames it into maildir/new/
+ * and fsyncs new/.  *name_out (may be NULL) gets the file name, newly
+ * allocated.  EX_TEMPFAIL when the disk is full, EX_IOERR otherwise; no
+ * file is left in new/ on failure.
+ */
+bool spool_deliver(const char *maildir, const char *data, size_t len,
+    char **name_out, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+/* As spool_deliver, copying the file at path in chunks. */
+bool spool_deliver_file(const char *maildir, const char *path,
+    char **name_out, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * Writes data to path atomically: a temporary file in tmpdir (same file
+ * system), fsync, rename, fsync of path's folder.
+ */
+bool spool_write_atomic(const char *tmpdir, const char *path,
+    const char *data, size_t len, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * The file names in maildir/new (or maildir/cur), oldest first (Maildir
+ * names start with the delivery time).  Newly allocated array of char *.
+ */
+GPtrArray *spool_list(const char *maildir, const char *sub, GError **err);
+
+/*
+ * Reads a whole file of at most max bytes into a newly allocated,
+ * NUL-terminated buffer.  EX_DATAERR when larger (the caller keeps the
+ * file, flagged), EX_NOINPUT when missing, EX_IOERR on read errors.
+ */
+char *spool_read(const char *path, size_t max, size_t *len_out,
+    GError **err);
+
+/*
+ * Moves maildir/new/NAME to maildir/cur/NAME:2,S (filed) and fsyncs cur/.
+ * Returns the new path, newly allocated.
+ */
+char *spool_mark_filed(const char *maildir, const char *name, GError **err);
+
+/* Removes maildir/new/NAME (a duplicate of a message already filed). */
+bool spool_discard(const char *maildir, const char *name, GError **err);
+
+#endif

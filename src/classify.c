@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Message kinds from header signals, subjects and delivery reports, so
+ * that auto-replies and bounces never get an acknowledgement (no mail
+ * loops) and permanent bounces mark an address as failed.  Which
+ * participant a message belongs to is decided elsewhere (token).
+ */
+#include "classify.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "message.h"
+
+#include "banned.h"
+
+/* Casefolded substrings of auto-reply subjects (SPEC 6). */
+static const char *const classify_auto_subjects[] = {
+	"out of office", "out of the office", "automatic reply",
+	"autoreply", "auto-reply", "auto reply", "auto response",
+	"autoresponse", "réponse automatique", "absence du bureau",
+	"absent du bureau", "respuesta automática", "fuera de la oficina",
+	"автоматический ответ", "автоответ", "нет на месте", "رد تلقائي",
+	"الرد التلقائي", "自动回复", "自動回覆", "自動回复", "abwesenheitsnotiz",
+	"automatische antwort", "abwesend", "resposta automática",
+	"ausente do escritório", "fora do escritório", NULL,
+};
+
+/* Casefolded substrings of bounce subjects. */
+static const char *const classify_bounce_subjects[] = {
+	"undelivered mail", "delivery status notification", "undeliverable",
+	"failure notice", "mail delivery failed", "returned mail",
+	"delivery failure", "delivery failed", "delivery has failed",
+	"mail delivery failure", "mail system error", "non remis",
+	"non distribuable", "unzustellbar", "nicht zustellbar",
+	"no se puede entregar", "message not delivered",
+	"could not be delivered", "undeliverable mail", "mail failure",
+	"delivery notification", "rejected", "недоставлен", "未送达",
+	"退信", NULL,
+};
+
+static bool
+classify_contains_any(const char *s, const char *const *needles)
+{
+	char *folded;
+	bool found = false;
+	size_t i;
+
+	if (!s)
+		return false;
+	folded = g_utf8_casefold(s, -1);
+	for (i = 0; needles[i] && !found; i++)
+		found = strstr(folded, needles[i]) != NULL;
+	g_free(folded);
+	return found;
+}
+
+/* The local part of addr, compared case-insensitively with name. */
+static bool
+classify_local_is(const char *addr, const char *name)
+{
+	const char *at;
+	size_t n;
+
+	if (!addr)
+		return false;
+	at = strrchr(addr, '@');
+	n = at ? (size_t)(at - addr) : strlen(addr);
+	return n == strlen(name) && g_ascii_strncasecmp(addr, name, n) == 0;
+}
+
+static bool
+classify_has_attachment(const struct message *msg, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < msg->attachments->len; i++) {
+		const struct message_attachment *a = msg->attachments->pdata[i];
+
+		if (a->content_type && strcmp(a->content_type, type) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+classify_is_bounce(const struct message *msg)
+{
+	bool daemon = classify_local_is(msg->from_addr, "mailer-daemon") ||
+	    classify_local_is(msg->from_addr, "mail-daemon") ||
+	    classify_local_is(msg->from_addr, "mailerdaemon");
+	bool postmaster = classify_local_is(msg->from_addr, "postmaster");
+	bool null_sender = msg->return_path && !*msg->return_path;
+	bool subject = classify_contains_any(msg->subject,
+	    classify_bounce_subjects);
+
+	if (msg->dsn_recipient || msg->dsn_action ||
+	    classify_has_attachment(msg, "message/delivery-status") ||
+	    classify_has_attachment(msg, "message/global-delivery-status"))
+		return true;
+	if (daemon)
+		return true;
+	return subject && (postmaster || null_sender || !msg->from_addr);
+}
+
+static bool
+classify_is_auto_reply(const struct message *msg)
+{
+	const char *subject = msg->subject;
+
+	if (msg->auto_submitted) {
+		size_t n = strcspn(msg->auto_submitted, " \t;(");
+
+		if (!(n == 2 && g_ascii_strncasecmp(msg->auto_submitted, "no",
+		    2) == 0))
+			return true;
+	}
+	if (msg->x_autoreply)
+		return true;
+	if (msg->precedence && (strcmp(msg->precedence, "auto_reply") == 0 ||
+	    strcmp(msg->precedence, "bulk") == 0 ||
+	    strcmp(msg->precedence, "junk") == 0))
+		return true;
+	if (subject && (g_ascii_strncasecmp(subject, "Auto:", 5) == 0 ||
+	    g_ascii_strncasecmp(subject, "AutoReply:", 10) == 0))
+		return true;
+	return classify_contains_any(subject, classify_auto_subjects);
+}
+
+enum classify_kind
+classify_message(const struct message *msg)
+{
+	if (classify_is_bounce(msg))
+		return CLASSIFY_BOUNCE;
+	if (classify_is_auto_reply(msg))
+		return CLASSIFY_AUTO_REPLY;
+	return CLASSIFY_HUMAN;
+}
+
+/* "bounce+user=example.org@host" -> "user@example.org" (VERP). */
+static char *
+classify_verp(const struct message *msg)
+{
+	size_t i;
+
+	for (i = 0; i < msg->recipients->len; i++) {
+		const char *r = msg->recipients->pdata[i];
+		const char *at = strrchr(r, '@');
+		const char *plus = strchr(r, '+');
+		const char *eq;
+		char *local;
+		char *addr;
+
+		if (!at || !plus || plus > at)
+			continue;
+		eq = g_strrstr_len(plus, at - plus, "=");
+		if (!eq || eq == plus + 1 || eq + 1 == at)
+			continue;
+		local = g_strndup(plus + 1, (gsize)(eq - plus - 1));
+		addr = g_strdup_printf("%s@%.*s", local, (int)(at - eq - 1),
+		    eq + 1);
+		g_free(local);
+		return addr;
+	}
+	return NULL;
+}
+
+/* The addr-spec in "Name <a@b>" or "a@b", or NULL. */
+static char *
+classify_addr_in(const char *s, size_t len)
+{
+	const char *lt = memchr(s, '<', len);
+	const char *start;
+	const char *end;
+
+	if (lt) {
+		start = lt + 1;
+		end = memchr(start, '>', len - (size_t)(start - s));
+	} else {
+		start = s;
+		while (start < s + len && (*start == ' ' || *start == '\t'))
+			start++;
+		end = start;
+		while (end < s + len && *end != ' ' && *end != ',' &&
+		    *end != '\t' && *end != '\r')
+			end++;
+	}
+	if (!end || end <= start || !memchr(start, '@', (size_t)(end - start)))
+		return NULL;
+	return g_strndup(start, (gsize)(end - start));
+}
+
+/* The To of the returned original (message/rfc822, text/rfc822-headers). */
+static char *
+classify_returned_to(const struct message *msg)
+{
+	size_t i;
+
+	for (i = 0; i < msg->attachments->len; i++) {
+		const struct message_attachment *a = msg->attachments->pdata[i];
+		const char *p = (const char *)a->data;
+		const char *end = p + a->size;
+
+		if (!a->content_type || (strcmp(a->content_type,
+		    "message/rfc822") != 0 && strcmp(a->content_type,
+		    "text/rfc822-headers") != 0))
+			continue;
+		while (p && p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = (size_t)((nl ? nl : end) - p);
+
+			if (n == 0 || (n == 1 && *p == '\r'))
+				break;
+			if (n > 3 && g_ascii_strncasecmp(p, "To:", 3) == 0)
+				return classify_addr_in(p + 3, n - 3);
+			p = nl ? nl + 1 : end;
+		}
+	}
+	return NULL;
+}
+
+/* Postfix and qmail put "<a@b>:" at the start of a line of the text. */
+static char *
+classify_text_recipient(const char *text)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		const char *q = p;
+		const char *gt;
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '<') {
+			gt = strchr(q, '>');
+			if (gt && gt[1] == ':' && memchr(q, '@', (size_t)(gt -
+			    q)) && !memchr(q, '\n', (size_t)(gt - q)))
+				return g_strndup(q + 1, (gsize)(gt - q - 1));
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+/* The first "5.1.1"-style enhanced status code in text, or NULL. */
+static char *
+classify_text_status(const char *text)
+{
+	const char *p;
+
+	for (p = text; *p; p++) {
+		const char *q = p;
+
+		if ((*p != '4' && *p != '5') || p[1] != '.' ||
+		    (p > text && (g_ascii_isdigit(p[-1]) || p[-1] == '.')))
+			continue;
+		q = p + 2;
+		if (!g_ascii_isdigit(*q))
+			continue;
+		while (g_ascii_isdigit(*q) && q - p < 6)
+			q++;
+		if (*q != '.' || !g_ascii_isdigit(q[1]))
+			continue;
+		q++;
+		while (g_ascii_isdigit(*q) && q - p < 10)
+			q++;
+		if (g_ascii_isdigit(*q) || *q == '.')
+			continue;
+		return g_strndup(p, (gsize)(q - p));
+	}
+	return NULL;
+}
+
+bool
+classify_bounce_info(const struct message *msg, char **recipient_out,
+    char **status_out, bool *permanent_out)
+{
+	char *rcpt;
+	char *status;
+	bool permanent;
+
+	if (classify_message(msg) != CLASSIFY_BOUNCE)
+		return false;
+	rcpt = g_strdup(msg->dsn_recipient);
+	if (!rcpt)
+		rcpt = classify_verp(msg);
+	if (!rcpt)
+		rcpt = classify_returned_to(msg);
+	if (!rcpt)
+		rcpt = classify_text_recipient(msg->text);
+	status = g_strdup(msg->dsn_status);
+	if (!status)
+		status = classify_text_status(msg->text);
+	if (status)
+		permanent = status[0] == '5';
+	else if (msg->dsn_action)
+		permanent = strcmp(msg->dsn_action, "failed") == 0;
+	else
+		permanent = !classify_contains_any(msg->subject,
+		    (const char *const[]){ "delay", "warning", NULL });
+	*recipient_out = rcpt;
+	*status_out = status;
+	*permanent_out = permanent;
+	return true;
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Entry: global options, then one command from the table, like git.c.
+ * Only this level prints errors and chooses the exit status.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <gmime/gmime.h>
+
+#include "consultd.h"
+#include "log.h"
+#include "workspace.h"
+
+#include "banned.h"
+
+struct cli_cmd {
+	const char *name;
+	cli_cmd_fn fn;
+	const char *args;
+	const char *help;
+};
+
+static const struct cli_cmd cli_cmds[] = {
+	{ "init", cmd_init, "[DIR]",
+	    "make a workspace, or migrate its database" },
+	{ "load", cmd_load, "DIR|NAME",
+	    "load or update a consultation definition" },
+	{ "import", cmd_import, "NAME FILE.csv [--skip-invalid]",
+	    "import participants from CSV" },
+	{ "invite", cmd_invite, "NAME [--dry-run]",
+	    "queue and send invitations not yet sent" },
+	{ "fetch", cmd_fetch, "",
+	    "file new mail from the inbox (spool/inbox Maildir)" },
+	{ "ingest", cmd_ingest, "PATH...",
+	    "file raw messages from .eml files or Maildir folders" },
+	{ "parse", cmd_parse, "FILE|-",
+	    "print what a message says, as JSON (no database)" },
+	{ "export", cmd_export, "NAME [--format wide|long] [--excel] [-o FILE]",
+	    "current answers as CSV" },
+	{ "status", cmd_status, "[NAME] [--json]",
+	    "counts, response rates, what needs attention" },
+	{ "flush", cmd_flush, "", "send what waits in the outbox" },
+};
+
+static void
+cli_print_usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: consultd [-c FILE] [-v|-q] COMMAND [ARGS]\n\n"
+	    "commands:\n");
+	for (i = 0; i < G_N_ELEMENTS(cli_cmds); i++)
+		fprintf(fp, "  %-8s %-42s %s\n", cli_cmds[i].name,
+		    cli_cmds[i].args, cli_cmds[i].help);
+	fprintf(fp, "\nThe configuration is -c FILE, else $CONSULTD_CONFIG, "
+	    "else ./consultd.conf,\nelse /etc/consultd/consultd.conf. "
+	    "See consultd(8).\n");
+}
+
+int
+cli_usage(const char *command)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cli_cmds); i++)
+		if (strcmp(cli_cmds[i].name, command) == 0) {
+			fprintf(stderr, "usage: consultd %s %s\n",
+			    cli_cmds[i].name, cli_cmds[i].args);
+			return EX_USAGE;
+		}
+	cli_print_usage(stderr);
+	return EX_USAGE;
+}
+
+int
+cli_fail(GError *err)
+{
+	int code = EX_SOFTWARE;
+
+	if (err) {
+		fprintf(stderr, "consultd: %s\n", err->message);
+		if (err->domain == CONSULTD_ERROR)
+			code = err->code;
+		g_error_free(err);
+	}
+	return code;
+}
+
+bool
+cli_open(const struct cli_opts *opts, struct workspace *ws, int *status_out)
+{
+	GError *err = NULL;
+
+	if (workspace_open(ws, opts->config_path, &err))
+		return true;
+	*status_out = cli_fail(err);
+	return false;
+}
+
+int64_t
+cli_now(void)
+{
+	const char *fake = g_getenv("CONSULTD_NOW");
+	gint64 v;
+
+	if (fake && g_ascii_string_to_signed(fake, 10, 0, G_MAXINT64, &v,
+	    NULL))
+		return v;
+	return (int64_t)time(NULL);
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_opts opts = { 0 };
+	int c, status = EX_USAGE;
+	size_t i;
+
+	/* '+': stop at the command name; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+c:vqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opts.config_path = optarg;
+			break;
+		case 'v':
+			opts.verbosity++;
+			break;
+		case 'q':
+			opts.verbosity--;
+			break;
+		case 'h':
+			cli_print_usage(stdout);
+			return 0;
+		case 'V':
+			printf("consultd %s\n", CONSULTD_VERSION);
+			return 0;
+		default:
+			cli_print_usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cli_print_usage(stderr);
+		return EX_USAGE;
+	}
+	log_init((enum log_level)CLAMP(LOG_LEVEL_INFO + opts.verbosity,
+	    LOG_LEVEL_QUIET, LOG_LEVEL_TRACE));
+	for (i = 0; i < G_N_ELEMENTS(cli_cmds); i++)
+		if (strcmp(cli_cmds[i].name, argv[optind]) == 0)
+			break;
+	if (i == G_N_ELEMENTS(cli_cmds)) {
+		fprintf(stderr, "consultd: unknown command '%s'\n",
+		    argv[optind]);
+		cli_print_usage(stderr);
+		return EX_USAGE;
+	}
+	g_mime_init();
+	argc -= optind;
+	argv += optind;
+	/* Commands parse with getopt again, from their own argv[1]. */
+	optind = 0;
+	status = cli_cmds[i].fn(&opts, argc, argv);
+	g_mime_shutdown();
+	return status;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * consultd fetch / ingest PATH...: file new mail.  Without [imap] url the
+ * inbox is the spool Maildir; ingest first copies the given files there.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "config.h"
+#include "consultd.h"
+#include "ingest.h"
+#include "workspace.h"
+
+#include "banned.h"
+
+static void
+cmd_ingest_summary(const struct ingest_result *r)
+{
+	printf("filed %lld message(s): %lld repl%s with answers, %lld "
+	    "without markers, %lld auto-repl%s, %lld bounce(s), %lld "
+	    "unrelated; %lld answer(s), %lld invalid; %lld duplicate(s) "
+	    "set aside\n", (long long)r->filed, (long long)r->replies,
+	    r->replies == 1 ? "y" : "ies", (long long)r->unstructured,
+	    (long long)r->auto_replies, r->auto_replies == 1 ? "y" : "ies",
+	    (long long)r->bounces, (long long)r->unrelated,
+	    (long long)r->answers, (long long)r->invalid,
+	    (long long)r->duplicates);
+}
+
+static int
+cmd_ingest_run(const struct cli_opts *opts, const char *const *paths)
+{
+	struct ingest_result res = { 0 };
+	struct workspace ws;
+	GError *err = NULL;
+	bool ok;
+	int status;
+
+	if (!cli_open(opts, &ws, &status))
+		return status;
+	if (!paths && ws.cfg->imap.url) {
+		g_set_error(&err, CONSULTD_ERROR, EX_CONFIG,
+		    "[imap] url is set in '%s', but this consultd cannot "
+		    "fetch over IMAP yet; remove the url to file the "
+		    "spool/inbox Maildir", ws.cfg->path);
+		ok = false;
+	} else if (paths)
+		ok = ingest_paths(ws.db, ws.cfg, paths, cli_now(), &res, &err);
+	else
+		ok = ingest_spool(ws.db, ws.cfg, cli_now(), &res, &err);
+	cmd_ingest_summary(&res);
+	status = ok ? 0 : cli_fail(err);
+	workspace_close(&ws);
+	return status;
+}
+
+int
+cmd_fetch(const struct cli_opts *opts, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return cli_usage("fetch");
+	return cmd_ingest_run(opts, NULL);
+}
+
+int
+cmd_ingest(const struct cli_opts *opts, int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-')
+		return cli_usage("ingest");
+	return cmd_ingest_run(opts, (const char *const *)argv + 1);
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Messages, warnings, attachments and answers.  The "current" flag marks
+ * the answer that counts for a participant and question; a partial unique
+ * index keeps it to one.
+ */
+#include "db_message.h"
+
+#include <string.h>
+
+#include "consultd.h"
+#include "db_private.h"
+#include "message.h"
+
+#include "banned.h"
+
+int
+db_message_seen(struct db *db, const char *message_id, const char *hash,
+    char **spool_file_out, GError **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_stmt(db, "SELECT spool_file FROM message"
+	    " WHERE content_hash = ?1"
+	    " OR (?2 IS NOT NULL AND message_id = ?2) LIMIT 1", err);
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, hash);
+	db_bind_text(st, 2, message_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && spool_file_out)
+		*spool_file_out = db_column_dup(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot look up a message");
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+bool
+db_message_add(struct db *db, const struct db_message_row *row,
+    int64_t *id_out, GError **err)
+{
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "INSERT INTO message (message_id, content_hash,"
+	    " spool_file, kind, status, consultation_id, participant_id,"
+	    " match, sender, subject, free_text, late, sent_at, received_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+	if (!st)
+		return false;
+	db_bind_text(st, 1, row->message_id);
+	db_bind_text(st, 2, row->content_hash);
+	db_bind_text(st, 3, row->spool_file);
+	db_bind_text(st, 4, row->kind);
+	db_bind_text(st, 5, row->status);
+	db_bind_id(st, 6, row->consultation_id);
+	db_bind_id(st, 7, row->participant_id);
+	db_bind_text(st, 8, row->match);
+	db_bind_text(st, 9, row->sender);
+	db_bind_text(st, 10, row->subject);
+	db_bind_text(st, 11, row->free_text);
+	sqlite3_bind_int(st, 12, row->late);
+	db_bind_id(st, 13, row->sent_at);
+	sqlite3_bind_int64(st, 14, row->received_at);
+	if (!db_exec_stmt(db, st, err))
+		return false;
+	*id_out = sqlite3_last_insert_rowid(db->sqlite);
+	return true;
+}
+
+bool
+db_message_add_warning(struct db *db, int64_t mid, const char *text,
+    GError **err)
+{
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "INSERT INTO message_warning (message_id, text)"
+	    " VALUES (?, ?)", err);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, mid);
+	db_bind_text(st, 2, text);
+	return db_exec_stmt(db, st, err);
+}
+
+bool
+db_message_add_attachment(struct db *db, int64_t mid,
+    const struct message_attachment *att, GError **err)
+{
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "INSERT INTO attachment (message_id, filename,"
+	    " content_type, size, content) VALUES (?, ?, ?, ?, ?)", err);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, mid);
+	db_bind_text(st, 2, att->filename);
+	db_bind_text(st, 3, att->content_type ? att->content_type :
+	    "application/octet-stream");
+	sqlite3_bind_int64(st, 4, (int64_t)att->size);
+	sqlite3_bind_blob64(st, 5, att->data ? (const void *)att->data : "",
+	    att->size, SQLITE_TRANSIENT);
+	return db_exec_stmt(db, st, err);
+}
+
+static int64_t
+db_question_id(struct db *db, int64_t cid, const char *qid, GError **err)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+
+	st = db_stmt(db, "SELECT id FROM question WHERE consultation_id = ?"
+	    " AND qid = ? COLLATE NOCASE", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, cid);
+	db_bind_text(st, 2, qid);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (!id)
+		g_set_error(err, CONSULTD_ERROR, EX_DATAERR,
+		    "the consultation has no question '%s'", qid);
+	return id ? id : -1;
+}
+
+/* Whether the current answer, if any, came with a token. */
+static int
+db_current_is_trusted(struct db *db, int64_t pid, int64_t qid, GError **err)
+{
+	sqlite3_stmt *st;
+	int rc, trusted = 0;
+
+	st = db_stmt(db, "SELECT trust = 'token' FROM answer"
+	    " WHERE participant_id = ? AND question_id = ? AND current = 1",
+	    err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_int64(st, 2, qid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		trusted = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return trusted;
+}
+
+bool
+db_answer_add(struct db *db, const struct db_answer_row *row, GError **err)
+{
+	sqlite3_stmt *st;
+	int64_t qid;
+	bool current = !row->error && row->answer[0];
+
+	qid = db_question_id(db, row->consultation_id, row->question, err);
+	if (qid < 0)
+		return false;
+	if (current && strcmp(row->trust, "token") != 0) {
+		int trusted = db_current_is_trusted(db, row->participant_id,
+		    qid, err);
+
+		if (trusted < 0)
+			return false;
+		current = !trusted;
+	}
+	if (current) {
+		st = db_stmt(db, "UPDATE answer SET current = 0"
+		    " WHERE participant_id = ? AND question_id = ?"
+		    " AND current = 1", err);
+		if (!st)
+			return false;
+		sqlite3_bind_int64(st, 1, row->participant_id);
+		sqlite3_bind_int64(st, 2, qid);
+		if (!db_exec_stmt(db, st, err))
+			return false;
+	}
+	st = db_stmt(db, "INSERT INTO answer (participant_id, question_id,"
+	    " message_id, source, recorded_by, answer, error, trust,"
+	    " answered_at, current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    err);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, row->participant_id);
+	sqlite3_bind_int64(st, 2, qid);
+	db_bind_id(st, 3, row->message_id);
+	db_bind_text(st, 4, row->source);
+	db_bind_text(st, 5, row->recorded_by);
+	db_bind_text(st, 6, row->answer);
+	db_bind_text(st, 7, row->error);
+	db_bind_text(st, 8, row->trust);
+	sqlite3_bind_int64(st, 9, row->answered_at);
+	sqlite3_bind_int(st, 10, current);
+	return db_exec_stmt(db, st, err);
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The counts and answer listings that status and export show.  Queries
+ * only: a reader never holds a statement open past its function, so WAL
+ * checkpoints are not starved.
+ */
+#include "db_report.h"
+
+#include "consultd.h"
+#include "db_private.h"
+
+#include "banned.h"
+
+static bool
+db_count(struct db *db, const char *sql, int64_t cid, int64_t *out,
+    GError **err)
+{
+	sqlite3_stmt *st = db_stmt(db, sql, err);
+	int rc;
+
+	if (!st)
+		return false;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, cid);
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		db_set_error(db, err, "cannot count for status");
+		return false;
+	}
+	return true;
+}
+
+/* Answered required questions per participant, for complete/partial. */
+static const char db_answered_sql[] =
+    "WITH req AS (SELECT count(*) AS n FROM question"
+    "  WHERE consultation_id = ?1 AND optional = 0),"
+    " per AS (SELECT p.id,"
+    "  count(a.id) AS answered,"
+    "  sum(q.optional = 0) AS required_answered"
+    "  FROM participant p LEFT JOIN answer a"
+    "  ON a.participant_id = p.id AND a.current = 1"
+    "  LEFT JOIN question q ON q.id = a.question_id"
+    "  WHERE p.consultation_id = ?1 AND p.status != 'withdrawn'"
+    "  GROUP BY p.id)";
+
+bool
+db_report_status(struct db *db, int64_t cid, struct db_status *s,
+    GError **err)
+{
+	static const char complete_sql[] =
+	    "%s SELECT count(*) FROM per, req"
+	    " WHERE per.required_answered >= req.n AND per.answered > 0";
+	static const char partial_sql[] =
+	    "%s SELECT count(*) FROM per, req"
+	    " WHERE per.answered > 0 AND"
+	    " coalesce(per.required_answered, 0) < req.n";
+	static char complete_q[1024], partial_q[1024];
+
+	if (!complete_q[0]) {
+		g_snprintf(complete_q, sizeof(complete_q), complete_sql,
+		    db_answered_sql);
+		g_snprintf(partial_q, sizeof(partial_q), partial_sql,
+		    db_answered_sql);
+	}
+	*s = (struct db_status){ 0 };
+	return db_count(db, "SELECT count(*) FROM participant"
+	    " WHERE consultation_id = ?", cid, &s->participants, err) &&
+	    db_count(db, "SELECT count(*) FROM invitation i JOIN participant p"
+	    " ON p.id = i.participant_id WHERE p.consultation_id = ?", cid,
+	    &s->invited, err) &&
+	    db_count(db, complete_q, cid, &s->complete, err) &&
+	    db_count(db, partial_q, cid, &s->partial, err) &&
+	    db_count(db, "SELECT count(*) FROM participant p"
+	    " JOIN invitation i ON i.participant_id = p.id"
+	    " WHERE p.consultation_id = ? AND p.status = 'active'"
+	    " AND NOT EXISTS (SELECT 1 FROM answer a"
+	    "  WHERE a.participant_id = p.id)", cid, &s->not_replied, err) &&
+	    db_count(db, "SELECT count(*) FROM participant"
+	    " WHERE consultation_id = ? AND status = 'bounced'", cid,
+	    &s->bounced, err) &&
+	    db_count(db, "SELECT count(*) FROM participant"
+	    " WHERE consultation_id = ? AND status = 'opted_out'", cid,
+	    &s->opted_out, err) &&
+	    db_count(db, "SELECT count(*) FROM message WHERE kind = 'reply'"
+	    " AND consultation_id = ?", cid, &s->messages_reply, err) &&
+	    db_count(db, "SELECT count(*) FROM message"
+	    " WHERE kind = 'auto_reply' AND consultation_id = ?", cid,
+	    &s->messages_auto_reply, err) &&
+	    db_count(db, "SELECT count(*) FROM message WHERE kind = 'bounce'"
+	    " AND consultation_id = ?", cid, &s->messages_bounce, err) &&
+	    db_count(db, "SELECT count(*) FROM message WHERE kind = 'command'"
+	    " AND consultation_id = ?", cid, &s->messages_command, err) &&
+	    db_count(db, "SELECT count(*) FROM message"
+	    " WHERE kind = 'unrelated'", 0, &s->messages_unrelated, err) &&
+	    db_count(db, "SELECT count(*) FROM message"
+	    " WHERE status = 'unstructured' AND consultation_id = ?", cid,
+	    &s->unstructured, err) &&
+	    db_count(db, "SELECT count(*) FROM answer a"
+	    " JOIN participant p ON p.id = a.participant_id"
+	    " WHERE p.consultation_id = ? AND a.error IS NOT NULL"
+	    " AND NOT EXISTS (SELECT 1 FROM answer b"
+	    "  WHERE b.participant_id = a.participant_id"
+	    "  AND b.question_id = a.question_id AND b.current = 1"
+	    "  AND b.id > a.id)", cid, &s->invalid_answers, err) &&
+	    db_count(db, "SELECT count(*) FROM message WHERE match = 'from'"
+	    " AND consultation_id = ?", cid, &s->low_trust, err) &&
+	    db_count(db, "SELECT count(*) FROM outbox WHERE status = 'failed'"
+	    " AND consultation_id = ?", cid, &s->failed_sends, err) &&
+	    db_count(db, "SELECT count(*) FROM outbox WHERE status IN"
+	    " ('queued', 'unknown') AND consultation_id = ?", cid,
+	    &s->queued_sends, err) &&
+	    db_count(db, "SELECT coalesce(max(received_at), 0) FROM message"
+	    " WHERE consultation_id = ?", cid, &s->last_activity, err);
+}
+
+bool
+db_report_answers(struct db *db, int64_t cid, db_answer_fn fn, void *data,
+    GError **err)
+{
+	struct db_answer_view v;
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_stmt(db, "SELECT p.id, p.email, q.qid, a.answer,"
+	    " a.answered_at, m.message_id, a.source FROM answer a"
+	    " JOIN participant p ON p.id = a.participant_id"
+	    " JOIN question q ON q.id = a.question_id"
+	    " LEFT JOIN message m ON m.id = a.message_id"
+	    " WHERE p.consultation_id = ? AND a.current = 1"
+	    " AND p.status != 'withdrawn'"
+	    " ORDER BY p.id, q.position", err);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, cid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v.participant_id = sqlite3_column_int64(st, 0);
+		v.email = (const char *)sqlite3_column_text(st, 1);
+		v.question = (const char *)sqlite3_column_text(st, 2);
+		v.answer = (const char *)sqlite3_column_text(st, 3);
+		v.answered_at = sqlite3_column_int64(st, 4);
+		v.message_id = (const char *)sqlite3_column_text(st, 5);
+		v.source = (const char *)sqlite3_column_text(st, 6);
+		if (!fn(&v, data, err)) {
+			sqlite3_reset(st);
+			return false;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot read answers");
+		return false;
+	}
+	return true;
+}

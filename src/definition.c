@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Consultation definitions: consultation.ini read with GKeyFile (every
+ * group but [consultation] is a question, in file order) plus the message
+ * templates beside it.  Also the marker block sent out in invitations and
+ * the validation of rating, choice and yesno answers.
+ */
+#include "definition.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "consultd.h"
+
+#include "banned.h"
+
+static const char *const definition_template_names[] = {
+	DEFINITION_TEMPLATES
+};
+
+struct question *
+question_new(void)
+{
+	struct question *q = g_new0(struct question, 1);
+
+	q->options = g_ptr_array_new_with_free_func(g_free);
+	return q;
+}
+
+void
+question_free(struct question *q)
+{
+	if (!q)
+		return;
+	g_free(q->id);
+	g_free(q->prompt);
+	g_free(q->help);
+	g_ptr_array_unref(q->options);
+	g_free(q);
+}
+
+struct definition *
+definition_new(void)
+{
+	struct definition *def = g_new0(struct definition, 1);
+
+	def->questions = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)question_free);
+	def->templates = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, g_free);
+	def->max_reminders = 3;
+	def->reminder_interval_days = 7;
+	return def;
+}
+
+void
+definition_free(struct definition *def)
+{
+	if (!def)
+		return;
+	g_free(def->name);
+	g_free(def->title);
+	g_free(def->description);
+	g_free(def->languages);
+	g_free(def->reply_address);
+	g_free(def->public_address);
+	g_free(def->consent);
+	g_free(def->reminder_days_before);
+	g_ptr_array_unref(def->questions);
+	g_hash_table_unref(def->templates);
+	g_free(def);
+}
+
+const char *
+question_kind_name(enum question_kind kind)
+{
+	switch (kind) {
+	case QUESTION_TEXT:
+		return "text";
+	case QUESTION_RATING:
+		return "rating";
+	case QUESTION_CHOICE:
+		return "choice";
+	case QUESTION_YESNO:
+		return "yesno";
+	}
+	return "text";
+}
+
+bool
+question_kind_parse(const char *name, enum question_kind *kind_out)
+{
+	static const enum question_kind kinds[] = {
+		QUESTION_TEXT, QUESTION_RATING, QUESTION_CHOICE, QUESTION_YESNO
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(kinds); i++)
+		if (strcmp(name, question_kind_name(kinds[i])) == 0) {
+			*kind_out = kinds[i];
+			return true;
+		}
+	return false;
+}
+
+/* IDs are one to three letters then one to three digits: Q1, R12, S3. */
+static bool
+definition_valid_id(const char *id)
+{
+	size_t i = 0, letters, digits;
+
+	while (g_ascii_isupper(id[i]))
+		i++;
+	letters = i;
+	while (g_ascii_isdigit(id[i]))
+		i++;
+	digits = i - letters;
+	return !id[i] && letters >= 1 && letters <= 3 && digits >= 1 &&
+	    digits <= 3;
+}
+
+static bool
+definition_parse_scale(const char *s, int *min_out, int *max_out)
+{
+	g_auto(GStrv) parts = g_strsplit(s, "-", 2);
+	gint64 lo, hi;
+
+	if (!parts[0] || !parts[1] ||
+	    !g_ascii_string_to_signed(g_strstrip(parts[0]), 10, 0, 100, &lo,
+	    NULL) ||
+	    !g_ascii_string_to_signed(g_strstrip(parts[1]), 10, 0, 100, &hi,
+	    NULL) || lo >= hi)
+		return false;
+	*min_out = (int)lo;
+	*max_out = (int)hi;
+	return true;
+}
+
+static bool
+definition_parse_deadline(const char *s, int64_t *out)
+{
+	g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
+	g_autoptr(GDateTime) dt = NULL;
+	int y, m, d;
+	char extra;
+
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+		return false;
+	dt = g_date_time_new(utc, y, m, d, 23, 59, 59);
+	if (!dt)
+		return false;
+	*out = g_date_time_to_unix(dt);
+	return true;
+}
+
+static char *
+definition_get(GKeyFile *kf, const char *group, const char *key)
+{
+	char *v = g_key_file_get_string(kf, group, key, NULL);
+
+	if (v && !*g_strstrip(v))
+		g_clear_pointer(&v, g_free);
+	return v;
+}
+
+static void
+definition_read_question(GKeyFile *kf, const char *group,
+    struct definition *def, GString *problems)
+{
+	struct question *q = question_new();
+	g_autofree char *kind = definition_get(kf, group, "kind");
+	g_autofree char *scale = definition_get(kf, group, "scale");
+	g_autofree char *options = definition_get(kf, group, "options");
+	g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
+	size_t i;
+
+	q->id = g_strdup(group);
+	q->prompt = definition_get(kf, group, "prompt");
+	q->help = definition_get(kf, group, "help");
+	q->optional = g_key_file_get_boolean(kf, group, "optional", NULL);
+	if (!definition_valid_id(group))
+		g_string_append_printf(problems, "\n  [%s]: a question ID is "
+		    "1-3 capital letters and 1-3 digits, like Q1 or R2",
+		    group);
+	for (i = 0; keys && keys[i]; i++)
+		if (!g_strv_contains((const char *const[]){ "kind", "prompt",
+		    "help", "scale", "options", "optional", NULL }, keys[i]))
+			g_string_append_printf(problems,
+			    "\n  [%s] %s: unknown key", group, keys[i]);
+	if (!q->prompt)
+		g_string_append_printf(problems, "\n  [%s]: 'prompt' is "
+		    "missing", group);
+	else if (strchr(q->prompt, '\n') || strchr(q->prompt, '['))
+		g_string_append_printf(problems, "\n  [%s] prompt: must be "
+		    "one line without '['", group);
+	if (!kind || !question_kind_parse(kind, &q->kind))
+		g_string_append_printf(problems, "\n  [%s] kind: '%s' must be "
+		    "text, rating, choice or yesno", group,
+		    kind ? kind : "");
+	if (q->kind == QUESTION_RATING && (!scale ||
+	    !definition_parse_scale(scale, &q->scale_min, &q->scale_max)))
+		g_string_append_printf(problems, "\n  [%s] scale: a rating "
+		    "needs a scale like 1-5", group);
+	if (q->kind == QUESTION_CHOICE) {
+		g_auto(GStrv) opts = options ?
+		    g_strsplit(options, ";", -1) : NULL;
+
+		for (i = 0; opts && opts[i]; i++)
+			if (*g_strstrip(opts[i]))
+				g_ptr_array_add(q->options,
+				    g_strdup(opts[i]));
+		if (q->options->len < 2)
+			g_string_append_printf(problems, "\n  [%s] options: "
+			    "a choice needs at least two options separated "
+			    "by ';'", group);
+	}
+	if (definition_question(def, group))
+		g_string_append_printf(problems, "\n  [%s]: defined twice",
+		    group);
+	g_ptr_array_add(def->questions, q);
+}
+
+static void
+definition_read_templates(const char *dir, struct definition *def,
+    GString *problems)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(definition_template_names); i++) {
+		const char *name = definition_template_names[i];
+		g_autofree char *file = g_strconcat(name, ".txt", NULL);
+		g_autofree char *path = g_build_filename(dir, file, NULL);
+		g_autoptr(GError) ferr = NULL;
+		char *text = NULL;
+
+		if (!g_file_test(path, G_FILE_TEST_EXISTS))
+			continue;
+		if (!g_file_get_contents(path, &text, NULL, &ferr)) {
+			g_string_append_printf(problems, "\n  %s: %s", file,
+			    ferr->message);
+			continue;
+		}
+		if (!g_utf8_validate(text, -1, NULL)) {
+			g_string_append_printf(problems, "\n  %s: not valid "
+			    "UTF-8 (save it as UTF-8)", file);
+			g_free(text);
+			continue;
+		}
+		g_hash_table_insert(def->templates, g_strdup(name), text);
+	}
+	if (!g_hash_table_contains(def->templates, "invitation"))
+		g_string_append(problems, "\n  invitation.txt is missing");
+}
+
+struct definition *
+definition_read(const char *dir, GError **err)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) kerr = NULL;
+	g_autofree char *path = g_build_filename(dir, "consultation.ini",
+	    NULL);
+	g_autofree char *deadline = NULL;
+	g_autofree char *open = NULL;
+	g_auto(GStrv) groups = NULL;
+	struct definition *def = NULL;
+	GString *problems = g_string_new(NULL);
+	size_t i;
+
+	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &kerr)) {
+		bool missing = g_error_matches(kerr, G_FILE_ERROR,
+		    G_FILE_ERROR_NOENT);
+
+		g_set_error(err, CONSULTD_ERROR, missing ? EX_NOINPUT :
+		    EX_CONFIG, "cannot read consultation definition '%s': %s",
+		    path, kerr->message);
+		goto out;
+	}
+	def = definition_new();
+	def->name = g_path_get_basename(dir);
+	if (!g_key_file_has_group(kf, "consultation"))
+		g_string_append(problems, "\n  the [consultation] section is "
+		    "missing");
+	def->title = definition_get(kf, "consultation", "title");
+	def->description = definition_get(kf, "consultation", "description");
+	def->languages = definition_get(kf, "consultation", "languages");
+	def->reply_address = definition_get(kf, "consultation",
+	    "reply_address");
+	def->public_address = definition_get(kf, "consultation",
+	    "public_address");
+	def->consent = definition_get(kf, "consultation", "consent");
+	def->reminder_days_before = definition_get(kf, "consultation",
+	    "reminder_days_before");
+	open = definition_get(kf, "consultation", "open");
+	def->open = open && (strcmp(open, "true") == 0 ||
+	    strcmp(open, "yes") == 0);
+	if (g_key_file_has_key(kf, "consultation", "max_reminders", NULL))
+		def->max_reminders = g_key_file_get_integer(kf,
+		    "consultation", "max_reminders", NULL);
+	if (g_key_file_has_key(kf, "consultation", "reminder_interval_days",
+	    NULL))
+		def->reminder_interval_days = g_key_file_get_integer(kf,
+		    "consultation", "reminder_interval_days", NULL);
+	if (!def->title)
+		g_string_append(problems, "\n  [consultation] title: missing");
+	if (!def->reply_address || !strchr(def->reply_address, '@'))
+		g_string_append(problems, "\n  [consultation] reply_address: "
+		    "an address like consult@example.org is needed");
+	deadline = definition_get(kf, "consultation", "deadline");
+	if (deadline && !definition_parse_deadline(deadline, &def->deadline))
+		g_string_append_printf(problems, "\n  [consultation] "
+		    "deadline: '%s' is not a date like 2027-01-31", deadline);
+	if (def->max_reminders < 0 || def->reminder_interval_days < 0)
+		g_string_append(problems, "\n  [consultation] reminder "
+		    "settings must not be negative");
+
+	groups = g_key_file_get_groups(kf, NULL);
+	for (i = 0; groups[i]; i++)
+		if (strcmp(groups[i], "consultation") != 0)
+			definition_read_question(kf, groups[i], def, problems);
+	if (!def->questions->len)
+		g_string_append(problems, "\n  no questions: add sections "
+		    "like [Q1] with kind and prompt");
+	definition_read_templates(dir, def, problems);
+
+	if (problems->len) {
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+		    "consultation definition '%s' has errors:%s", dir,
+		    problems->str);
+		g_clear_pointer(&def, definition_free);
+	}
+out:
+	g_string_free(problems, TRUE);
+	return def;
+}
+
+const struct question *
+definition_question(const struct definition *def, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < def->questions->len; i++) {
+		const struct question *q = def->questions->pdata[i];
+
+		if (g_ascii_strcasecmp(q->id, id) == 0)
+			return q;
+	}
+	return NULL;
+}
+
+static void
+definition_option_line(GString *out, size_t n, const char *option)
+{
+	g_string_append_printf(out, "  %zu. %s\n", n, option);
+}
+
+char *
+definition_marker_block(const struct definition *def, GHashTable *answers)
+{
+	GString *out = g_string_new(NULL);
+	size_t i, j;
+
+	for (i = 0; i < def->questions->len; i++) {
+		const struct question *q = def->questions->pdata[i];
+		const char *answer = answers ?
+		    g_hash_table_lookup(answers, q->id) : NULL;
+
+		g_string_append_printf(out, "[%s] %s", q->id, q->prompt);
+		if (q->kind == QUESTION_RATING)
+			g_string_append_printf(out, " (%d-%d)", q->scale_min,
+			    q->scale_max);
+		else if (q->kind == QUESTION_YESNO)
+			g_string_append(out, " (yes/no)");
+		g_string_append_c(out, '\n');
+		for (j = 0; j < q->options->len; j++)
+			definition_option_line(out, j + 1,
+			    q->options->pdata[j]);
+		if (answer)
+			g_string_append_printf(out, "%s\n", answer);
+		g_string_append_c(out, '\n');
+	}
+	g_string_append(out, "[END]\n");
+	return g_string_free(out, FALSE);
+}
+
+char **
+definition_template_lines(const struct definition *def)
+{
+	GPtrArray *lines = g_ptr_array_new();
+	size_t i, j;
+
+	for (i = 0; i < def->questions->len; i++) {
+		const struct question *q = def->questions->pdata[i];
+
+		for (j = 0; j < q->options->len; j++)
+			g_ptr_array_add(lines, g_strdup_printf("%zu. %s",
+			    j + 1, (char *)q->options->pdata[j]));
+	}
+	g_ptr_array_add(lines, NULL);
+	return (char **)g_ptr_array_free(lines, FALSE);
+}
+
+/* The first integer in text, digits of any script (full-width too). */
+static bool
+definition_first_integer(const char *text, int *out)
+{
+	const char *p;
+	int64_t v = 0;
+	bool seen = false;
+
+	for (p = text; *p; p = p + g_utf8_skip[*(const unsigned char *)p]) {
+		int d = g_unichar_digit_value(g_utf8_get_char(p));
+
+		if (d >= 0) {
+			seen = true;
+			v = v * 10 + d;
+			if (v > 1000000)
+				return false;
+		} else if (seen)
+			break;
+	}
+	*out = (int)v;
+	return seen;
+}
+
+static const char *const definition_yes[] = {
+	"yes", "y", "oui", "si", "sí", "sim", "ja", "да", "نعم", "是",
+	"是的", "对", "好", "ok", NULL
+};
+static const char *const definition_no[] = {
+	"no", "n", "non", "não", "nao", "nein", "нет", "لا", "否", "不",
+	"不是", NULL
+};
+
+/* The first word of text, lowercased, without trailing punctuation. */
+static char *
+definition_first_word(const char *text)
+{
+	const char *end = text;
+	g_autofree char *word = NULL;
+
+	while (*end && !g_unichar_isspace(g_utf8_get_char(end)) &&
+	    !strchr(".,;:!", *end))
+		end += g_utf8_skip[*(const unsigned char *)end];
+	word = g_strndup(text, end - text);
+	return g_utf8_strdown(word, -1);
+}
+
+char *
+question_normalize_answer(const struct question *q, const char *text,
+    char **error_out)
+{
+	g_autofree char *word = NULL;
+	int n;
+	size_t i;
+
+	*error_out = NULL;
+	switch (q->kind) {
+	case QUESTION_TEXT:
+		return g_strdup(text);
+	case QUESTION_RATING:
+		if (definition_first_integer(text, &n) && n >= q->scale_min &&
+		    n <= q->scale_max)
+			return g_strdup_printf("%d", n);
+		*error_out = g_strdup_printf("a rating from %d to %d is "
+		    "expected, e.g. \"[%s] %d\"", q->scale_min, q->scale_max,
+		    q->id, q->scale_max);
+		return NULL;
+	case QUESTION_CHOICE:
+		for (i = 0; i < q->options->len; i++)
+			if (g_utf8_collate(text, q->options->pdata[i]) == 0 ||
+			    g_ascii_strcasecmp(text, q->options->pdata[i]) ==
+			    0)
+				return g_strdup(q->options->pdata[i]);
+		if (g_unichar_isdigit(g_utf8_get_char(text)) &&
+		    definition_first_integer(text, &n) && n >= 1 &&
+		    (size_t)n <= q->options->len)
+			return g_strdup(q->options->pdata[n - 1]);
+		*error_out = g_strdup_printf("one of the %u listed options is "
+		    "expected, by its number, e.g. \"[%s] 1\"",
+		    q->options->len, q->id);
+		return NULL;
+	case QUESTION_YESNO:
+		word = definition_first_word(text);
+		if (g_strv_contains(definition_yes, word))
+			return g_strdup("yes");
+		if (g_strv_contains(definition_no, word))
+			return g_strdup("no");
+		*error_out = g_strdup_printf("yes or no is expected, e.g. "
+		    "\"[%s] yes\"", q->id);
+		return NULL;
+	}
+	return NULL;
+}

@@ -1,0 +1,970 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reply extraction (SPEC section 4): classifies each line of a reply body
+ * (marker, attribution, Outlook boundary, signature, quoted or own text),
+ * then collects the participant's own text per marker.  Matching a reply
+ * to a participant and validating answers are left to the callers.
+ */
+#include "extract.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "banned.h"
+
+/* Attribution lines are short; longer lines are someone's prose. */
+#define EXTRACT_ATTRIBUTION_MAX 400
+/* A header block's "Sent:" comes within this many lines of "From:". */
+#define EXTRACT_HEADER_BLOCK_SPAN 4
+/* Up to four letters and four digits are read before rejecting. */
+#define EXTRACT_ID_SIZE 10
+
+enum extract_kind {
+	EXTRACT_TEXT,
+	EXTRACT_BLANK,
+	EXTRACT_MARKER,
+	EXTRACT_END,
+	EXTRACT_ATTRIBUTION,
+	EXTRACT_BOUNDARY,
+	EXTRACT_SIG_DELIM,
+	EXTRACT_SIG_LINE,
+	EXTRACT_REF,
+};
+
+struct extract_line {
+	char *content;		/* after quote prefix and blanks, trimmed */
+	unsigned depth;		/* quote depth */
+	enum extract_kind kind;
+	char id[EXTRACT_ID_SIZE];		/* EXTRACT_MARKER: uppercase id */
+	const char *rest;	/* EXTRACT_MARKER: text after the marker */
+	bool stop;		/* attribution of an unquoted original */
+};
+
+/* A marker's section being collected. */
+struct extract_section {
+	char id[EXTRACT_ID_SIZE];
+	char *first;		/* answer text on the marker line, or NULL */
+	GPtrArray *lines;	/* const char *, own lines */
+	const char *option;	/* the one option line seen, if any */
+	unsigned options;	/* own lines equal to an ignore line */
+};
+
+struct extract_slot {
+	char id[EXTRACT_ID_SIZE];
+	char *text;		/* first non-empty answer, or NULL */
+};
+
+struct extract_ctx {
+	struct extract_line *lines;
+	size_t n;
+	const char *const *ids;
+	GPtrArray *ignore;	/* char *, ignore lines without marker */
+	GHashTable *prompts;	/* id -> GPtrArray of char * */
+	GPtrArray *slots;	/* struct extract_slot *, first-seen order */
+	GPtrArray *free_lines;	/* const char * */
+	struct extract_result *res;
+};
+
+static const char *const extract_verbs[] = {
+	"wrote", "écrit", "escribió", "schrieb", "escreveu", "написал",
+	"написав", "كتب", "写道", "寫道", "scritto", "schreef", "skrev",
+	"napisał", "kirjoitti", "escrigué", "a scris", NULL,
+};
+
+static const char *const extract_openers[] = {
+	"On ", "Le ", "El ", "Am ", "Em ", "Op ", "Il ", "W dniu ", "Den ",
+	"Dne ", "في ", "在", "于", NULL,
+};
+
+static const char *const extract_original_phrases[] = {
+	"original message", "ursprüngliche nachricht", "message d'origine",
+	"mensaje original", "mensagem original", "исходное сообщение",
+	"forwarded message", "原始邮件", "message transféré",
+	"mensaje reenviado", "weitergeleitete nachricht",
+	"oorspronkelijk bericht", "messaggio originale",
+	"oprindelig meddelelse", "alkuperäinen viesti", "原始郵件", NULL,
+};
+
+static const char *const extract_from_keys[] = {
+	"From", "De", "Von", "Van", "Da", "От", "Od", "Fra", "Från",
+	"Lähettäjä", "发件人", "寄件者", "寄件人", "من", NULL,
+};
+
+static const char *const extract_sent_keys[] = {
+	"Sent", "Date", "To", "Subject", "Cc", "Envoyé", "À", "Objet",
+	"Gesendet", "An", "Betreff", "Datum", "Enviado el", "Enviado",
+	"Para", "Asunto", "Fecha", "Отправлено", "Кому", "Тема", "Дата",
+	"发送时间", "收件人", "主题", "日期", "Verzonden", "Aan",
+	"Onderwerp", "Inviato", "Oggetto", "A", "Wysłane", "Temat", "Sendt",
+	"Skickat", "Emne", "Ämne", "التاريخ", "إلى", "الموضوع", "أرسل",
+	"Assunto", "Data", NULL,
+};
+
+/* Mobile and webmail signature lines (lowercase prefixes). */
+static const char *const extract_mobile_sigs[] = {
+	"sent from ", "sent via ", "sent with ", "get outlook for ",
+	"diese nachricht wurde von meinem ", "verzonden met ",
+	"verstuurd vanaf mijn ", "inviato da ", "從我的 ", "envoyé de mon ",
+	"envoyé depuis mon ", "envoyé à partir de ", "enviado desde mi ",
+	"enviado do meu ", "enviado de meu ", "von meinem ",
+	"gesendet von ", "отправлено с ", "发自我的", "从我的", NULL,
+};
+
+static bool
+extract_has_prefix_ci(const char *s, const char *prefix)
+{
+	return g_ascii_strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Copy of one raw line: NBSP and U+3000 become spaces, ZWSP/BOM go. */
+static char *
+extract_clean_line(const char *s, size_t len)
+{
+	GString *out = g_string_sized_new(len + 1);
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		const unsigned char *u = (const unsigned char *)s + i;
+
+		if (u[0] == 0xc2 && i + 1 < len && u[1] == 0xa0) {
+			g_string_append_c(out, ' ');
+			i++;
+		} else if (u[0] == 0xe3 && i + 2 < len && u[1] == 0x80 &&
+		    u[2] == 0x80) {
+			g_string_append_c(out, ' ');
+			i += 2;
+		} else if (u[0] == 0xe2 && i + 2 < len && u[1] == 0x80 &&
+		    u[2] == 0x8b) {
+			i += 2;
+		} else if (u[0] == 0xef && i + 2 < len && u[1] == 0xbb &&
+		    u[2] == 0xbf) {
+			i += 2;
+		} else if (u[0] == '\r' || u[0] == '\t') {
+			g_string_append_c(out, u[0] == '\t' ? '\t' : ' ');
+		} else {
+			g_string_append_c(out, (char)u[0]);
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * Parses "[ID]" (decorated or full-width) at the start of s.  Returns the
+ * text after it, or NULL when s does not start with a marker; id_out gets
+ * the uppercase id, "END" for the end marker.
+ */
+static const char *
+extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
+{
+	const char *p = s;
+	size_t letters = 0;
+	size_t digits = 0;
+	size_t n = 0;
+	int deco;
+
+	for (deco = 0; deco < 3 && (*p == '*' || *p == '_'); deco++)
+		p++;
+	if (*p == '[')
+		p++;
+	else if (strncmp(p, "\xef\xbc\xbb", 3) == 0)
+		p += 3;
+	else
+		return NULL;
+	while (*p == ' ')
+		p++;
+	while (g_ascii_isalpha(*p) && letters < 4) {
+		id_out[n++] = g_ascii_toupper(*p++);
+		letters++;
+	}
+	while (g_ascii_isdigit(*p) && digits < 4) {
+		id_out[n++] = *p++;
+		digits++;
+	}
+	id_out[n] = '\0';
+	if (!(letters >= 1 && letters <= 3 && digits >= 1 && digits <= 3) &&
+	    !(digits == 0 && strcmp(id_out, "END") == 0))
+		return NULL;
+	while (*p == ' ')
+		p++;
+	if (*p == ']')
+		p++;
+	else if (strncmp(p, "\xef\xbc\xbd", 3) == 0)
+		p += 3;
+	else
+		return NULL;
+	while (*p == '*' || *p == '_')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static bool
+extract_ends_with_colon(const char *s)
+{
+	size_t n = strlen(s);
+
+	return (n >= 1 && s[n - 1] == ':') ||
+	    (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9a", 3) == 0);
+}
+
+static bool
+extract_has_verb(const char *s)
+{
+	char *folded = g_utf8_casefold(s, -1);
+	bool found = false;
+	size_t i;
+
+	for (i = 0; extract_verbs[i] && !found; i++)
+		found = strstr(folded, extract_verbs[i]) != NULL;
+	g_free(folded);
+	return found;
+}
+
+static bool
+extract_has_opener(const char *s)
+{
+	size_t i;
+
+	for (i = 0; extract_openers[i]; i++)
+		if (g_str_has_prefix(s, extract_openers[i]))
+			return true;
+	return false;
+}
+
+/* Does s start with key followed by optional blanks and a colon? */
+static bool
+extract_starts_key(const char *s, const char *key)
+{
+	size_t n = strlen(key);
+
+	while (*s == '*')
+		s++;
+	if (g_ascii_strncasecmp(s, key, n) != 0)
+		return false;
+	s += n;
+	while (*s == '*')
+		s++;
+	while (*s == ' ')
+		s++;
+	if (*s == '*')
+		s++;
+	return *s == ':' || strncmp(s, "\xef\xbc\x9a", 3) == 0;
+}
+
+static bool
+extract_starts_any_key(const char *s, const char *const *keys)
+{
+	size_t i;
+
+	for (i = 0; keys[i]; i++)
+		if (extract_starts_key(s, keys[i]))
+			return true;
+	return false;
+}
+
+/* "-----Original Message-----", "____", "Begin forwarded message:". */
+static bool
+extract_is_separator(const char *s)
+{
+	size_t n = strlen(s);
+	size_t i;
+
+	if (n >= 10 && strspn(s, "_") == n)
+		return true;
+	if (extract_has_prefix_ci(s, "Begin forwarded message") ||
+	    extract_has_prefix_ci(s, "Début du message réexpédié"))
+		return true;
+	if (g_str_has_prefix(s, "---") && extract_has_verb(s))
+		return true;
+	if (g_str_has_prefix(s, "---") || g_str_has_prefix(s, "- -")) {
+		char *folded = g_utf8_casefold(s, -1);
+		bool found = false;
+
+		for (i = 0; extract_original_phrases[i] && !found; i++)
+			found = strstr(folded, extract_original_phrases[i]) !=
+			    NULL;
+		g_free(folded);
+		return found;
+	}
+	return false;
+}
+
+static bool
+extract_is_mobile_signature(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) > 80 || strchr(s, ','))
+		return false;
+	for (i = 0; extract_mobile_sigs[i]; i++)
+		if (extract_has_prefix_ci(s, extract_mobile_sigs[i]))
+			return true;
+	return false;
+}
+
+/* "Ref: TOKEN", the token line closing our messages (SPEC 5). */
+static bool
+extract_is_ref(const char *s)
+{
+	const char *p;
+
+	if (!extract_has_prefix_ci(s, "Ref:"))
+		return false;
+	p = s + 4;
+	while (*p == ' ')
+		p++;
+	if (!g_ascii_isalnum(*p))
+		return false;
+	while (g_ascii_isalnum(*p))
+		p++;
+	return *p == '\0';
+}
+
+static bool
+extract_id_known(const struct extract_ctx *c, const char *id)
+{
+	size_t i;
+
+	if (!c->ids || strcmp(id, "END") == 0)
+		return true;
+	for (i = 0; c->ids[i]; i++)
+		if (g_ascii_strcasecmp(c->ids[i], id) == 0)
+			return true;
+	return false;
+}
+
+static void
+extract_warn(struct extract_ctx *c, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < c->res->warnings->len; i++)
+		if (strcmp(c->res->warnings->pdata[i], text) == 0)
+			return;
+	g_ptr_array_add(c->res->warnings, g_strdup(text));
+}
+
+/* Splits text into lines and sets depth, content and the simple kinds. */
+static void
+extract_split(struct extract_ctx *c, const char *text)
+{
+	const char *p = text;
+	GArray *arr = g_array_new(FALSE, TRUE, sizeof(struct extract_line));
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		struct extract_line l = { 0 };
+		char *clean = extract_clean_line(p, len);
+		char *q = clean;
+
+		for (;;) {
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q != '>')
+				break;
+			l.depth++;
+			q++;
+		}
+		/* Gmail wraps "<addr\n>:" of an attribution: not a quote. */
+		if (l.depth == 1 && strcmp(g_strstrip(q), ":") == 0)
+			l.depth = 0;
+		l.content = g_strstrip(g_strdup(q));
+		g_free(clean);
+		g_array_append_val(arr, l);
+		p = nl ? nl + 1 : p + len;
+	}
+	c->n = arr->len;
+	c->lines = (struct extract_line *)(void *)g_array_free(arr, FALSE);
+}
+
+static void
+extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
+{
+	const char *rest;
+
+	if (!*l->content) {
+		l->kind = EXTRACT_BLANK;
+		return;
+	}
+	rest = extract_parse_marker(l->content, l->id);
+	if (rest) {
+		if (extract_id_known(c, l->id)) {
+			l->kind = strcmp(l->id, "END") == 0 ? EXTRACT_END :
+			    EXTRACT_MARKER;
+			l->rest = rest;
+			return;
+		} else {
+			char *w = g_strdup_printf("unknown marker [%s] kept "
+			    "as text", l->id);
+
+			extract_warn(c, w);
+			g_free(w);
+		}
+	}
+	if (extract_is_separator(l->content))
+		l->kind = EXTRACT_BOUNDARY;
+	else if (strcmp(l->content, "--") == 0)
+		l->kind = EXTRACT_SIG_DELIM;
+	else if (extract_is_mobile_signature(l->content))
+		l->kind = EXTRACT_SIG_LINE;
+	else if (extract_is_ref(l->content))
+		l->kind = EXTRACT_REF;
+	else
+		l->kind = EXTRACT_TEXT;
+}
+
+/* An Outlook header block: "From:" then "Sent:"/"Date:"/"To:" below. */
+static bool
+extract_is_header_block(const struct extract_ctx *c, size_t i)
+{
+	size_t j;
+	size_t seen = 0;
+
+	if (!extract_starts_any_key(c->lines[i].content, extract_from_keys))
+		return false;
+	for (j = i + 1; j < c->n && seen < EXTRACT_HEADER_BLOCK_SPAN; j++) {
+		if (c->lines[j].depth != c->lines[i].depth)
+			return false;
+		if (c->lines[j].kind == EXTRACT_BLANK)
+			continue;
+		seen++;
+		if (extract_starts_any_key(c->lines[j].content,
+		    extract_sent_keys))
+			return true;
+	}
+	return false;
+}
+
+/* Do lines first..last (same depth, plain text) name a "wrote" verb? */
+static bool
+extract_span_has_verb(const struct extract_ctx *c, size_t first, size_t last)
+{
+	GString *joined = g_string_new(NULL);
+	bool found;
+	size_t k;
+
+	for (k = first; k <= last; k++) {
+		g_string_append(joined, c->lines[k].content);
+		g_string_append_c(joined, ' ');
+	}
+	found = joined->len <= EXTRACT_ATTRIBUTION_MAX &&
+	    extract_has_verb(joined->str);
+	g_string_free(joined, TRUE);
+	return found;
+}
+
+/* "Name <a@b>": an attribution without opener names an address. */
+static bool
+extract_has_address(const char *s)
+{
+	const char *lt = strchr(s, '<');
+
+	return lt && strchr(lt, '@') && strchr(lt, '>');
+}
+
+/* Is line i the wrapped rest of the plain line above it? */
+static bool
+extract_continues_above(const struct extract_ctx *c, size_t i)
+{
+	const struct extract_line *up = &c->lines[i - 1];
+	const char *cur = c->lines[i].content;
+	size_t n = strlen(up->content);
+	char last;
+
+	if (up->kind != EXTRACT_TEXT || up->depth != c->lines[i].depth ||
+	    n == 0)
+		return false;
+	last = up->content[n - 1];
+	return last == '<' || last == '"' || last == ',' ||
+	    g_unichar_islower(g_utf8_get_char(cur));
+}
+
+/*
+ * Marks attribution lines: a line ending in a colon, with a "wrote" verb
+ * on it or on the one or two lines above (Gmail wraps long ones), that
+ * either starts like one ("On", "Le", "Am", ...) or is followed by quoted
+ * text.  When unquoted text follows, the original is not quoted (Outlook
+ * style) and the attribution is marked stop.
+ */
+static void
+extract_mark_attributions(struct extract_ctx *c)
+{
+	size_t next_depth = 0;
+	size_t i;
+	size_t *below = g_new0(size_t, c->n + 1);
+
+	/* below[i]: quote depth of the next non-blank line after i. */
+	for (i = c->n; i-- > 0;) {
+		below[i] = next_depth;
+		if (c->lines[i].kind != EXTRACT_BLANK)
+			next_depth = c->lines[i].depth;
+	}
+	for (i = 0; i < c->n; i++) {
+		struct extract_line *l = &c->lines[i];
+		size_t first = i;
+		size_t verb = SIZE_MAX;
+		size_t k;
+
+		if (l->kind != EXTRACT_TEXT || !extract_ends_with_colon(
+		    l->content))
+			continue;
+		for (k = 0; k <= 2 && k <= i; k++) {
+			const struct extract_line *up = &c->lines[i - k];
+
+			if (up->kind != EXTRACT_TEXT || up->depth != l->depth)
+				break;
+			if (verb == SIZE_MAX &&
+			    extract_span_has_verb(c, i - k, i))
+				verb = i - k;
+			if (verb != SIZE_MAX && extract_has_opener(
+			    up->content)) {
+				first = i - k;
+				break;
+			}
+		}
+		if (verb == SIZE_MAX)
+			continue;
+		if (!extract_has_opener(c->lines[first].content)) {
+			if (below[i] <= l->depth &&
+			    !extract_has_address(c->lines[verb].content))
+				continue;
+			first = verb;
+			/* A wrapped name or address continues from above. */
+			for (k = 0; k < 2 && first > 0 &&
+			    extract_continues_above(c, first); k++)
+				first--;
+		}
+		for (k = first; k <= i; k++)
+			c->lines[k].kind = EXTRACT_ATTRIBUTION;
+		l->stop = below[i] <= l->depth;
+	}
+	g_free(below);
+}
+
+/*
+ * Compares s with a template line, ignoring case, blanks and '*'/'_'
+ * decoration.  Returns the position in s after the template text, or
+ * NULL when s does not start with it.
+ */
+static const char *
+extract_loose_prefix(const char *s, const char *tmpl)
+{
+	const char *p = s;
+	const char *t = tmpl;
+
+	for (;;) {
+		while (*t == ' ' || *t == '\t' || *t == '*' || *t == '_')
+			t++;
+		if (!*t)
+			return p;
+		while (*p == ' ' || *p == '\t' || *p == '*' || *p == '_')
+			p++;
+		if (!*p)
+			return NULL;
+		if (g_unichar_tolower(g_utf8_get_char(p)) !=
+		    g_unichar_tolower(g_utf8_get_char(t)))
+			return NULL;
+		p += g_utf8_skip[*(const guchar *)p];
+		t += g_utf8_skip[*(const guchar *)t];
+	}
+}
+
+static bool
+extract_is_blank_or_deco(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '*' && *s != '_')
+			return false;
+	return true;
+}
+
+static bool
+extract_loose_equal(const char *a, const char *b)
+{
+	const char *rest = extract_loose_prefix(a, b);
+
+	return rest && extract_is_blank_or_deco(rest);
+}
+
+/* Remainder after a prompt: leading ":", "-" and blanks dropped. */
+static char *
+extract_after_prompt(const char *after)
+{
+	while (*after == ' ' || *after == ':' || *after == '-' ||
+	    *after == '*' || *after == '_' || *after == '\t')
+		after++;
+	return *after ? g_strstrip(g_strdup(after)) : NULL;
+}
+
+/* The end of the last "(1-5)"-style scale in s, or NULL. */
+static const char *
+extract_after_scale(const char *s)
+{
+	const char *found = NULL;
+	const char *p;
+
+	for (p = strchr(s, '('); p; p = strchr(p + 1, '(')) {
+		const char *q = p + 1;
+
+		if (!g_ascii_isdigit(*q))
+			continue;
+		while (g_ascii_isdigit(*q))
+			q++;
+		while (*q == ' ')
+			q++;
+		if (*q == '-')
+			q++;
+		else if (strncmp(q, "\xe2\x80\x93", 3) == 0)
+			q += 3;
+		else
+			continue;
+		while (*q == ' ')
+			q++;
+		if (!g_ascii_isdigit(*q))
+			continue;
+		while (g_ascii_isdigit(*q))
+			q++;
+		if (*q == ')')
+			found = q + 1;
+	}
+	return found;
+}
+
+static bool
+extract_ends_as_question(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == '*' || s[n - 1] == '_' || s[n - 1] == ' '))
+		n--;
+	return (n >= 1 && s[n - 1] == '?') ||
+	    (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9f", 3) == 0) ||
+	    (n >= 2 && memcmp(s + n - 2, "\xd8\x9f", 2) == 0);
+}
+
+/* Is s a known template line (prompt of id or an ignore line)? */
+static bool
+extract_is_template(const struct extract_ctx *c, const char *id,
+    const char *s, bool *option_out)
+{
+	GPtrArray *prompts = g_hash_table_lookup(c->prompts, id);
+	size_t i;
+
+	*option_out = false;
+	for (i = 0; prompts && i < prompts->len; i++)
+		if (extract_loose_equal(s, prompts->pdata[i]))
+			return true;
+	for (i = 0; i < c->ignore->len; i++)
+		if (extract_loose_equal(s, c->ignore->pdata[i])) {
+			*option_out = true;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * The answer written on a depth-0 marker line after the marker, or NULL
+ * when the rest of the line is only the prompt.
+ */
+static char *
+extract_marker_answer(const struct extract_ctx *c, const char *id,
+    const char *rest)
+{
+	GPtrArray *prompts = g_hash_table_lookup(c->prompts, id);
+	const char *after;
+	size_t i;
+
+	if (!*rest)
+		return NULL;
+	for (i = 0; prompts && i < prompts->len; i++) {
+		after = extract_loose_prefix(rest, prompts->pdata[i]);
+		if (after && *(const char *)prompts->pdata[i])
+			return extract_after_prompt(after);
+	}
+	for (i = 0; i < c->ignore->len; i++) {
+		after = extract_loose_prefix(rest, c->ignore->pdata[i]);
+		if (after && *(const char *)c->ignore->pdata[i])
+			return extract_after_prompt(after);
+	}
+	after = extract_after_scale(rest);
+	if (after)
+		return extract_after_prompt(after);
+	if (extract_ends_as_question(rest))
+		return NULL;
+	return g_strdup(rest);
+}
+
+/* Lines joined with LF, runs of blank lines cut to one, trimmed. */
+static char *
+extract_join(const char *first, GPtrArray *lines)
+{
+	GString *out = g_string_new(NULL);
+	bool blank = false;
+	size_t i;
+
+	if (first)
+		g_string_append(out, first);
+	for (i = 0; i < lines->len; i++) {
+		const char *l = lines->pdata[i];
+
+		if (!*l) {
+			blank = out->len > 0;
+			continue;
+		}
+		if (out->len > 0)
+			g_string_append(out, blank ? "\n\n" : "\n");
+		g_string_append(out, l);
+		blank = false;
+	}
+	if (out->len == 0) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}
+
+static struct extract_slot *
+extract_slot(struct extract_ctx *c, const char *id)
+{
+	struct extract_slot *s;
+	size_t i;
+
+	for (i = 0; i < c->slots->len; i++) {
+		s = c->slots->pdata[i];
+		if (strcmp(s->id, id) == 0)
+			return s;
+	}
+	s = g_new0(struct extract_slot, 1);
+	g_strlcpy(s->id, id, sizeof(s->id));
+	g_ptr_array_add(c->slots, s);
+	return s;
+}
+
+static void
+extract_close_section(struct extract_ctx *c, struct extract_section *sec)
+{
+	struct extract_slot *slot;
+	char *text;
+
+	if (!sec->lines)
+		return;
+	text = extract_join(sec->first, sec->lines);
+	if (!text && sec->options == 1)
+		text = g_strdup(sec->option);
+	slot = extract_slot(c, sec->id);
+	if (text && !slot->text) {
+		slot->text = text;
+		text = NULL;
+	} else if (text && !extract_loose_equal(text, slot->text)) {
+		char *w = g_strdup_printf("two different answers to [%s]; "
+		    "kept the first", sec->id);
+
+		extract_warn(c, w);
+		g_free(w);
+	}
+	g_free(text);
+	g_clear_pointer(&sec->first, g_free);
+	g_clear_pointer(&sec->lines, g_ptr_array_unref);
+	sec->option = NULL;
+	sec->options = 0;
+}
+
+static void
+extract_open_section(struct extract_ctx *c, struct extract_section *sec,
+    const struct extract_line *l)
+{
+	g_strlcpy(sec->id, l->id, sizeof(sec->id));
+	sec->lines = g_ptr_array_new();
+	sec->first = l->depth == 0 ? extract_marker_answer(c, l->id, l->rest) :
+	    NULL;
+	(void)extract_slot(c, l->id);
+}
+
+/*
+ * Prompts as the template shows them: the text after each marker in the
+ * quoted original or after an Outlook boundary.
+ */
+static void
+extract_collect_prompts(struct extract_ctx *c)
+{
+	bool original = false;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct extract_line *l = &c->lines[i];
+		GPtrArray *arr;
+
+		if (l->kind == EXTRACT_BOUNDARY && l->depth == 0)
+			original = true;
+		if (l->kind != EXTRACT_MARKER || !*l->rest ||
+		    (l->depth == 0 && !original))
+			continue;
+		arr = g_hash_table_lookup(c->prompts, l->id);
+		if (!arr) {
+			arr = g_ptr_array_new_with_free_func(g_free);
+			g_hash_table_insert(c->prompts, g_strdup(l->id), arr);
+		}
+		g_ptr_array_add(arr, g_strdup(l->rest));
+	}
+}
+
+static void
+extract_walk(struct extract_ctx *c)
+{
+	struct extract_section sec = { 0 };
+	bool in_signature = false;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct extract_line *l = &c->lines[i];
+		bool option;
+
+		if (l->depth == 0 && (l->kind == EXTRACT_BOUNDARY ||
+		    extract_is_header_block(c, i)))
+			break;
+		switch (l->kind) {
+		case EXTRACT_MARKER:
+			extract_close_section(c, &sec);
+			extract_open_section(c, &sec, l);
+			c->res->structured = true;
+			in_signature = false;
+			continue;
+		case EXTRACT_END:
+			extract_close_section(c, &sec);
+			in_signature = false;
+			continue;
+		case EXTRACT_ATTRIBUTION:
+			if (l->depth == 0)
+				extract_close_section(c, &sec);
+			if (l->depth == 0 && l->stop)
+				goto out;
+			in_signature = false;
+			continue;
+		case EXTRACT_SIG_DELIM:
+		case EXTRACT_SIG_LINE:
+			/* What follows a signature is more signature. */
+			if (l->depth == 0)
+				in_signature = true;
+			continue;
+		case EXTRACT_REF:
+			continue;
+		case EXTRACT_BOUNDARY:
+		case EXTRACT_TEXT:
+		case EXTRACT_BLANK:
+			break;
+		}
+		if (l->depth > 0) {
+			in_signature = false;
+			continue;
+		}
+		if (in_signature)
+			continue;
+		if (!sec.lines) {
+			g_ptr_array_add(c->free_lines, l->content);
+			continue;
+		}
+		if (l->kind == EXTRACT_TEXT &&
+		    extract_is_template(c, sec.id, l->content, &option)) {
+			if (option) {
+				sec.options++;
+				sec.option = l->content;
+			}
+			continue;
+		}
+		g_ptr_array_add(sec.lines, l->content);
+	}
+out:
+	extract_close_section(c, &sec);
+}
+
+static void
+extract_answer_free(gpointer p)
+{
+	struct extract_answer *a = p;
+
+	g_free(a->id);
+	g_free(a->text);
+	g_free(a);
+}
+
+static void
+extract_slot_free(gpointer p)
+{
+	struct extract_slot *s = p;
+
+	g_free(s->text);
+	g_free(s);
+}
+
+struct extract_result *
+extract_reply(const char *text, const char *const *ids,
+    const char *const *ignore_lines)
+{
+	struct extract_ctx c = { 0 };
+	char *valid = g_utf8_make_valid(text ? text : "", -1);
+	size_t i;
+
+	c.ids = ids;
+	c.res = g_new0(struct extract_result, 1);
+	c.res->answers = g_ptr_array_new_with_free_func(extract_answer_free);
+	c.res->warnings = g_ptr_array_new_with_free_func(g_free);
+	c.ignore = g_ptr_array_new_with_free_func(g_free);
+	c.prompts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    (GDestroyNotify)g_ptr_array_unref);
+	c.slots = g_ptr_array_new_with_free_func(extract_slot_free);
+	c.free_lines = g_ptr_array_new();
+
+	for (i = 0; ignore_lines && ignore_lines[i]; i++) {
+		char *clean = extract_clean_line(ignore_lines[i],
+		    strlen(ignore_lines[i]));
+		char id[EXTRACT_ID_SIZE];
+		const char *rest = extract_parse_marker(g_strstrip(clean), id);
+
+		if (*(rest ? rest : clean))
+			g_ptr_array_add(c.ignore, g_strdup(rest ? rest :
+			    clean));
+		g_free(clean);
+	}
+	extract_split(&c, valid);
+	for (i = 0; i < c.n; i++)
+		extract_classify_simple(&c, &c.lines[i]);
+	extract_mark_attributions(&c);
+	extract_collect_prompts(&c);
+	extract_walk(&c);
+
+	for (i = 0; i < c.slots->len; i++) {
+		struct extract_slot *s = c.slots->pdata[i];
+		struct extract_answer *a;
+
+		if (!s->text)
+			continue;
+		a = g_new0(struct extract_answer, 1);
+		a->id = g_strdup(s->id);
+		a->text = g_steal_pointer(&s->text);
+		g_ptr_array_add(c.res->answers, a);
+	}
+	c.res->free_text = extract_join(NULL, c.free_lines);
+
+	for (i = 0; i < c.n; i++)
+		g_free(c.lines[i].content);
+	g_free(c.lines);
+	g_ptr_array_unref(c.free_lines);
+	g_ptr_array_unref(c.slots);
+	g_hash_table_unref(c.prompts);
+	g_ptr_array_unref(c.ignore);
+	g_free(valid);
+	return c.res;
+}
+
+void
+extract_result_free(struct extract_result *r)
+{
+	if (!r)
+		return;
+	g_ptr_array_unref(r->answers);
+	g_free(r->free_text);
+	g_ptr_array_unref(r->warnings);
+	g_free(r);
+}

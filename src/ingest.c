@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fetch -> spool -> parse -> file.  A message is filed in one transaction
+ * keyed by its Message-ID and content hash, and leaves spool/inbox/new
+ * only after that transaction has committed; a crash between the two is
+ * repaired on the next run, when the message is found already filed and
+ * its move is completed.
+ */
+#include "ingest.h"
+
+#include <string.h>
+
+#include "addr.h"
+#include "classify.h"
+#include "config.h"
+#include "consultd.h"
+#include "db.h"
+#include "db_consultation.h"
+#include "db_message.h"
+#include "db_participant.h"
+#include "definition.h"
+#include "extract.h"
+#include "log.h"
+#include "message.h"
+#include "mime.h"
+#include "spool.h"
+#include "token.h"
+
+#include "banned.h"
+
+struct ingest_ctx {
+	struct db *db;
+	const struct config *cfg;
+	int64_t now;
+	char *maildir;		/* spool/inbox */
+	GHashTable *defs;	/* consultation id -> struct definition * */
+	struct ingest_result *res;
+};
+
+/* What a message turned out to be, before it is written. */
+struct filing {
+	const char *kind;
+	const char *status;
+	int64_t cid;
+	int64_t pid;
+	const char *match;
+	struct extract_result *ext;
+	const struct definition *def;
+};
+
+static const struct definition *
+ingest_definition(struct ingest_ctx *ctx, int64_t cid, GError **err)
+{
+	struct definition *def = g_hash_table_lookup(ctx->defs, &cid);
+	g_autofree char *name = NULL;
+	int64_t *key;
+	int64_t id;
+
+	if (def)
+		return def;
+	name = db_consultation_name(ctx->db, cid, err);
+	if (!name)
+		return NULL;
+	def = db_consultation_load(ctx->db, name, &id, err);
+	if (!def)
+		return NULL;
+	key = g_new(int64_t, 1);
+	*key = cid;
+	g_hash_table_insert(ctx->defs, key, def);
+	return def;
+}
+
+/*
+ * Who sent it: a token the message carries (SPEC section 5 order), else
+ * the From address of a known participant, recorded as low trust.
+ */
+static bool
+ingest_match(struct ingest_ctx *ctx, const struct message *msg,
+    struct filing *f, GError **err)
+{
+	g_autoptr(GPtrArray) cands = token_candidates(msg);
+	g_autofree char *key = NULL;
+	size_t i;
+	int r;
+
+	for (i = 0; i < cands->len; i++) {
+		const struct token_candidate *c = cands->pdata[i];
+
+		r = db_invitation_lookup(ctx->db, c->token, &f->pid, &f->cid,
+		    err);
+		if (r < 0)
+			return false;
+		if (r) {
+			f->match = token_source_name(c->source);
+			return true;
+		}
+	}
+	if (!msg->from_addr)
+		return true;
+	key = addr_key(msg->from_addr);
+	r = db_participant_find_any(ctx->db, key, &f->pid, &f->cid, err);
+	if (r < 0)
+		return false;
+	if (r)
+		f->match = "from";
+	return true;
+}
+
+static char **
+ingest_question_ids(const struct definition *def)
+{
+	char **ids = g_new0(char *, def->questions->len + 1);
+	size_t i;
+
+	for (i = 0; i < def->questions->len; i++)
+		ids[i] = g_strdup(((struct question *)
+		    def->questions->pdata[i])->id);
+	return ids;
+}
+
+static bool
+ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
+    struct filing *f, GError **err)
+{
+	g_auto(GStrv) ids = NULL;
+	g_auto(GStrv) ignore = NULL;
+
+	if (!ingest_match(ctx, msg, f, err))
+		return false;
+	switch (classify_message(msg)) {
+	case CLASSIFY_AUTO_REPLY:
+		f->kind = "auto_reply";
+		f->status = "filed";
+		return true;
+	case CLASSIFY_BOUNCE:
+		f->kind = "bounce";
+		f->status = "filed";
+		return true;
+	case CLASSIFY_HUMAN:
+		break;
+	}
+	if (!f->pid) {
+		f->kind = "unrelated";
+		f->status = "unmatched";
+		f->ext = extract_reply(msg->text, NULL, NULL);
+		return true;
+	}
+	f->def = ingest_definition(ctx, f->cid, err);
+	if (!f->def)
+		return false;
+	ids = ingest_question_ids(f->def);
+	ignore = definition_template_lines(f->def);
+	f->ext = extract_reply(msg->text, (const char *const *)ids,
+	    (const char *const *)ignore);
+	f->kind = "reply";
+	f->status = f->ext->structured ? "filed" : "unstructured";
+	return true;
+}
+
+static bool
+ingest_answers(struct ingest_ctx *ctx, const struct filing *f, int64_t mid,
+    GError **err)
+{
+	size_t i;
+
+	for (i = 0; i < f->ext->answers->len; i++) {
+		const struct extract_answer *a = f->ext->answers->pdata[i];
+		const struct question *q = definition_question(f->def, a->id);
+		g_autofree char *norm = NULL;
+		g_autofree char *verr = NULL;
+		struct db_answer_row row = { 0 };
+
+		if (!q)
+			continue;
+		norm = question_normalize_answer(q, a->text, &verr);
+		row.participant_id = f->pid;
+		row.consultation_id = f->cid;
+		row.question = q->id;
+		row.message_id = mid;
+		row.source = "mail";
+		row.answer = norm ? norm : a->text;
+		row.error = verr;
+		row.trust = strcmp(f->match, "from") == 0 ? "from" : "token";
+		row.answered_at = ctx->now;
+		if (!db_answer_add(ctx->db, &row, err))
+			return false;
+		ctx->res->answers++;
+		if (verr) {
+			ctx->res->invalid++;
+			if (!db_message_add_warning(ctx->db, mid, verr, err))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* A permanent bounce marks the participant's address as failed. */
+static bool
+ingest_bounce(struct ingest_ctx *ctx, const struct message *msg,
+    struct filing *f, GError **err)
+{
+	g_autofree char *rcpt = NULL;
+	g_autofree char *status = NULL;
+	g_autofree char *key = NULL;
+	bool permanent = false;
+	int64_t pid = f->pid, cid = f->cid;
+	int r;
+
+	if (!classify_bounce_info(msg, &rcpt, &status, &permanent))
+		return true;
+	if (!pid && rcpt) {
+		key = addr_key(rcpt);
+		r = db_participant_find_any(ctx->db, key, &pid, &cid, err);
+		if (r < 0)
+			return false;
+		f->pid = pid;
+		f->cid = cid;
+	}
+	if (permanent && pid)
+		return db_participant_set_status(ctx->db, pid, "bounced", err);
+	return true;
+}
+
+static bool
+ingest_write(struct ingest_ctx *ctx, const struct message *msg,
+    const char *hash, const char *spool_file, struct filing *f,
+    GError **err)
+{
+	struct db_message_row row = { 0 };
+	int64_t mid;
+	size_t i;
+
+	if (strcmp(f->kind, "bounce") == 0 && !ingest_bounce(ctx, msg, f, err))
+		return false;
+	row.message_id = msg->message_id;
+	row.content_hash = hash;
+	row.spool_file = spool_file;
+	row.kind = f->kind;
+	row.status = f->status;
+	row.consultation_id = f->cid;
+	row.participant_id = f->pid;
+	row.match = f->match;
+	row.sender = msg->from_addr;
+	row.subject = msg->subject;
+	row.free_text = f->ext ? f->ext->free_text : NULL;
+	row.late = f->def && f->def->deadline && ctx->now > f->def->deadline;
+	row.sent_at = msg->date;
+	row.received_at = ctx->now;
+	if (!db_message_add(ctx->db, &row, &mid, err))
+		return false;
+	if (strcmp(f->kind, "reply") == 0 && !ingest_answers(ctx, f, mid, err))
+		return false;
+	for (i = 0; f->ext && i < f->ext->warnings->len; i++)
+		if (!db_message_add_warning(ctx->db, mid,
+		    f->ext->warnings->pdata[i], err))
+			return false;
+	for (i = 0; i < msg->warnings->len; i++)
+		if (!db_message_add_warning(ctx->db, mid,
+		    msg->warnings->pdata[i], err))
+			return false;
+	for (i = 0; i < msg->attachments->len; i++)
+		if (!db_message_add_attachment(ctx->db, mid,
+		    msg->attachments->pdata[i], err))
+			return false;
+	log_info("ingest: filed %s %lld (%s) participant %lld%s", f->kind,
+	    (long long)mid, f->status, (long long)f->pid,
+	    f->match && strcmp(f->match, "from") == 0 ?
+	    ", matched by From only" : "");
+	return true;
+}
+
+static void
+ingest_count(struct ingest_result *res, const struct filing *f)
+{
+	res->filed++;
+	if (strcmp(f->kind, "reply") == 0) {
+		if (strcmp(f->status, "unstructured") == 0)
+			res->unstructured++;
+		else
+			res->replies++;
+	} else if (strcmp(f->kind, "auto_reply") == 0)
+		res->auto_replies++;
+	else if (strcmp(f->kind, "bounce") == 0)
+		res->bounces++;
+	else
+		res->unrelated++;
+}
+
+/*
+ * A message that cannot be parsed (or is over the size limit) is still
+ * filed, as unrelated with that status, so it shows up for triage and
+ * leaves the inbox.
+ */
+static struct message *
+ingest_placeholder(const char *why)
+{
+	struct message *msg = message_new();
+
+	g_ptr_array_add(msg->warnings, g_strdup(why));
+	return msg;
+}
+
+static bool
+ingest_one(struct ingest_ctx *ctx, const char *name, GError **err)
+{
+	g_autofree char *path = g_build_filename(ctx->maildir, "new", name,
+	    NULL);
+	g_autofree char *filed = g_strconcat(name, ":2,S", NULL);
+	g_autofree char *spool_file = g_build_filename("inbox", "cur", filed,
+	    NULL);
+	g_autofree char *raw = NULL;
+	g_autofree char *hash = NULL;
+	g_autofree char *prev = NULL;
+	g_autofree char *moved = NULL;
+	g_autoptr(GError) perr = NULL;
+	struct message *msg = NULL;
+	struct filing f = { 0 };
+	size_t len = 0;
+	bool ok = false;
+	int seen;
+
+	raw = spool_read(path, (size_t)ctx->cfg->imap.max_message_size, &len,
+	    &perr);
+	if (!raw && perr->code != EX_DATAERR) {
+		g_propagate_error(err, g_steal_pointer(&perr));
+		return false;
+	}
+	if (!raw) {
+		msg = ingest_placeholder(perr->message);
+		hash = g_strconcat("oversize:", name, NULL);
+		f.kind = "unrelated";
+		f.status = "too_large";
+	} else {
+		hash = message_content_hash(raw, len);
+		msg = mime_parse(raw, len, &perr);
+		if (!msg) {
+			msg = ingest_placeholder(perr->message);
+			f.kind = "unrelated";
+			f.status = "unparseable";
+		}
+	}
+	if (!db_begin(ctx->db, err))
+		goto out;
+	seen = db_message_seen(ctx->db, msg->message_id, hash, &prev, err);
+	if (seen < 0)
+		goto rollback;
+	if (seen) {
+		db_rollback(ctx->db);
+		ctx->res->duplicates++;
+		/* Filed, but the crash came before the move: finish it. */
+		if (prev && strcmp(prev, spool_file) == 0) {
+			moved = spool_mark_filed(ctx->maildir, name, err);
+			ok = moved != NULL;
+		} else
+			ok = spool_discard(ctx->maildir, name, err);
+		goto out;
+	}
+	if (!f.kind && !ingest_classify(ctx, msg, &f, err))
+		goto rollback;
+	if (!ingest_write(ctx, msg, hash, spool_file, &f, err))
+		goto rollback;
+	if (!db_commit(ctx->db, err))
+		goto out;
+	ingest_count(ctx->res, &f);
+	moved = spool_mark_filed(ctx->maildir, name, err);
+	ok = moved != NULL;
+	goto out;
+rollback:
+	db_rollback(ctx->db);
+out:
+	extract_result_free(f.ext);
+	message_free(msg);
+	return ok;
+}
+
+bool
+ingest_spool(struct db *db, const struct config *cfg, int64_t now,
+    struct ingest_result *res, GError **err)
+{
+	struct ingest_ctx ctx = { 0 };
+	g_autoptr(GPtrArray) names = NULL;
+	bool ok = false;
+	size_t i;
+
+	ctx.db = db;
+	ctx.cfg = cfg;
+	ctx.now = now;
+	ctx.res = res;
+	ctx.maildir = g_build_filename(cfg->spool, "inbox", NULL);
+	ctx.defs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+	    (GDestroyNotify)definition_free);
+	names = spool_list(ctx.maildir, "new", err);
+	if (!names)
+		goto out;
+	for (i = 0; i < names->len; i++)
+		if (!ingest_one(&ctx, names->pdata[i], err)) {
+			g_prefix_error(err, "cannot file '%s': ",
+			    (char *)names->pdata[i]);
+			goto out;
+		}
+	ok = true;
+out:
+	g_free(ctx.maildir);
+	g_hash_table_unref(ctx.defs);
+	return ok;
+}
+
+/* The files of a Maildir folder's new/ and cur/, or NULL if not one. */
+static GPtrArray *
+ingest_maildir_files(const char *dir)
+{
+	static const char *const subs[] = { "new", "cur" };
+	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+	bool maildir = false;
+	size_t i, j;
+
+	for (i = 0; i < G_N_ELEMENTS(subs); i++) {
+		g_autoptr(GPtrArray) names = spool_list(dir, subs[i], NULL);
+
+		if (!names)
+			continue;
+		maildir = true;
+		for (j = 0; j < names->len; j++)
+			g_ptr_array_add(files, g_build_filename(dir, subs[i],
+			    names->pdata[j], NULL));
+	}
+	if (!maildir) {
+		g_ptr_array_unref(files);
+		return NULL;
+	}
+	return files;
+}
+
+bool
+ingest_paths(struct db *db, const struct config *cfg,
+    const char *const *paths, int64_t now, struct ingest_result *res,
+    GError **err)
+{
+	g_autofree char *maildir = g_build_filename(cfg->spool, "inbox", NULL);
+	size_t i, j;
+
+	for (i = 0; paths[i]; i++) {
+		g_autoptr(GPtrArray) files = NULL;
+
+		if (g_file_test(paths[i], G_FILE_TEST_IS_DIR)) {
+			files = ingest_maildir_files(paths[i]);
+			if (!files) {
+				g_set_error(err, CONSULTD_ERROR, EX_NOINPUT,
+				    "'%s' is a folder but not a Maildir (no "
+				    "new/ or cur/); give .eml files or a "
+				    "Maildir", paths[i]);
+				return false;
+			}
+		} else {
+			files = g_ptr_array_new_with_free_func(g_free);
+			g_ptr_array_add(files, g_strdup(paths[i]));
+		}
+		for (j = 0; j < files->len; j++)
+			if (!spool_deliver_file(maildir, files->pdata[j],
+			    NULL, err))
+				return false;
+	}
+	return ingest_spool(db, cfg, now, res, err);
+}

@@ -1,0 +1,940 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GMime adapter for incoming mail: raw bytes in, struct message out, with
+ * the workarounds Debian 12's GMime 3.2.13 needs (LIBRARY-NOTES G3-G8).
+ * What the text means (answers, kind of message) is left to extract and
+ * classify; the raw bytes are never re-serialised except an attached
+ * message kept as an attachment.
+ */
+#include "mime.h"
+
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "consultd.h"
+#include "html2text.h"
+#include "message.h"
+
+#include "banned.h"
+
+/* Parser warnings kept per message; hostile mail can raise thousands. */
+#define MIME_MAX_WARNINGS 50
+
+struct mime_walk {
+	struct message *msg;
+	GMimeParserOptions *opts;
+	GString *plain;		/* inline text/plain, in order */
+	GString *html;		/* inline text/html, converted */
+	bool dsn_seen;
+	bool no_serialise;	/* a multipart lacks its boundary (G12) */
+};
+
+static const char *
+mime_warning_text(GMimeParserWarning code)
+{
+	switch (code) {
+	case GMIME_WARN_DUPLICATED_HEADER:
+		return "duplicated header";
+	case GMIME_WARN_DUPLICATED_PARAMETER:
+		return "duplicated parameter";
+	case GMIME_WARN_UNENCODED_8BIT_HEADER:
+		return "unencoded 8-bit header";
+	case GMIME_WARN_INVALID_CONTENT_TYPE:
+		return "invalid content type";
+	case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
+		return "invalid RFC 2047 header value";
+	case GMIME_WARN_MALFORMED_MULTIPART:
+		return "malformed multipart";
+	case GMIME_WARN_TRUNCATED_MESSAGE:
+		return "truncated message";
+	case GMIME_WARN_MALFORMED_MESSAGE:
+		return "malformed message";
+	case GMIME_CRIT_INVALID_HEADER_NAME:
+		return "invalid header name";
+	case GMIME_CRIT_CONFLICTING_HEADER:
+		return "conflicting header";
+	case GMIME_CRIT_CONFLICTING_PARAMETER:
+		return "conflicting parameter";
+	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+		return "multipart without boundary";
+	case GMIME_WARN_INVALID_PARAMETER:
+		return "invalid parameter";
+	case GMIME_WARN_INVALID_ADDRESS_LIST:
+		return "invalid address list";
+	case GMIME_CRIT_NESTING_OVERFLOW:
+		return "MIME nesting too deep";
+	case GMIME_WARN_PART_WITHOUT_CONTENT:
+		return "part without content";
+	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+		return "part without headers or content";
+	}
+	return "parser warning";
+}
+
+static void
+mime_add_warning(struct message *msg, const char *text)
+{
+	if (msg->warnings->len < MIME_MAX_WARNINGS)
+		g_ptr_array_add(msg->warnings, g_utf8_make_valid(text, -1));
+}
+
+static void
+mime_on_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
+    gpointer data)
+{
+	struct mime_walk *w = data;
+	char *text;
+
+	if (code == GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY)
+		w->no_serialise = true;
+	if (item && *item)
+		text = g_strdup_printf("%s at offset %" G_GINT64_FORMAT ": %.80s",
+		    mime_warning_text(code), offset, item);
+	else
+		text = g_strdup_printf("%s at offset %" G_GINT64_FORMAT,
+		    mime_warning_text(code), offset);
+	mime_add_warning(w->msg, text);
+	g_free(text);
+}
+
+/* Windows-1252 bytes 0x80-0x9F; the five unassigned ones map to U+FFFD. */
+static const gunichar mime_cp1252_c1[32] = {
+	0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0xfffd, 0x017d, 0xfffd,
+	0xfffd, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178,
+};
+
+/* Windows-1252 to UTF-8; never fails. */
+static void
+mime_append_cp1252(GString *out, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80)
+			g_string_append_c(out, (char)c);
+		else if (c < 0xa0)
+			g_string_append_unichar(out, mime_cp1252_c1[c - 0x80]);
+		else
+			g_string_append_unichar(out, c);
+	}
+}
+
+static bool
+mime_charset_is_utf8(const char *charset)
+{
+	return !charset || !*charset ||
+	    g_ascii_strcasecmp(charset, "utf-8") == 0 ||
+	    g_ascii_strcasecmp(charset, "utf8") == 0 ||
+	    g_ascii_strcasecmp(charset, "us-ascii") == 0 ||
+	    g_ascii_strcasecmp(charset, "ascii") == 0;
+}
+
+/*
+ * Bytes in a declared charset to UTF-8 text with LF line ends and no NUL
+ * (LIBRARY-NOTES G5, SPEC 4).  A declared charset iconv cannot read, or
+ * bytes invalid in it, fall back to UTF-8 when they are valid UTF-8
+ * (mislabelled mail), else to windows-1252, the usual unlabelled 8-bit
+ * text; declared UTF-8 with a few bad bytes keeps the rest as UTF-8.
+ */
+static char *
+mime_to_utf8(const char *bytes, size_t len, const char *charset,
+    struct message *msg)
+{
+	GString *buf = g_string_sized_new(len + 1);
+	GString *out;
+	char *conv = NULL;
+	gsize conv_len = 0;
+	size_t i;
+
+	if (!mime_charset_is_utf8(charset)) {
+		const char *canon = g_mime_charset_iconv_name(charset);
+
+		conv = g_convert(bytes, (gssize)len, "UTF-8", canon, NULL,
+		    &conv_len, NULL);
+		if (!conv) {
+			char *w = g_strdup_printf("cannot convert text from "
+			    "charset '%.40s'", charset);
+
+			mime_add_warning(msg, w);
+			g_free(w);
+		}
+	}
+	if (conv) {
+		g_string_append_len(buf, conv, (gssize)conv_len);
+		g_free(conv);
+	} else {
+		g_string_append_len(buf, bytes, (gssize)len);
+	}
+
+	/* NUL would end the text early everywhere downstream. */
+	out = g_string_sized_new(buf->len + 1);
+	for (i = 0; i < buf->len; i++) {
+		char c = buf->str[i];
+
+		if (c == '\0')
+			g_string_append(out, "\xef\xbf\xbd");
+		else if (c == '\r') {
+			g_string_append_c(out, '\n');
+			if (i + 1 < buf->len && buf->str[i + 1] == '\n')
+				i++;
+		} else
+			g_string_append_c(out, c);
+	}
+	g_string_free(buf, TRUE);
+	if (!g_utf8_validate(out->str, (gssize)out->len, NULL)) {
+		char *valid;
+
+		if (conv || !charset || !mime_charset_is_utf8(charset) ||
+		    g_ascii_strncasecmp(charset, "utf", 3) != 0) {
+			GString *re = g_string_sized_new(out->len * 2);
+
+			mime_append_cp1252(re, out->str, out->len);
+			g_string_free(out, TRUE);
+			mime_add_warning(msg, "text is not valid UTF-8, read "
+			    "as windows-1252");
+			return g_string_free(re, FALSE);
+		}
+		valid = g_utf8_make_valid(out->str, (gssize)out->len);
+		g_string_free(out, TRUE);
+		mime_add_warning(msg, "invalid UTF-8 replaced");
+		return valid;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Unfolded header text as UTF-8 (raw 8-bit read as windows-1252). */
+static void
+mime_append_plain(GString *out, const char *s, size_t len)
+{
+	if (g_utf8_validate(s, (gssize)len, NULL))
+		g_string_append_len(out, s, (gssize)len);
+	else
+		mime_append_cp1252(out, s, len);
+}
+
+/* Length of the RFC 2047 encoded word at p, or 0 when there is none. */
+static size_t
+mime_encoded_word_len(const char *p)
+{
+	const char *q = p + 2;
+	const char *text_end;
+
+	if (p[0] != '=' || p[1] != '?')
+		return 0;
+	while (*q && *q != '?' && !g_ascii_isspace(*q))
+		q++;
+	if (*q != '?' || q == p + 2)
+		return 0;
+	q++;
+	if (!strchr("BbQq", *q) || *q == '\0' || q[1] != '?')
+		return 0;
+	q += 2;
+	text_end = q;
+	while (*text_end && *text_end != '?' && !g_ascii_isspace(*text_end))
+		text_end++;
+	if (text_end[0] != '?' || text_end[1] != '=')
+		return 0;
+	return (size_t)(text_end + 2 - p);
+}
+
+/*
+ * Decodes an unstructured header value (raw, possibly folded).  Each
+ * encoded word is decoded alone (G7: 3.2.13 drops what follows a padded
+ * B-encoded word), and white space between adjacent encoded words is
+ * dropped (RFC 2047 section 6.2).  Control characters become spaces.
+ * Returns: a newly allocated, trimmed UTF-8 string.
+ */
+static char *
+mime_decode_header(GMimeParserOptions *opts, const char *raw)
+{
+	GString *unfolded = g_string_new(NULL);
+	GString *out = g_string_new(NULL);
+	const char *p;
+	const char *gap;
+	bool after_word = false;
+	char *valid;
+	size_t i;
+
+	for (p = raw; *p; p++)
+		if (*p != '\r' && *p != '\n')
+			g_string_append_c(unfolded, *p);
+	p = unfolded->str;
+	gap = p;
+	while (*p) {
+		size_t n = mime_encoded_word_len(p);
+		const char *q;
+		char *word;
+		char *dec;
+
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		for (q = gap; q < p && g_ascii_isspace(*q); q++)
+			;
+		if (!(after_word && q == p))
+			mime_append_plain(out, gap, (size_t)(p - gap));
+		word = g_strndup(p, n);
+		dec = g_mime_utils_header_decode_text(opts, word);
+		g_string_append(out, dec ? dec : word);
+		g_free(dec);
+		g_free(word);
+		p += n;
+		gap = p;
+		after_word = true;
+	}
+	mime_append_plain(out, gap, (size_t)(p - gap));
+	g_string_free(unfolded, TRUE);
+
+	valid = g_utf8_make_valid(out->str, (gssize)out->len);
+	g_string_free(out, TRUE);
+	for (i = 0; valid[i]; i++)
+		if ((unsigned char)valid[i] < 0x20 || valid[i] == 0x7f)
+			valid[i] = ' ';
+	return g_strstrip(valid);
+}
+
+/* A GLib-owned copy of addr with its domain lowercased (RFC 5321 2.4). */
+static char *
+mime_normalise_addr(const char *addr)
+{
+	char *copy = g_utf8_make_valid(addr, -1);
+	char *at = strrchr(copy, '@');
+	char *dom;
+
+	if (!at)
+		return copy;
+	dom = g_utf8_strdown(at + 1, -1);
+	at[1] = '\0';
+	at = g_strconcat(copy, dom, NULL);
+	g_free(copy);
+	g_free(dom);
+	return at;
+}
+
+static const char *
+mime_raw_header(GMimeObject *obj, const char *name)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+	GMimeHeader *h = list ? g_mime_header_list_get_header(list, name) :
+	    NULL;
+
+	return h ? g_mime_header_get_raw_value(h) : NULL;
+}
+
+/* A decoded header value, trimmed, or NULL when absent or empty. */
+static char *
+mime_header_value(GMimeObject *obj, const char *name)
+{
+	const char *v = g_mime_object_get_header(obj, name);
+	char *s;
+
+	if (!v)
+		return NULL;
+	s = g_strstrip(g_utf8_make_valid(v, -1));
+	if (!*s) {
+		g_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void
+mime_add_recipient(struct message *msg, const char *addr)
+{
+	char *norm;
+	size_t i;
+
+	if (!addr || !*addr)
+		return;
+	norm = mime_normalise_addr(addr);
+	for (i = 0; i < msg->recipients->len; i++)
+		if (g_ascii_strcasecmp(msg->recipients->pdata[i], norm) == 0) {
+			g_free(norm);
+			return;
+		}
+	g_ptr_array_add(msg->recipients, norm);
+}
+
+static void
+mime_add_recipients(struct message *msg, InternetAddressList *list)
+{
+	int i;
+
+	if (!list)
+		return;
+	for (i = 0; i < internet_address_list_length(list); i++) {
+		InternetAddress *ia = internet_address_list_get_address(list,
+		    i);
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			mime_add_recipient(msg, internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(ia)));
+		else if (INTERNET_ADDRESS_IS_GROUP(ia))
+			mime_add_recipients(msg,
+			    internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(ia)));
+	}
+}
+
+/* The display name of a "name <addr>" value, decoded, or NULL. */
+static char *
+mime_display_name(GMimeParserOptions *opts, const char *raw)
+{
+	GString *name = g_string_new(NULL);
+	const char *p;
+	bool quoted = false;
+	const char *lt = NULL;
+	char *dec;
+
+	for (p = raw; *p; p++) {
+		if (*p == '\\' && quoted && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == '<' && !quoted) {
+			lt = p;
+			break;
+		}
+	}
+	if (!lt) {
+		g_string_free(name, TRUE);
+		return NULL;
+	}
+	/* Unquote: clients put encoded words inside quotes too. */
+	for (p = raw; p < lt; p++) {
+		if (*p == '"')
+			continue;
+		if (*p == '\\' && p + 1 < lt)
+			p++;
+		g_string_append_c(name, *p);
+	}
+	dec = mime_decode_header(opts, name->str);
+	g_string_free(name, TRUE);
+	if (!*dec) {
+		g_free(dec);
+		return NULL;
+	}
+	return dec;
+}
+
+static void
+mime_read_from(struct mime_walk *w, GMimeMessage *gm)
+{
+	InternetAddressList *from = g_mime_message_get_from(gm);
+	InternetAddress *ia;
+	const char *raw;
+
+	if (!from || internet_address_list_length(from) == 0) {
+		mime_add_warning(w->msg, "no From mailbox");
+		return;
+	}
+	if (internet_address_list_length(from) > 1) {
+		mime_add_warning(w->msg, "From holds several addresses");
+		return;
+	}
+	ia = internet_address_list_get_address(from, 0);
+	if (!INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+		mime_add_warning(w->msg, "From is a group, not a mailbox");
+		return;
+	}
+	w->msg->from_addr = mime_normalise_addr(
+	    internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+	raw = mime_raw_header(GMIME_OBJECT(gm), "From");
+	if (raw)
+		w->msg->from_name = mime_display_name(w->opts, raw);
+	if (!w->msg->from_name && internet_address_get_name(ia) &&
+	    *internet_address_get_name(ia))
+		w->msg->from_name = mime_decode_header(w->opts,
+		    internet_address_get_name(ia));
+}
+
+/* "<addr>" or "addr" (comments ignored); "" for the null sender "<>". */
+static char *
+mime_return_path(const char *value)
+{
+	const char *lt = strchr(value, '<');
+	const char *gt;
+	char *s;
+
+	if (lt) {
+		gt = strchr(lt, '>');
+		s = gt ? g_strndup(lt + 1, (gsize)(gt - lt - 1)) :
+		    g_strdup(lt + 1);
+	} else {
+		const char *paren = strchr(value, '(');
+
+		s = paren ? g_strndup(value, (gsize)(paren - value)) :
+		    g_strdup(value);
+	}
+	g_strstrip(s);
+	if (*s) {
+		char *norm = mime_normalise_addr(s);
+
+		g_free(s);
+		return norm;
+	}
+	return s;
+}
+
+static void
+mime_read_references(struct mime_walk *w, GMimeMessage *gm)
+{
+	GMimeObject *obj = GMIME_OBJECT(gm);
+	const char *v;
+	GMimeReferences *refs;
+	int i;
+
+	v = g_mime_object_get_header(obj, "In-Reply-To");
+	if (v) {
+		refs = g_mime_references_parse(w->opts, v);
+		if (refs && g_mime_references_length(refs) > 0)
+			w->msg->in_reply_to = g_utf8_make_valid(
+			    g_mime_references_get_message_id(refs, 0), -1);
+		if (refs)
+			g_mime_references_free(refs);
+	}
+	v = g_mime_object_get_header(obj, "References");
+	if (v) {
+		refs = g_mime_references_parse(w->opts, v);
+		for (i = 0; refs && i < g_mime_references_length(refs); i++)
+			g_ptr_array_add(w->msg->references, g_utf8_make_valid(
+			    g_mime_references_get_message_id(refs, i), -1));
+		if (refs)
+			g_mime_references_free(refs);
+	}
+}
+
+static void
+mime_read_headers(struct mime_walk *w, GMimeMessage *gm)
+{
+	struct message *msg = w->msg;
+	GMimeObject *obj = GMIME_OBJECT(gm);
+	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+	const char *v;
+	GDateTime *date;
+	char *s;
+	int i;
+
+	v = g_mime_message_get_message_id(gm);
+	if (v && *v)
+		msg->message_id = g_utf8_make_valid(v, -1);
+	v = mime_raw_header(obj, "Subject");
+	if (v)
+		msg->subject = mime_decode_header(w->opts, v);
+	mime_read_from(w, gm);
+	mime_read_references(w, gm);
+	mime_add_recipients(msg,
+	    g_mime_message_get_addresses(gm, GMIME_ADDRESS_TYPE_TO));
+	mime_add_recipients(msg,
+	    g_mime_message_get_addresses(gm, GMIME_ADDRESS_TYPE_CC));
+	for (i = 0; list && i < g_mime_header_list_get_count(list); i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *name = g_mime_header_get_name(h);
+		InternetAddressList *al;
+
+		if (g_ascii_strcasecmp(name, "Delivered-To") != 0 &&
+		    g_ascii_strcasecmp(name, "X-Original-To") != 0)
+			continue;
+		v = g_mime_header_get_value(h);
+		al = v ? internet_address_list_parse(w->opts, v) : NULL;
+		mime_add_recipients(msg, al);
+		if (al)
+			g_object_unref(al);
+	}
+	v = g_mime_object_get_header(obj, "Return-Path");
+	if (v)
+		msg->return_path = mime_return_path(v);
+	date = g_mime_message_get_date(gm);
+	if (date)
+		msg->date = g_date_time_to_unix(date);
+
+	msg->auto_submitted = mime_header_value(obj, "Auto-Submitted");
+	msg->x_autoreply = g_mime_object_get_header(obj, "X-Autoreply") ||
+	    g_mime_object_get_header(obj, "X-Autorespond");
+	s = mime_header_value(obj, "Precedence");
+	if (s) {
+		msg->precedence = g_ascii_strdown(s, -1);
+		g_free(s);
+	}
+}
+
+/* The transfer-decoded content of a leaf part. */
+static GByteArray *
+mime_part_bytes(GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *bytes;
+
+	if (content)
+		g_mime_data_wrapper_write_to_stream(content, mem);
+	bytes = g_byte_array_new();
+	g_byte_array_append(bytes, g_mime_stream_mem_get_byte_array(
+	    GMIME_STREAM_MEM(mem))->data, g_mime_stream_mem_get_byte_array(
+	    GMIME_STREAM_MEM(mem))->len);
+	g_object_unref(mem);
+	return bytes;
+}
+
+static char *
+mime_content_type(GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	char *type;
+	char *lower;
+
+	if (!ct)
+		return g_strdup("application/octet-stream");
+	type = g_mime_content_type_get_mime_type(ct);
+	lower = g_ascii_strdown(type, -1);
+	g_free(type);
+	return lower;
+}
+
+static void
+mime_add_attachment(struct mime_walk *w, const char *filename,
+    const char *type, GByteArray *bytes)
+{
+	struct message_attachment *a = g_new0(struct message_attachment, 1);
+
+	a->filename = filename && *filename ?
+	    g_utf8_make_valid(filename, -1) : NULL;
+	a->content_type = g_strdup(type);
+	a->size = bytes->len;
+	a->data = g_byte_array_free(bytes, FALSE);
+	g_ptr_array_add(w->msg->attachments, a);
+}
+
+/* Copies one field of a DSN block ("Status: 5.1.1 (...)") into *out. */
+static void
+mime_dsn_field(const char *line, const char *name, char **out)
+{
+	size_t n = strlen(name);
+
+	if (*out || g_ascii_strncasecmp(line, name, n) != 0 || line[n] != ':')
+		return;
+	*out = g_strstrip(g_strdup(line + n + 1));
+}
+
+/* The addr-spec of "rfc822; <a@b>"; NULL when empty. */
+static char *
+mime_dsn_address(const char *value)
+{
+	const char *semi = strchr(value, ';');
+	char *s = g_strdup(semi ? semi + 1 : value);
+	char *addr;
+
+	g_strstrip(s);
+	if (*s == '<') {
+		char *gt = strchr(s, '>');
+
+		if (gt)
+			*gt = '\0';
+		memmove(s, s + 1, strlen(s));
+		g_strstrip(s);
+	}
+	if (!*s) {
+		g_free(s);
+		return NULL;
+	}
+	addr = mime_normalise_addr(s);
+	g_free(s);
+	return addr;
+}
+
+/*
+ * RFC 3464 section 2: a per-message block, then one block per recipient,
+ * separated by blank lines.  The first failed recipient is the one that
+ * matters to us; without one, the first recipient.
+ */
+static void
+mime_parse_dsn(struct message *msg, const char *text)
+{
+	char **lines = g_strsplit(text, "\n", -1);
+	char *rcpt = NULL;
+	char *status = NULL;
+	char *action = NULL;
+	bool failed_found = false;
+	size_t i;
+
+	for (i = 0; !failed_found; i++) {
+		char *line = lines[i];
+
+		if (line && *g_strstrip(line)) {
+			mime_dsn_field(line, "Final-Recipient", &rcpt);
+			mime_dsn_field(line, "Status", &status);
+			mime_dsn_field(line, "Action", &action);
+			continue;
+		}
+		/* End of a block: a recipient block may replace the first
+		 * one seen only by being the first failed one. */
+		failed_found = rcpt && action &&
+		    g_ascii_strcasecmp(action, "failed") == 0;
+		if (rcpt && (!msg->dsn_recipient || failed_found)) {
+			g_free(msg->dsn_recipient);
+			g_free(msg->dsn_status);
+			g_free(msg->dsn_action);
+			msg->dsn_recipient = mime_dsn_address(rcpt);
+			msg->dsn_status = g_strdup(status);
+			msg->dsn_action = action ?
+			    g_ascii_strdown(action, -1) : NULL;
+		}
+		g_clear_pointer(&rcpt, g_free);
+		g_clear_pointer(&status, g_free);
+		g_clear_pointer(&action, g_free);
+		if (!line)
+			break;
+	}
+	/* Keep only the "class.subject.detail" code of Status. */
+	if (msg->dsn_status) {
+		char *sp = strpbrk(msg->dsn_status, " \t(");
+
+		if (sp)
+			*sp = '\0';
+		if (!g_ascii_isdigit(msg->dsn_status[0]) ||
+		    msg->dsn_status[1] != '.')
+			g_clear_pointer(&msg->dsn_status, g_free);
+	}
+	g_free(rcpt);
+	g_free(status);
+	g_free(action);
+	g_strfreev(lines);
+}
+
+static void
+mime_walk_leaf(struct mime_walk *w, GMimePart *part, bool want_text)
+{
+	GMimeObject *obj = GMIME_OBJECT(part);
+	char *type = mime_content_type(obj);
+	bool attachment = g_mime_part_is_attachment(part);
+	bool plain = strcmp(type, "text/plain") == 0;
+	bool html = strcmp(type, "text/html") == 0;
+	GByteArray *bytes;
+	char *text;
+
+	if (!attachment && (plain || html) && !want_text)
+		goto out;
+	bytes = mime_part_bytes(part);
+	if (!attachment && (plain || html)) {
+		const char *charset = g_mime_object_get_content_type_parameter(
+		    obj, "charset");
+
+		text = mime_to_utf8((const char *)bytes->data, bytes->len,
+		    charset, w->msg);
+		g_byte_array_free(bytes, TRUE);
+		if (plain) {
+			if (w->plain->len > 0 &&
+			    w->plain->str[w->plain->len - 1] != '\n')
+				g_string_append_c(w->plain, '\n');
+			g_string_append(w->plain, text);
+		} else {
+			char *conv = html2text(text, strlen(text));
+
+			g_string_append(w->html, conv);
+			g_free(conv);
+		}
+		g_free(text);
+		goto out;
+	}
+	if (!w->dsn_seen && (strcmp(type, "message/delivery-status") == 0 ||
+	    strcmp(type, "message/global-delivery-status") == 0)) {
+		text = mime_to_utf8((const char *)bytes->data, bytes->len,
+		    NULL, w->msg);
+		mime_parse_dsn(w->msg, text);
+		g_free(text);
+		w->dsn_seen = true;
+	}
+	mime_add_attachment(w, g_mime_part_get_filename(part), type, bytes);
+out:
+	g_free(type);
+}
+
+/* An attached message, kept as RFC 5322 text (never parsed for answers). */
+static void
+mime_walk_message_part(struct mime_walk *w, GMimeMessagePart *mp)
+{
+	GMimeObject *obj = GMIME_OBJECT(mp);
+	GMimeMessage *inner = g_mime_message_part_get_message(mp);
+	GMimeFormatOptions *fmt = g_mime_format_options_get_default();
+	GByteArray *bytes = g_byte_array_new();
+	char *type = mime_content_type(obj);
+	const char *filename = g_mime_object_get_content_disposition_parameter(
+	    obj, "filename");
+
+	if (inner && !w->no_serialise) {
+		GMimeStream *mem = g_mime_stream_mem_new();
+		GByteArray *arr;
+
+		g_mime_object_write_to_stream(GMIME_OBJECT(inner), fmt, mem);
+		arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		g_byte_array_append(bytes, arr->data, arr->len);
+		g_object_unref(mem);
+	} else if (inner) {
+		/* G12: serialising a multipart without boundary can hang. */
+		char *headers = g_mime_object_get_headers(GMIME_OBJECT(inner),
+		    fmt);
+
+		g_byte_array_append(bytes, (const guint8 *)headers,
+		    (guint)strlen(headers));
+		g_free(headers);
+	}
+	mime_add_attachment(w, filename, type, bytes);
+	g_free(type);
+}
+
+static bool
+mime_is_type(GMimeObject *obj, const char *type, const char *subtype)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+
+	return ct && g_mime_content_type_is_type(ct, type, subtype);
+}
+
+/* Does this alternative hold text/plain with some non-blank text? */
+static bool
+mime_has_plain_text(GMimeObject *obj)
+{
+	GByteArray *bytes;
+	bool found = false;
+	guint i;
+
+	if (!GMIME_IS_PART(obj) || !mime_is_type(obj, "text", "plain") ||
+	    g_mime_part_is_attachment(GMIME_PART(obj)))
+		return false;
+	bytes = mime_part_bytes(GMIME_PART(obj));
+	for (i = 0; i < bytes->len && !found; i++)
+		found = !g_ascii_isspace(bytes->data[i]);
+	g_byte_array_free(bytes, TRUE);
+	return found;
+}
+
+static void
+mime_walk_object(struct mime_walk *w, GMimeObject *obj, bool want_text)
+{
+	if (GMIME_IS_MULTIPART(obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(obj);
+		int n = g_mime_multipart_get_count(mp);
+		int chosen = -1;
+		int i;
+
+		/* Alternatives: the plain text if it says anything, else
+		 * the last (most faithful) one; the others only give
+		 * attachments. */
+		if (want_text && mime_is_type(obj, "multipart", "alternative")) {
+			for (i = 0; i < n && chosen < 0; i++)
+				if (mime_has_plain_text(
+				    g_mime_multipart_get_part(mp, i)))
+					chosen = i;
+			if (chosen < 0)
+				chosen = n - 1;
+		}
+		for (i = 0; i < n; i++)
+			mime_walk_object(w, g_mime_multipart_get_part(mp, i),
+			    want_text && (chosen < 0 || chosen == i));
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		mime_walk_message_part(w, GMIME_MESSAGE_PART(obj));
+	} else if (GMIME_IS_PART(obj)) {
+		mime_walk_leaf(w, GMIME_PART(obj), want_text);
+	}
+}
+
+static bool
+mime_is_blank(const char *s)
+{
+	for (; *s; s++)
+		if (!g_ascii_isspace(*s))
+			return false;
+	return true;
+}
+
+/* Bytes taken by blank lines (only white space) at the start. */
+static size_t
+mime_leading_blank_lines(const char *raw, size_t len)
+{
+	size_t skip = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (raw[i] == '\n')
+			skip = i + 1;
+		else if (raw[i] != '\r' && raw[i] != ' ' && raw[i] != '\t')
+			break;
+	}
+	return skip;
+}
+
+struct message *
+mime_parse(const char *raw, size_t len, GError **err)
+{
+	struct message *msg = message_new();
+	struct mime_walk w = { 0 };
+	GMimeStream *stream = NULL;
+	GMimeParser *parser = NULL;
+	GMimeMessage *gm = NULL;
+	GMimeObject *top;
+	size_t skip;
+	bool ok = false;
+
+	w.msg = msg;
+	w.opts = g_mime_parser_options_new();
+	w.plain = g_string_new(NULL);
+	w.html = g_string_new(NULL);
+#if GMIME_CHECK_VERSION(3, 2, 14)
+	g_mime_parser_options_set_warning_callback(w.opts, mime_on_warning,
+	    &w, NULL);
+#else
+	g_mime_parser_options_set_warning_callback(w.opts, mime_on_warning,
+	    &w);
+#endif
+	/* Broken clients put blank lines before the header (corpora
+	 * discourse_emails/inline_reply.eml); GMime would see no header. */
+	skip = mime_leading_blank_lines(raw, len);
+	if (skip > 0)
+		mime_add_warning(msg, "blank lines before the header skipped");
+	stream = len > skip ? g_mime_stream_mem_new_with_buffer(raw + skip,
+	    len - skip) : g_mime_stream_mem_new();
+	parser = g_mime_parser_new_with_stream(stream);
+	gm = g_mime_parser_construct_message(parser, w.opts);
+	if (!gm) {
+		g_set_error(err, CONSULTD_ERROR, EX_DATAERR,
+		    "cannot parse message: not an RFC 5322 message");
+		goto out;
+	}
+	mime_read_headers(&w, gm);
+	top = g_mime_message_get_mime_part(gm);
+	if (top) {
+		g_free(msg->content_type);
+		msg->content_type = mime_content_type(top);
+		mime_walk_object(&w, top, true);
+	} else {
+		msg->content_type = g_strdup("text/plain");
+	}
+	g_free(msg->text);
+	if (!mime_is_blank(w.plain->str) || mime_is_blank(w.html->str)) {
+		msg->text = g_string_free(g_steal_pointer(&w.plain), FALSE);
+	} else {
+		msg->text = g_string_free(g_steal_pointer(&w.html), FALSE);
+		msg->text_from_html = true;
+	}
+	ok = true;
+out:
+	if (w.plain)
+		g_string_free(w.plain, TRUE);
+	if (w.html)
+		g_string_free(w.html, TRUE);
+	g_clear_object(&gm);
+	g_clear_object(&parser);
+	g_clear_object(&stream);
+	g_mime_parser_options_free(w.opts);
+	if (!ok)
+		g_clear_pointer(&msg, message_free);
+	return msg;
+}
