@@ -26,6 +26,7 @@ HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 
 PKGS = gmime-3.0 libcurl sqlite3
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) -Iinclude \
+		   -DCONSULTD_DATADIR='"$(DATADIR)/consultd"' \
 		   $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -MMD -MP
 override LDFLAGS += -pie -Wl,-z,relro,-z,now
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv

@@ -39,6 +39,12 @@ static const char *const classify_bounce_subjects[] = {
 	"退信", NULL,
 };
 
+/* Sender names of delivery systems, casefolded. */
+static const char *const classify_daemon_words[] = {
+	"daemon", "postmaster", "post_master", "mail.delivery",
+	"maildelivery", "mailer", NULL,
+};
+
 static bool
 classify_contains_any(const char *s, const char *const *needles)
 {
@@ -100,7 +106,8 @@ classify_is_bounce(const struct message *msg)
 		return true;
 	if (daemon)
 		return true;
-	return subject && (postmaster || null_sender || !msg->from_addr);
+	return subject && (postmaster || null_sender || !msg->from_addr ||
+	    classify_contains_any(msg->from_addr, classify_daemon_words));
 }
 
 static bool

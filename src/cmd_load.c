@@ -11,13 +11,22 @@
 
 #include "banned.h"
 
-/* DIR as given when it is a folder, else NAME under [consultd] templates. */
+/*
+ * DIR as given when it is a folder or a path; a bare NAME is looked up
+ * under [consultd] templates, then among the installed ones.
+ */
 static char *
 cmd_load_resolve(const struct config *cfg, const char *arg)
 {
+	char *dir;
+
 	if (g_file_test(arg, G_FILE_TEST_IS_DIR) || strchr(arg, '/'))
 		return g_strdup(arg);
-	return g_build_filename(cfg->templates, arg, NULL);
+	dir = g_build_filename(cfg->templates, arg, NULL);
+	if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return dir;
+	g_free(dir);
+	return g_build_filename(CONSULTD_DATADIR, "templates", arg, NULL);
 }
 
 int

@@ -32,7 +32,8 @@ enum extract_kind {
 };
 
 struct extract_line {
-	char *content;		/* after quote prefix and blanks, trimmed */
+	char *text;		/* after the quote prefix, as written */
+	char *content;		/* text without leading and trailing blanks */
 	unsigned depth;		/* quote depth */
 	enum extract_kind kind;
 	char id[EXTRACT_ID_SIZE];		/* EXTRACT_MARKER: uppercase id */
@@ -359,6 +360,8 @@ extract_split(struct extract_ctx *c, const char *text)
 		char *clean = extract_clean_line(p, len);
 		char *q = clean;
 
+		const char *own = q;
+
 		for (;;) {
 			while (*q == ' ' || *q == '\t')
 				q++;
@@ -366,10 +369,12 @@ extract_split(struct extract_ctx *c, const char *text)
 				break;
 			l.depth++;
 			q++;
+			own = *q == ' ' ? q + 1 : q;
 		}
 		/* Gmail wraps "<addr\n>:" of an attribution: not a quote. */
 		if (l.depth == 1 && strcmp(g_strstrip(q), ":") == 0)
 			l.depth = 0;
+		l.text = g_strchomp(g_strdup(own));
 		l.content = g_strstrip(g_strdup(q));
 		g_free(clean);
 		g_array_append_val(arr, l);
@@ -464,6 +469,24 @@ extract_has_address(const char *s)
 	return lt && strchr(lt, '@') && strchr(lt, '>');
 }
 
+/*
+ * Gmail in some languages (Russian among them) writes no verb: "ср, 30
+ * апр. 2025 г. в 15:19, John Doe <doe@example.com>:".
+ */
+static bool
+extract_is_dated_address(const char *s)
+{
+	size_t n = strlen(s);
+	size_t i;
+
+	if (n < 3 || strcmp(s + n - 2, ">:") != 0 || !extract_has_address(s))
+		return false;
+	for (i = 0; i < n; i++)
+		if (g_ascii_isdigit(s[i]))
+			return true;
+	return false;
+}
+
 /* Is line i the wrapped rest of the plain line above it? */
 static bool
 extract_continues_above(const struct extract_ctx *c, size_t i)
@@ -516,7 +539,8 @@ extract_mark_attributions(struct extract_ctx *c)
 			if (up->kind != EXTRACT_TEXT || up->depth != l->depth)
 				break;
 			if (verb == SIZE_MAX &&
-			    extract_span_has_verb(c, i - k, i))
+			    (extract_span_has_verb(c, i - k, i) ||
+			    extract_is_dated_address(up->content)))
 				verb = i - k;
 			if (verb != SIZE_MAX && extract_has_opener(
 			    up->content)) {
@@ -693,7 +717,7 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
 		return extract_after_prompt(after);
 	if (extract_ends_as_question(rest))
 		return NULL;
-	return g_strdup(rest);
+	return extract_after_prompt(rest);
 }
 
 /* Lines joined with LF, runs of blank lines cut to one, trimmed. */
@@ -718,7 +742,8 @@ extract_join(const char *first, GPtrArray *lines)
 		g_string_append(out, l);
 		blank = false;
 	}
-	if (out->len == 0) {
+	g_strstrip(out->str);
+	if (!*out->str) {
 		g_string_free(out, TRUE);
 		return NULL;
 	}
@@ -810,6 +835,21 @@ extract_collect_prompts(struct extract_ctx *c)
 	}
 }
 
+/* Drops trailing rule lines ("-----") that introduced the original. */
+static void
+extract_drop_rules(GPtrArray *lines)
+{
+	while (lines->len > 0) {
+		const char *l = lines->pdata[lines->len - 1];
+
+		while (*l == ' ')
+			l++;
+		if (*l && strspn(l, "-_=* ") != strlen(l))
+			break;
+		g_ptr_array_remove_index(lines, lines->len - 1);
+	}
+}
+
 static void
 extract_walk(struct extract_ctx *c)
 {
@@ -822,8 +862,11 @@ extract_walk(struct extract_ctx *c)
 		bool option;
 
 		if (l->depth == 0 && (l->kind == EXTRACT_BOUNDARY ||
-		    extract_is_header_block(c, i)))
+		    extract_is_header_block(c, i))) {
+			extract_drop_rules(sec.lines ? sec.lines :
+			    c->free_lines);
 			break;
+		}
 		switch (l->kind) {
 		case EXTRACT_MARKER:
 			extract_close_section(c, &sec);
@@ -862,7 +905,7 @@ extract_walk(struct extract_ctx *c)
 		if (in_signature)
 			continue;
 		if (!sec.lines) {
-			g_ptr_array_add(c->free_lines, l->content);
+			g_ptr_array_add(c->free_lines, l->text);
 			continue;
 		}
 		if (l->kind == EXTRACT_TEXT &&
@@ -873,7 +916,7 @@ extract_walk(struct extract_ctx *c)
 			}
 			continue;
 		}
-		g_ptr_array_add(sec.lines, l->content);
+		g_ptr_array_add(sec.lines, l->text);
 	}
 out:
 	extract_close_section(c, &sec);
@@ -947,8 +990,10 @@ extract_reply(const char *text, const char *const *ids,
 	}
 	c.res->free_text = extract_join(NULL, c.free_lines);
 
-	for (i = 0; i < c.n; i++)
+	for (i = 0; i < c.n; i++) {
+		g_free(c.lines[i].text);
 		g_free(c.lines[i].content);
+	}
 	g_free(c.lines);
 	g_ptr_array_unref(c.free_lines);
 	g_ptr_array_unref(c.slots);

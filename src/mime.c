@@ -207,6 +207,61 @@ mime_to_utf8(const char *bytes, size_t len, const char *charset,
 	return g_string_free(out, FALSE);
 }
 
+/* Quote depth of a format=flowed line: its leading '>' count. */
+static size_t
+mime_flowed_depth(const char *line)
+{
+	size_t n = 0;
+
+	while (line[n] == '>')
+		n++;
+	return n;
+}
+
+/*
+ * RFC 3676 format=flowed: a line ending in a space continues on the next
+ * line of the same quote depth; a space after the quote marks is stuffing.
+ * The signature separator "-- " is never flowed.
+ */
+static char *
+mime_unflow(const char *text, bool delsp)
+{
+	char **lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_new(NULL);
+	bool joining = false;
+	size_t prev_depth = 0;
+	size_t i;
+
+	for (i = 0; lines[i]; i++) {
+		char *l = lines[i];
+		size_t depth = mime_flowed_depth(l);
+		char *body = l + depth;
+		size_t n;
+
+		if (*body == ' ')
+			body++;
+		if (joining && depth != prev_depth)
+			joining = false;
+		if (!joining) {
+			if (i > 0 && out->len > 0)
+				g_string_append_c(out, '\n');
+			if (depth > 0) {
+				g_string_append_len(out, l, (gssize)depth);
+				g_string_append_c(out, ' ');
+			}
+		}
+		n = strlen(body);
+		joining = n > 0 && body[n - 1] == ' ' &&
+		    strcmp(body, "-- ") != 0 && lines[i + 1];
+		if (joining && delsp)
+			n--;
+		g_string_append_len(out, body, (gssize)n);
+		prev_depth = depth;
+	}
+	g_strfreev(lines);
+	return g_string_free(out, FALSE);
+}
+
 /* Unfolded header text as UTF-8 (raw 8-bit read as windows-1252). */
 static void
 mime_append_plain(GString *out, const char *s, size_t len)
@@ -726,10 +781,22 @@ mime_walk_leaf(struct mime_walk *w, GMimePart *part, bool want_text)
 	if (!attachment && (plain || html)) {
 		const char *charset = g_mime_object_get_content_type_parameter(
 		    obj, "charset");
+		const char *format = g_mime_object_get_content_type_parameter(
+		    obj, "format");
 
 		text = mime_to_utf8((const char *)bytes->data, bytes->len,
 		    charset, w->msg);
 		g_byte_array_free(bytes, TRUE);
+		if (plain && format && g_ascii_strcasecmp(format,
+		    "flowed") == 0) {
+			const char *delsp = g_mime_object_get_content_type_parameter(
+			    obj, "delsp");
+			char *unflowed = mime_unflow(text, delsp &&
+			    g_ascii_strcasecmp(delsp, "yes") == 0);
+
+			g_free(text);
+			text = unflowed;
+		}
 		if (plain) {
 			if (w->plain->len > 0 &&
 			    w->plain->str[w->plain->len - 1] != '\n')

@@ -181,6 +181,8 @@ START_TEST(test_definition_marker_block_lists_every_question)
 }
 END_TEST
 
+Suite *definition_suite(void);
+
 Suite *
 definition_suite(void)
 {

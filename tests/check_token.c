@@ -141,6 +141,8 @@ START_TEST(test_token_not_found_in_lookalikes)
 }
 END_TEST
 
+Suite *token_suite(void);
+
 Suite *
 token_suite(void)
 {

@@ -49,9 +49,13 @@ testutil_write(const char *dir, const char *name, const char *text)
 const char *
 testutil_top(void)
 {
-	const char *top = g_getenv("CONSULTD_TOP");
+	static char *top;
 
-	return top ? top : ".";
+	/* Absolute, since the binary runs in other folders. */
+	if (!top)
+		top = g_canonicalize_filename(g_getenv("CONSULTD_TOP") ?
+		    g_getenv("CONSULTD_TOP") : ".", NULL);
+	return top;
 }
 
 int

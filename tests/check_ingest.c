@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The whole cycle on the embedded default, through the library: load,
+ * import, invite, replies delivered to the inbox Maildir, filing.  The
+ * assertions read the database with plain SQL, independently of the
+ * code under test.
+ */
+#include <check.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "consultd.h"
+#include "db.h"
+#include "db_consultation.h"
+#include "definition.h"
+#include "ingest.h"
+#include "invite.h"
+#include "participants.h"
+#include "spool.h"
+#include "testutil.h"
+#include "token.h"
+#include "workspace.h"
+
+#include <gmime/gmime.h>
+
+Suite *ingest_suite(void);
+
+#define NOW 1796000000	/* 2026-11-30, before the deadline */
+
+struct scenario {
+	char *dir;
+	struct workspace ws;
+	struct definition *def;
+	sqlite3 *sql;		/* independent reader */
+};
+
+static void
+scenario_init(struct scenario *s)
+{
+	g_autofree char *conf = NULL;
+	g_autofree char *tdir = g_build_filename(testutil_top(), "templates",
+	    "bpf-on-bpfs", NULL);
+	g_autofree char *csv = g_build_filename(testutil_top(), "tests",
+	    "fixtures", "demo", "participants.csv", NULL);
+	struct participants_result pres;
+	struct invite_result ires;
+	GError *err = NULL;
+	int64_t cid;
+	bool created;
+
+	g_mime_init();
+	s->dir = testutil_tmpdir();
+	ck_assert(workspace_init(s->dir, &created, NULL));
+	conf = g_build_filename(s->dir, "consultd.conf", NULL);
+	ck_assert(workspace_open(&s->ws, conf, NULL));
+	s->def = definition_read(tdir, &err);
+	ck_assert_msg(s->def != NULL, "%s", err ? err->message : "");
+	ck_assert(db_consultation_store(s->ws.db, s->def, NOW, &cid, &created,
+	    NULL));
+	participants_result_init(&pres);
+	ck_assert(participants_import(s->ws.db, cid, csv, false, NOW, &pres,
+	    NULL));
+	participants_result_release(&pres);
+	invite_result_init(&ires);
+	ck_assert_msg(invite_run(s->ws.db, s->ws.cfg, "bpf-on-bpfs", false,
+	    NOW, &ires, &err), "%s", err ? err->message : "");
+	ck_assert_int_eq(ires.queued, 12);
+	ck_assert_int_eq(ires.sent, 12);
+	invite_result_release(&ires);
+	ck_assert_int_eq(sqlite3_open(s->ws.cfg->database, &s->sql),
+	    SQLITE_OK);
+}
+
+static void
+scenario_release(struct scenario *s)
+{
+	sqlite3_close(s->sql);
+	definition_free(s->def);
+	workspace_close(&s->ws);
+	testutil_rmtree(s->dir);
+	g_free(s->dir);
+	g_mime_shutdown();
+}
+
+static int64_t
+sql_int(struct scenario *s, const char *sql, const char *arg)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	ck_assert_msg(sqlite3_prepare_v2(s->sql, sql, -1, &st, NULL) ==
+	    SQLITE_OK, "%s", sqlite3_errmsg(s->sql));
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static char *
+sql_text(struct scenario *s, const char *sql, const char *a1, const char *a2)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	ck_assert_msg(sqlite3_prepare_v2(s->sql, sql, -1, &st, NULL) ==
+	    SQLITE_OK, "%s", sqlite3_errmsg(s->sql));
+	if (a1)
+		sqlite3_bind_text(st, 1, a1, -1, SQLITE_TRANSIENT);
+	if (a2)
+		sqlite3_bind_text(st, 2, a2, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = g_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+static char *
+reply_from(const char *raw)
+{
+	const char *p = strstr(raw, "\nFrom:");
+	const char *lt = p ? strchr(p, '<') : NULL;
+	const char *gt = lt ? strchr(lt, '>') : NULL;
+
+	ck_assert_ptr_nonnull(gt);
+	return g_strndup(lt + 1, (size_t)(gt - lt - 1));
+}
+
+/*
+ * The fixture as the participant's mail client would send it: To the
+ * invitation's Reply-To, In-Reply-To its Message-ID.
+ */
+static char *
+address_reply(struct scenario *s, const char *fixture)
+{
+	g_autofree char *raw = NULL;
+	g_autofree char *from = NULL;
+	g_autofree char *token = NULL;
+	g_autofree char *mid = NULL;
+	g_autofree char *reply_to = NULL;
+	GString *out;
+	const char *p;
+
+	ck_assert(g_file_get_contents(fixture, &raw, NULL, NULL));
+	from = reply_from(raw);
+	token = sql_text(s, "SELECT i.token FROM invitation i JOIN participant"
+	    " p ON p.id = i.participant_id WHERE p.email_key = lower(?)",
+	    from, NULL);
+	mid = sql_text(s, "SELECT o.message_id FROM outbox o JOIN participant"
+	    " p ON p.id = o.participant_id WHERE p.email_key = lower(?)"
+	    " AND o.kind = 'invitation'", from, NULL);
+	ck_assert_msg(token && mid, "no invitation for %s", from);
+	reply_to = token_reply_address("consult@igf.example.org", token);
+	out = g_string_new(NULL);
+	for (p = raw; *p; p++) {
+		if (g_str_has_prefix(p, "@REPLY_TO@")) {
+			g_string_append(out, reply_to);
+			p += strlen("@REPLY_TO@") - 1;
+		} else if (g_str_has_prefix(p, "@INVITE_MSGID@")) {
+			g_string_append(out, mid);
+			p += strlen("@INVITE_MSGID@") - 1;
+		} else
+			g_string_append_c(out, *p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static int
+compare_paths(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static GPtrArray *
+fixture_replies(void)
+{
+	g_autofree char *dir = g_build_filename(testutil_top(), "tests",
+	    "fixtures", "demo", "replies", NULL);
+	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	ck_assert_ptr_nonnull(d);
+	while ((name = g_dir_read_name(d)) != NULL)
+		if (g_str_has_suffix(name, ".eml"))
+			g_ptr_array_add(files, g_build_filename(dir, name,
+			    NULL));
+	g_dir_close(d);
+	g_ptr_array_sort(files, compare_paths);
+	ck_assert_uint_eq(files->len, 5);
+	return files;
+}
+
+static void
+deliver_all(struct scenario *s, GPtrArray *files)
+{
+	g_autofree char *inbox = g_build_filename(s->ws.cfg->spool, "inbox",
+	    NULL);
+	size_t i;
+
+	for (i = 0; i < files->len; i++) {
+		g_autofree char *raw = address_reply(s, files->pdata[i]);
+
+		ck_assert(spool_deliver(inbox, raw, strlen(raw), NULL, NULL));
+		/* Maildir names order by second: keep arrival order. */
+		g_usleep(1000);
+	}
+}
+
+static void
+file_inbox(struct scenario *s, struct ingest_result *res)
+{
+	GError *err = NULL;
+
+	*res = (struct ingest_result){ 0 };
+	ck_assert_msg(ingest_spool(s->ws.db, s->ws.cfg, NOW + 3600, res,
+	    &err), "%s", err ? err->message : "");
+}
+
+/* "Q1\ttext with \\n" lines into id -> text. */
+static GHashTable *
+read_expected(const char *eml)
+{
+	g_autofree char *base = g_strndup(eml, strlen(eml) - 4);
+	g_autofree char *path = g_strconcat(base, ".expected.tsv", NULL);
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
+	size_t i;
+
+	ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+	lines = g_strsplit(text, "\n", -1);
+	for (i = 0; lines[i]; i++) {
+		char *tab = strchr(lines[i], '\t');
+		g_auto(GStrv) parts = NULL;
+
+		if (!tab)
+			continue;
+		*tab = '\0';
+		parts = g_strsplit(tab + 1, "\\n", -1);
+		g_hash_table_insert(h, g_strdup(lines[i]),
+		    g_strjoinv("\n", parts));
+	}
+	return h;
+}
+
+START_TEST(test_ingest_demo_replies_file_expected_answers)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autoptr(GPtrArray) files = fixture_replies();
+	size_t i;
+
+	scenario_init(&s);
+	deliver_all(&s, files);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 5);
+	ck_assert_int_eq(res.replies, 5);
+	ck_assert_int_eq(res.invalid, 0);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message"
+	    " WHERE kind = 'reply' AND match = 'address'", NULL), 5);
+
+	for (i = 0; i < files->len; i++) {
+		g_autoptr(GHashTable) expected = read_expected(files->pdata[i]);
+		g_autofree char *raw = NULL;
+		g_autofree char *mid = NULL;
+		GHashTableIter it;
+		void *k, *v;
+		char *lt, *gt;
+
+		ck_assert(g_file_get_contents(files->pdata[i], &raw, NULL,
+		    NULL));
+		lt = strstr(raw, "Message-ID: <");
+		ck_assert_ptr_nonnull(lt);
+		lt += strlen("Message-ID: <");
+		gt = strchr(lt, '>');
+		mid = g_strndup(lt, (size_t)(gt - lt));
+		ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer a"
+		    " JOIN message m ON m.id = a.message_id"
+		    " WHERE m.message_id = ?", mid),
+		    g_hash_table_size(expected));
+		g_hash_table_iter_init(&it, expected);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			const struct question *q = definition_question(s.def,
+			    k);
+			g_autofree char *want = NULL;
+			g_autofree char *verr = NULL;
+			g_autofree char *got = NULL;
+
+			ck_assert_ptr_nonnull(q);
+			want = question_normalize_answer(q, v, &verr);
+			ck_assert_msg(want != NULL, "%s: %s", (char *)k, verr);
+			got = sql_text(&s, "SELECT a.answer FROM answer a"
+			    " JOIN message m ON m.id = a.message_id"
+			    " JOIN question q ON q.id = a.question_id"
+			    " WHERE m.message_id = ? AND q.qid = ?", mid, k);
+			ck_assert_msg(got && strcmp(got, want) == 0,
+			    "%s %s: got '%s', want '%s'",
+			    (char *)files->pdata[i], (char *)k,
+			    got ? got : "(none)", want);
+		}
+	}
+	/* The second reply (04) replaced Q3 and R4 only. */
+	{
+		g_autofree char *q3 = sql_text(&s, "SELECT a.answer FROM answer"
+		    " a JOIN participant p ON p.id = a.participant_id"
+		    " JOIN question q ON q.id = a.question_id"
+		    " WHERE p.email_key = ? AND q.qid = 'Q3' AND a.current",
+		    "tamsin.okafor-lund@example.org", NULL);
+
+		ck_assert(g_str_has_prefix(q3, "With hindsight"));
+		ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer a"
+		    " JOIN participant p ON p.id = a.participant_id"
+		    " WHERE p.email_key = ? AND a.current",
+		    "tamsin.okafor-lund@example.org"), 14);
+		ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer a"
+		    " JOIN participant p ON p.id = a.participant_id"
+		    " WHERE p.email_key = ?",
+		    "tamsin.okafor-lund@example.org"), 16);
+	}
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_ingest_twice_files_once)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autoptr(GPtrArray) files = fixture_replies();
+	g_autoptr(GPtrArray) left = NULL;
+	g_autofree char *inbox = NULL;
+
+	scenario_init(&s);
+	deliver_all(&s, files);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 5);
+	/* The same five delivered again (a second folder, a refetch). */
+	deliver_all(&s, files);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 0);
+	ck_assert_int_eq(res.duplicates, 5);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message", NULL), 5);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer", NULL), 47);
+	inbox = g_build_filename(s.ws.cfg->spool, "inbox", NULL);
+	left = spool_list(inbox, "new", NULL);
+	ck_assert_uint_eq(left->len, 0);
+	scenario_release(&s);
+}
+END_TEST
+
+/*
+ * A crash after the commit but before the move out of new/: the next run
+ * finds the message filed and completes the move; nothing is filed twice
+ * and the raw message is not lost.
+ */
+START_TEST(test_ingest_repairs_crash_between_commit_and_move)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autoptr(GPtrArray) files = fixture_replies();
+	g_autoptr(GPtrArray) cur = NULL;
+	g_autoptr(GPtrArray) cur2 = NULL;
+	g_autoptr(GPtrArray) fresh = NULL;
+	g_autofree char *inbox = NULL;
+	g_autofree char *from = NULL;
+	g_autofree char *to = NULL;
+	g_autofree char *base = NULL;
+
+	scenario_init(&s);
+	g_ptr_array_set_size(files, 1);
+	deliver_all(&s, files);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 1);
+	inbox = g_build_filename(s.ws.cfg->spool, "inbox", NULL);
+	cur = spool_list(inbox, "cur", NULL);
+	ck_assert_uint_eq(cur->len, 1);
+	/* Put the filed file back where the crash would have left it. */
+	base = g_strndup(cur->pdata[0], strlen(cur->pdata[0]) - 4);
+	from = g_build_filename(inbox, "cur", cur->pdata[0], NULL);
+	to = g_build_filename(inbox, "new", base, NULL);
+	ck_assert_int_eq(rename(from, to), 0);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 0);
+	ck_assert_int_eq(res.duplicates, 1);
+	cur2 = spool_list(inbox, "cur", NULL);
+	ck_assert_uint_eq(cur2->len, 1);
+	fresh = spool_list(inbox, "new", NULL);
+	ck_assert_uint_eq(fresh->len, 0);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message", NULL), 1);
+	scenario_release(&s);
+}
+END_TEST
+
+/* Forging From without the token cannot replace a token-backed answer. */
+START_TEST(test_ingest_forged_from_cannot_change_answers)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autoptr(GPtrArray) files = fixture_replies();
+	g_autofree char *inbox = NULL;
+	g_autofree char *q1 = NULL;
+	static const char forged[] =
+	    "From: Tamsin Okafor-Lund <tamsin.okafor-lund@example.org>\n"
+	    "To: consult@igf.example.org\n"
+	    "Subject: Re: Your views\n"
+	    "Message-ID: <forged-1@evil.example>\n"
+	    "\n"
+	    "[Q1] Nothing worked at all.\n"
+	    "[Q7] Extra words.\n";
+
+	scenario_init(&s);
+	g_ptr_array_set_size(files, 1);
+	deliver_all(&s, files);
+	inbox = g_build_filename(s.ws.cfg->spool, "inbox", NULL);
+	ck_assert(spool_deliver(inbox, forged, strlen(forged), NULL, NULL));
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 2);
+	q1 = sql_text(&s, "SELECT a.answer FROM answer a JOIN question q"
+	    " ON q.id = a.question_id WHERE q.qid = 'Q1' AND a.current",
+	    NULL, NULL);
+	ck_assert(g_str_has_prefix(q1, "The open, bottom-up process"));
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message"
+	    " WHERE match = 'from'", NULL), 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer"
+	    " WHERE trust = 'from' AND current = 0", NULL), 2);
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_ingest_unknown_sender_and_garbage_are_kept_for_triage)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autofree char *inbox = NULL;
+	static const char stranger[] =
+	    "From: someone@elsewhere.example\n"
+	    "Subject: hello\n"
+	    "Message-ID: <s1@elsewhere.example>\n"
+	    "\n"
+	    "Is this the right address for the IGF?\n";
+	static const char garbage[] = "\x01\x02 not a message at all \xff";
+
+	scenario_init(&s);
+	inbox = g_build_filename(s.ws.cfg->spool, "inbox", NULL);
+	ck_assert(spool_deliver(inbox, stranger, strlen(stranger), NULL,
+	    NULL));
+	ck_assert(spool_deliver(inbox, garbage, sizeof(garbage) - 1, NULL,
+	    NULL));
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 2);
+	ck_assert_int_eq(res.unrelated, 2);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message"
+	    " WHERE kind = 'unrelated' AND participant_id IS NULL", NULL), 2);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer", NULL), 0);
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_invite_twice_sends_nothing_new)
+{
+	struct scenario s;
+	struct invite_result ires;
+	g_autoptr(GPtrArray) out = NULL;
+	g_autofree char *outbox = NULL;
+
+	scenario_init(&s);
+	invite_result_init(&ires);
+	ck_assert(invite_run(s.ws.db, s.ws.cfg, "bpf-on-bpfs", false, NOW + 1,
+	    &ires, NULL));
+	ck_assert_int_eq(ires.queued, 0);
+	ck_assert_int_eq(ires.sent, 0);
+	invite_result_release(&ires);
+	outbox = g_build_filename(s.ws.cfg->spool, "outbox", NULL);
+	out = spool_list(outbox, ".", NULL);
+	ck_assert_uint_eq(out->len, 12);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(DISTINCT token) FROM"
+	    " invitation", NULL), 12);
+	scenario_release(&s);
+}
+END_TEST
+
+Suite *
+ingest_suite(void)
+{
+	Suite *s = suite_create("ingest");
+	TCase *tc = tcase_create("ingest");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_ingest_demo_replies_file_expected_answers);
+	tcase_add_test(tc, test_ingest_twice_files_once);
+	tcase_add_test(tc, test_ingest_repairs_crash_between_commit_and_move);
+	tcase_add_test(tc, test_ingest_forged_from_cannot_change_answers);
+	tcase_add_test(tc,
+	    test_ingest_unknown_sender_and_garbage_are_kept_for_triage);
+	tcase_add_test(tc, test_invite_twice_sends_nothing_new);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,538 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests for mime_parse() on real messages from ../shared/corpora/ and on
+ * small synthetic ones (RFC 2047 bug G7, charsets, NUL bytes, long lines,
+ * addresses), and for html2text().
+ */
+#include <check.h>
+#include <glib.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "consultd.h"
+#include "extract.h"
+#include "html2text.h"
+#include "message.h"
+#include "mime.h"
+
+Suite *mime_suite(void);
+
+#define CORPORA "../shared/corpora/"
+
+static void
+setup_gmime(void)
+{
+	g_mime_init();
+}
+
+static void
+teardown_gmime(void)
+{
+	g_mime_shutdown();
+}
+
+/* Invariants of every parsed message (SPEC 4, message.h). */
+static void
+assert_message_clean(const struct message *msg)
+{
+	size_t i;
+
+	ck_assert_ptr_nonnull(msg->text);
+	ck_assert_msg(g_utf8_validate(msg->text, -1, NULL), "text not UTF-8");
+	ck_assert_msg(!strchr(msg->text, '\r'), "CR left in text");
+	if (msg->subject)
+		ck_assert(g_utf8_validate(msg->subject, -1, NULL));
+	if (msg->from_name)
+		ck_assert(g_utf8_validate(msg->from_name, -1, NULL));
+	for (i = 0; i < msg->warnings->len; i++)
+		ck_assert(g_utf8_validate(msg->warnings->pdata[i], -1, NULL));
+}
+
+static struct message *
+parse_file(const char *rel)
+{
+	char *path = g_strconcat(CORPORA, rel, NULL);
+	char *raw = NULL;
+	gsize len = 0;
+	struct message *msg;
+	GError *err = NULL;
+
+	ck_assert_msg(g_file_get_contents(path, &raw, &len, NULL),
+	    "cannot read %s", path);
+	msg = mime_parse(raw, len, &err);
+	ck_assert_msg(msg, "%s: %s", rel, err ? err->message : "?");
+	assert_message_clean(msg);
+	g_free(raw);
+	g_free(path);
+	return msg;
+}
+
+static struct message *
+parse_string(const char *raw)
+{
+	GError *err = NULL;
+	struct message *msg = mime_parse(raw, strlen(raw), &err);
+
+	ck_assert_msg(msg, "%s", err ? err->message : "?");
+	assert_message_clean(msg);
+	return msg;
+}
+
+struct corpus_case {
+	const char *file;
+	const char *from;		/* or NULL: not checked */
+	const char *text_has;		/* substring of text */
+	bool from_html;
+	int attachments;		/* -1: not checked */
+	const char *dsn_recipient;	/* or NULL: must be NULL */
+	const char *dsn_status;
+};
+
+static const struct corpus_case corpus_cases[] = {
+	{ "discourse_emails/text_reply.eml", "discourse@bar.com",
+	    "This is a text reply :)\n\nEmail parsing should not break "
+	    "because of a UTF-8 character: \xe2\x80\x99", false, 0, NULL,
+	    NULL },
+	{ "discourse_emails/hebrew_reply.eml", "discourse@bar.com",
+	    "שלום! מה שלומך היום?", false, 0, NULL, NULL },
+	{ "discourse_emails/chinese_reply.eml", NULL, "您好！ 你今天好吗？", false,
+	    0, NULL, NULL },
+	{ "discourse_emails/reply_with_8bit_encoding.eml", NULL,
+	    "hab vergessen kritische zeichen einzufügen:\näöüÄÖÜß", false, 0,
+	    NULL, NULL },
+	{ "discourse_emails/reply_with_weird_encoding.eml", NULL,
+	    "This is a reply with a weird encoding.", false, 0, NULL, NULL },
+	{ "discourse_emails/html_reply.eml", NULL, "This is a HTML reply ;)",
+	    true, 0, NULL, NULL },
+	{ "discourse_emails/gmail_html_reply.eml", NULL,
+	    "This is a GMAIL reply ;)\n\n--\nThis is the elided part!", true,
+	    0, NULL, NULL },
+	{ "discourse_emails/exchange_html_reply.eml", NULL,
+	    "This is the body !! of the email.", true, 0, NULL, NULL },
+	{ "discourse_emails/text_and_html_reply.eml", NULL,
+	    "This is the *text* part.", false, 0, NULL, NULL },
+	{ "discourse_emails/attached_txt_file.eml", NULL,
+	    "Please find some text file attached.", false, 1, NULL, NULL },
+	{ "discourse_emails/bounced_email.eml", "mailer-daemon@b-s-c.co.jp",
+	    "", false, 2, "linux-admin@b-s-c.co.jp", "5.1.1" },
+	{ "discourse_emails/bounced_email_multiple_status_codes.eml", NULL,
+	    "", false, -1, "linux-admin@b-s-c.co.jp", "5.1.1" },
+	{ "discourse_emails/inline_reply.eml", "walter.white@googlemail.com",
+	    "The quick brown fox jumps over the lazy dog.", false, -1, NULL,
+	    NULL },
+	{ "discourse_emails/gmail_web.eml", NULL,
+	    "### This is a reply from standard GMail in Google Chrome.", false,
+	    -1, NULL, NULL },
+	{ "talon/standard_replies/gmail.eml", NULL, "Hello", false, -1, NULL,
+	    NULL },
+	{ "talon/standard_replies/outlook.eml", "me@example.com",
+	    "Hello\n\nFrom: xxx@xxx.mailgun.org", false, -1, NULL, NULL },
+	{ "talon/standard_replies/thunderbird.eml", NULL,
+	    "wrote:\n> Hi\nHello", false, -1, NULL, NULL },
+	{ "talon/standard_replies/apple_mail.eml", NULL, "Hello", false, -1,
+	    NULL, NULL },
+	{ "talon/standard_replies/yahoo.eml", NULL, "Hello", false, -1, NULL,
+	    NULL },
+};
+
+START_TEST(test_mime_corpus_table)
+{
+	const struct corpus_case *c = &corpus_cases[_i];
+	struct message *msg = parse_file(c->file);
+
+	if (c->from)
+		ck_assert_msg(msg->from_addr && g_ascii_strcasecmp(
+		    msg->from_addr, c->from) == 0, "%s: from %s", c->file,
+		    msg->from_addr);
+	ck_assert_msg(strstr(msg->text, c->text_has), "%s: text '%s'",
+	    c->file, msg->text);
+	ck_assert_msg(msg->text_from_html == c->from_html, "%s: html",
+	    c->file);
+	if (c->attachments >= 0)
+		ck_assert_msg(msg->attachments->len ==
+		    (unsigned)c->attachments, "%s: %u attachments", c->file,
+		    msg->attachments->len);
+	if (c->dsn_recipient) {
+		ck_assert_str_eq(msg->dsn_recipient, c->dsn_recipient);
+		ck_assert_str_eq(msg->dsn_status, c->dsn_status);
+		ck_assert_str_eq(msg->dsn_action, "failed");
+	} else {
+		ck_assert_ptr_null(msg->dsn_recipient);
+	}
+	message_free(msg);
+}
+END_TEST
+
+START_TEST(test_mime_gmail_reply_fields)
+{
+	struct message *msg = parse_file("discourse_emails/gmail_web.eml");
+
+	ck_assert_ptr_nonnull(msg->message_id);
+	ck_assert(!strchr(msg->message_id, '<'));
+	ck_assert_ptr_nonnull(msg->in_reply_to);
+	ck_assert(!strchr(msg->in_reply_to, '<'));
+	ck_assert_uint_gt(msg->references->len, 0);
+	ck_assert_int_gt(msg->date, 1000000000);
+	ck_assert_str_eq(msg->content_type, "multipart/alternative");
+	message_free(msg);
+}
+END_TEST
+
+START_TEST(test_mime_attachment_content)
+{
+	struct message *msg = parse_file(
+	    "discourse_emails/attached_txt_file.eml");
+	const struct message_attachment *a = msg->attachments->pdata[0];
+
+	ck_assert_str_eq(a->filename, "text.txt");
+	ck_assert_str_eq(a->content_type, "text/plain");
+	ck_assert_uint_eq(a->size, 20);
+	message_free(msg);
+}
+END_TEST
+
+/* Headers of a synthetic message, then a table of field checks. */
+#define HDR "From: Ana <ana@example.org>\nTo: consult@example.org\n"
+#define TXT "Content-Type: text/plain; charset=utf-8\n"
+
+struct synth_case {
+	const char *name;
+	const char *raw;
+	const char *field;	/* subject, from, from_name, text, ... */
+	const char *expected;	/* NULL: field must be NULL */
+};
+
+static const struct synth_case synth_cases[] = {
+	/* G7: three B-encoded words, the first padded. */
+	{ "g7_subject", HDR "Subject: =?UTF-8?B?UsOpcG9uc2Ugw6A=?= "
+	    "=?UTF-8?B?IGxh?=\n =?UTF-8?B?IGNvbnN1bHRhdGlvbg==?=\n\nx\n",
+	    "subject", "Réponse à la consultation" },
+	{ "g7_display_name", "From: =?UTF-8?B?SsO2cmc=?= =?UTF-8?B?IE3DvGxsZXI=?="
+	    " <j@example.org>\n\nx\n", "from_name", "Jörg Müller" },
+	{ "rfc2047_q_and_plain", HDR "Subject: Re: =?iso-8859-1?Q?caf=E9?= "
+	    "ok\n\nx\n", "subject", "Re: café ok" },
+	{ "raw_8bit_subject", HDR "Subject: caf\xc3\xa9\n\nx\n", "subject",
+	    "café" },
+	{ "quoted_display_name", "From: \"Silva, Ana\" <ana@example.org>\n\n"
+	    "x\n", "from_name", "Silva, Ana" },
+	{ "domain_lowercased", "From: Ana <Ana.Silva@Example.ORG>\n\nx\n",
+	    "from", "Ana.Silva@example.org" },
+	{ "name_looks_like_address", "From: victim@example.org "
+	    "<mallory@evil.example>\n\nx\n", "from", "mallory@evil.example" },
+	{ "two_from_mailboxes", "From: a@example.org, b@example.org\n\nx\n",
+	    "from", NULL },
+	{ "no_from", "Subject: s\n\nx\n", "from", NULL },
+	{ "null_return_path", "Return-Path: <>\n" HDR "\nx\n", "return_path",
+	    "" },
+	{ "return_path", "Return-Path: <Bounce@Example.ORG>\n" HDR "\nx\n",
+	    "return_path", "Bounce@example.org" },
+	{ "message_id", HDR "Message-ID: <abc.123@example.org>\n\nx\n",
+	    "message_id", "abc.123@example.org" },
+	{ "in_reply_to", HDR "In-Reply-To: <t0k3n@consult.example> (x)\n\nx\n",
+	    "in_reply_to", "t0k3n@consult.example" },
+	{ "precedence_lowercased", HDR "Precedence: Bulk\n\nx\n", "precedence",
+	    "bulk" },
+	{ "auto_submitted", HDR "Auto-Submitted: auto-replied\n\nx\n",
+	    "auto_submitted", "auto-replied" },
+	{ "crlf_to_lf", "From: a@example.org\r\nSubject: s\r\n\r\nline 1\r\n"
+	    "line 2\r\n", "text", "line 1\nline 2\n" },
+	{ "latin1_8bit", HDR "Content-Type: text/plain; charset=iso-8859-1\n"
+	    "Content-Transfer-Encoding: 8bit\n\ncaf\xe9\n", "text", "café\n" },
+	{ "unlabelled_8bit_is_cp1252", HDR "\n\x93quoted\x94 caf\xe9\n",
+	    "text", "\xe2\x80\x9cquoted\xe2\x80\x9d café\n" },
+	{ "bad_utf8_made_valid", HDR TXT "\nok \xc3\x28 ok\n", "text",
+	    "ok \xef\xbf\xbd( ok\n" },
+	{ "mislabelled_utf8", HDR "Content-Type: text/plain; charset=big5\n\n"
+	    "\xe6\x82\xa8\xe5\xa5\xbd\n", "text", "您好\n" },
+	{ "qp_body", HDR TXT "Content-Transfer-Encoding: quoted-printable\n\n"
+	    "R=C3=A9ponse =\nsoft\n", "text", "Réponse soft\n" },
+	{ "base64_body", HDR TXT "Content-Transfer-Encoding: base64\n\n"
+	    "W1ExXSBZZXMK\n", "text", "[Q1] Yes\n" },
+	{ "html_only", HDR "Content-Type: text/html\n\n<p>Hi&nbsp;there"
+	    "</p><blockquote>[Q1] What?</blockquote>", "text",
+	    "Hi\xc2\xa0there\n\n> [Q1] What?\n" },
+	{ "alternative_prefers_plain", HDR "Content-Type: multipart/"
+	    "alternative; boundary=b\n\n--b\n" TXT "\nplain\n--b\n"
+	    "Content-Type: text/html\n\n<b>html</b>\n--b--\n", "text",
+	    "plain\n" },
+	{ "alternative_blank_plain_uses_html", HDR "Content-Type: multipart/"
+	    "alternative; boundary=b\n\n--b\n" TXT "\n \n--b\n"
+	    "Content-Type: text/html\n\n<b>html</b>\n--b--\n", "text",
+	    "html\n" },
+	{ "flowed", HDR "Content-Type: text/plain; format=flowed\n\n"
+	    "one \ntwo\n> q1 \n> q2\n-- \nsig\n", "text",
+	    "one two\n> q1 q2\n-- \nsig\n" },
+	{ "blank_line_before_header", "\n\n" HDR "Subject: s\n\nbody\n",
+	    "subject", "s" },
+};
+
+static const char *
+field_of(const struct message *msg, const char *field)
+{
+	if (strcmp(field, "subject") == 0)
+		return msg->subject;
+	if (strcmp(field, "from") == 0)
+		return msg->from_addr;
+	if (strcmp(field, "from_name") == 0)
+		return msg->from_name;
+	if (strcmp(field, "return_path") == 0)
+		return msg->return_path;
+	if (strcmp(field, "message_id") == 0)
+		return msg->message_id;
+	if (strcmp(field, "in_reply_to") == 0)
+		return msg->in_reply_to;
+	if (strcmp(field, "precedence") == 0)
+		return msg->precedence;
+	if (strcmp(field, "auto_submitted") == 0)
+		return msg->auto_submitted;
+	if (strcmp(field, "text") == 0)
+		return msg->text;
+	ck_abort_msg("unknown field %s", field);
+	return NULL;
+}
+
+START_TEST(test_mime_synthetic_table)
+{
+	const struct synth_case *c = &synth_cases[_i];
+	struct message *msg = parse_string(c->raw);
+	const char *got = field_of(msg, c->field);
+
+	if (c->expected)
+		ck_assert_msg(got && strcmp(got, c->expected) == 0,
+		    "%s: %s is '%s'", c->name, c->field, got ? got : "(null)");
+	else
+		ck_assert_msg(!got, "%s: %s is '%s'", c->name, c->field, got);
+	message_free(msg);
+}
+END_TEST
+
+START_TEST(test_mime_recipients)
+{
+	struct message *msg = parse_string("Delivered-To: consult+tok@"
+	    "Example.org\nX-Original-To: consult@example.org\nFrom: a@b.org\n"
+	    "To: Consult <consult@example.org>, x@example.org\n"
+	    "Cc: group: y@example.org;\n\nx\n");
+
+	ck_assert_uint_eq(msg->recipients->len, 4);
+	ck_assert_str_eq(msg->recipients->pdata[0], "consult@example.org");
+	ck_assert_str_eq(msg->recipients->pdata[1], "x@example.org");
+	ck_assert_str_eq(msg->recipients->pdata[2], "y@example.org");
+	ck_assert_str_eq(msg->recipients->pdata[3], "consult+tok@example.org");
+	message_free(msg);
+}
+END_TEST
+
+START_TEST(test_mime_nul_bytes)
+{
+	static const char raw[] = "From: a@b.org\n\nbefore\0after\n";
+	struct message *msg = mime_parse(raw, sizeof(raw) - 1, NULL);
+
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_str_eq(msg->text, "before\xef\xbf\xbd" "after\n");
+	message_free(msg);
+}
+END_TEST
+
+START_TEST(test_mime_200k_line)
+{
+	GString *raw = g_string_new("From: a@b.org\nSubject: long\n\n");
+	struct message *msg;
+	size_t i;
+
+	for (i = 0; i < 200 * 1024; i++)
+		g_string_append_c(raw, (char)('a' + i % 26));
+	g_string_append(raw, "\nend\n");
+	msg = parse_string(raw->str);
+	ck_assert_uint_eq(strlen(msg->text), 200 * 1024 + 5);
+	ck_assert(g_str_has_suffix(msg->text, "\nend\n"));
+	message_free(msg);
+	g_string_free(raw, TRUE);
+}
+END_TEST
+
+START_TEST(test_mime_warnings_collected)
+{
+	struct message *msg = parse_string("From: a@b.org\nSubject: one\n"
+	    "Subject: two\nContent-Type: multipart/mixed\n\nno boundary\n");
+
+	ck_assert_uint_gt(msg->warnings->len, 0);
+	message_free(msg);
+}
+END_TEST
+
+START_TEST(test_mime_empty_input)
+{
+	GError *err = NULL;
+	struct message *msg = mime_parse("", 0, &err);
+
+	/* Either an empty message or EX_DATAERR, never a crash. */
+	if (msg) {
+		ck_assert_str_eq(msg->text, "");
+		message_free(msg);
+	} else {
+		ck_assert_int_eq(err->code, EX_DATAERR);
+		g_error_free(err);
+	}
+}
+END_TEST
+
+/* gmime's charset pairs: each file as a text/plain body in its charset. */
+struct charset_case {
+	const char *file;
+	const char *charset;
+	const char *utf8_file;
+};
+
+static const struct charset_case charset_cases[] = {
+	{ "cyrillic.cp1251.txt", "windows-1251", "cyrillic.utf-8.txt" },
+	{ "cyrillic.koi8-r.txt", "koi8-r", "cyrillic.utf-8.txt" },
+	{ "cyrillic.iso-8859-5.txt", "iso-8859-5", "cyrillic.utf-8.txt" },
+	{ "chinese.big5.txt", "big5", "chinese.utf-8.txt" },
+	{ "japanese.shift-jis.txt", "shift_jis", "japanese.utf-8.txt" },
+	{ "japanese.iso-2022-jp.txt", "iso-2022-jp", "japanese.utf-8.txt" },
+};
+
+START_TEST(test_mime_charset_pairs)
+{
+	const struct charset_case *c = &charset_cases[_i];
+	char *in_path = g_strconcat(CORPORA "gmime/data/filters/", c->file,
+	    NULL);
+	char *out_path = g_strconcat(CORPORA "gmime/data/filters/",
+	    c->utf8_file, NULL);
+	char *body = NULL;
+	char *expected = NULL;
+	gsize len = 0;
+	GString *raw;
+	struct message *msg;
+
+	ck_assert(g_file_get_contents(in_path, &body, &len, NULL));
+	ck_assert(g_file_get_contents(out_path, &expected, NULL, NULL));
+	raw = g_string_new(NULL);
+	g_string_append_printf(raw, "From: a@b.org\nContent-Type: text/plain;"
+	    " charset=%s\nContent-Transfer-Encoding: 8bit\n\n", c->charset);
+	g_string_append_len(raw, body, (gssize)len);
+	msg = mime_parse(raw->str, raw->len, NULL);
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_msg(strcmp(msg->text, expected) == 0, "%s differs",
+	    c->file);
+	message_free(msg);
+	g_string_free(raw, TRUE);
+	g_free(body);
+	g_free(expected);
+	g_free(in_path);
+	g_free(out_path);
+}
+END_TEST
+
+struct html_case {
+	const char *html;
+	const char *text;
+};
+
+static const struct html_case html_cases[] = {
+	{ "", "" },
+	{ "<p>Hello</p><p>World</p>", "Hello\n\nWorld\n" },
+	{ "a<br>b<br><br>c", "a\nb\n\nc\n" },
+	{ "a<br/><br/><br/><br/>b", "a\n\nb\n" },
+	{ "<div>a</div><div>b</div>", "a\nb\n" },
+	{ "<div>a</div><div><br></div><div>b</div>", "a\n\nb\n" },
+	{ "x<blockquote>q1<blockquote>q2</blockquote>q1b</blockquote>y",
+	    "x\n> q1\n> > q2\n> q1b\ny\n" },
+	{ "<blockquote><p>a</p><p>b</p></blockquote>", "> a\n>\n> b\n" },
+	{ "&amp;&lt;&gt;&quot;&#39;&#x263A;&eacute;&nbsp;x",
+	    "&<>\"'\xe2\x98\xba\xc3\xa9\xc2\xa0x\n" },
+	{ "&#150; &#0; &#xD800; &foo; & x", "\xe2\x80\x93 \xef\xbf\xbd "
+	    "\xef\xbf\xbd &foo; & x\n" },
+	{ "<head><title>T</title><style>p{}</style></head><body><script>"
+	    "var x = '<p>';</script>Hi</body>", "Hi\n" },
+	{ "<STYLE type=\"text/css\">a{}</STYLE>Hi", "Hi\n" },
+	{ "a<!-- <p>hidden</p> -->b", "ab\n" },
+	{ "  a \n\t b  ", "a b\n" },
+	{ "<pre>a  b\n c</pre>", "a  b\n c\n" },
+	{ "<ul><li>one</li><li>two</li></ul>", "- one\n- two\n" },
+	{ "1 < 2 and 3 > 2", "1 < 2 and 3 > 2\n" },
+	{ "<a href=\"x>y\" title='q\"'>link</a> text", "link text\n" },
+	{ "<p class=MsoNormal>a</p><p class=MsoNormal>b</p>", "a\nb\n" },
+	{ "a<hr>b", "a\n________________________________\nb\n" },
+	{ "<div class=\"gmail_signature\">Sig</div>", "--\nSig\n" },
+	{ "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>",
+	    "a b\nc\n" },
+	{ "bad \xff byte", "bad \xef\xbf\xbd byte\n" },
+	{ "<b>[Q1]</b>&nbsp;What?<br>Answer", "[Q1]\xc2\xa0What?\nAnswer\n" },
+	{ "unclosed <b", "unclosed\n" },
+};
+
+START_TEST(test_html2text_table)
+{
+	const struct html_case *c = &html_cases[_i];
+	char *got = html2text(c->html, strlen(c->html));
+
+	ck_assert_msg(strcmp(got, c->text) == 0, "'%s' gave '%s'", c->html,
+	    got);
+	g_free(got);
+}
+END_TEST
+
+/* talon's HTML replies: converted, then trimmed by extract. */
+static const char *const talon_html[] = {
+	"html_replies/gmail.html", "html_replies/hotmail.html",
+	"html_replies/mail_ru.html", "html_replies/ms_outlook_2003.html",
+	"html_replies/ms_outlook_2007.html",
+	"html_replies/ms_outlook_2010.html", "html_replies/thunderbird.html",
+	"html_replies/windows_mail.html", "html_replies/yandex_ru.html",
+};
+
+START_TEST(test_html2text_talon_replies)
+{
+	char *path = g_strconcat(CORPORA "talon/", talon_html[_i], NULL);
+	char *html = NULL;
+	gsize len = 0;
+	char *text;
+	struct extract_result *r;
+
+	ck_assert(g_file_get_contents(path, &html, &len, NULL));
+	text = html2text(html, len);
+	r = extract_reply(text, NULL, NULL);
+	ck_assert_msg(r->free_text && strcmp(r->free_text,
+	    "Hi. I am fine.\nThanks,\nAlex") == 0, "%s: '%s'", talon_html[_i],
+	    r->free_text ? r->free_text : "(null)");
+	extract_result_free(r);
+	g_free(text);
+	g_free(html);
+	g_free(path);
+}
+END_TEST
+
+Suite *
+mime_suite(void)
+{
+	Suite *s = suite_create("mime");
+	TCase *tc = tcase_create("corpus");
+	TCase *ts = tcase_create("synthetic");
+	TCase *th = tcase_create("html2text");
+
+	tcase_add_checked_fixture(tc, setup_gmime, teardown_gmime);
+	tcase_add_loop_test(tc, test_mime_corpus_table, 0,
+	    G_N_ELEMENTS(corpus_cases));
+	tcase_add_test(tc, test_mime_gmail_reply_fields);
+	tcase_add_test(tc, test_mime_attachment_content);
+	tcase_add_loop_test(tc, test_mime_charset_pairs, 0,
+	    G_N_ELEMENTS(charset_cases));
+	tcase_add_checked_fixture(ts, setup_gmime, teardown_gmime);
+	tcase_add_loop_test(ts, test_mime_synthetic_table, 0,
+	    G_N_ELEMENTS(synth_cases));
+	tcase_add_test(ts, test_mime_recipients);
+	tcase_add_test(ts, test_mime_nul_bytes);
+	tcase_add_test(ts, test_mime_200k_line);
+	tcase_add_test(ts, test_mime_warnings_collected);
+	tcase_add_test(ts, test_mime_empty_input);
+	tcase_add_loop_test(th, test_html2text_table, 0,
+	    G_N_ELEMENTS(html_cases));
+	tcase_add_loop_test(th, test_html2text_talon_replies, 0,
+	    G_N_ELEMENTS(talon_html));
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, ts);
+	suite_add_tcase(s, th);
+	return s;
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+#include <check.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "consultd.h"
+#include "spool.h"
+#include "testutil.h"
+
+START_TEST(test_spool_deliver_mark_filed_and_list_order)
+{
+	g_autofree char *dir = testutil_tmpdir();
+	g_autofree char *inbox = g_build_filename(dir, "inbox", NULL);
+	g_autofree char *a = NULL, *b = NULL, *moved = NULL;
+	g_autofree char *data = NULL;
+	g_autoptr(GPtrArray) names = NULL;
+	g_autoptr(GPtrArray) tmp = NULL;
+	size_t len;
+
+	ck_assert(spool_init(dir, NULL));
+	ck_assert(spool_init(dir, NULL));	/* idempotent */
+	ck_assert(spool_deliver(inbox, "one\0two", 7, &a, NULL));
+	ck_assert(spool_deliver(inbox, "three", 5, &b, NULL));
+	ck_assert_str_ne(a, b);
+	names = spool_list(inbox, "new", NULL);
+	ck_assert_uint_eq(names->len, 2);
+	ck_assert_str_eq(names->pdata[0], a);
+	tmp = spool_list(inbox, "tmp", NULL);
+	ck_assert_uint_eq(tmp->len, 0);
+	moved = spool_mark_filed(inbox, a, NULL);
+	ck_assert(g_str_has_suffix(moved, ":2,S"));
+	data = spool_read(moved, 100, &len, NULL);
+	ck_assert_uint_eq(len, 7);
+	ck_assert_mem_eq(data, "one\0two", 7);	/* NUL bytes survive */
+	ck_assert(spool_discard(inbox, b, NULL));
+	g_ptr_array_unref(names);
+	names = spool_list(inbox, "new", NULL);
+	ck_assert_uint_eq(names->len, 0);
+	testutil_rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_spool_read_limits_and_errors)
+{
+	g_autofree char *dir = testutil_tmpdir();
+	g_autofree char *f = testutil_write(dir, "m.eml", "0123456789");
+	GError *err = NULL;
+	size_t len;
+
+	ck_assert_ptr_null(spool_read(f, 9, &len, &err));
+	ck_assert_int_eq(err->code, EX_DATAERR);
+	g_clear_error(&err);
+	ck_assert_ptr_null(spool_read("/nonexistent", 9, &len, &err));
+	ck_assert_int_eq(err->code, EX_NOINPUT);
+	g_clear_error(&err);
+	ck_assert_ptr_null(spool_read(dir, 9, &len, &err));
+	ck_assert_int_eq(err->code, EX_NOINPUT);
+	g_clear_error(&err);
+	testutil_rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_spool_write_atomic_replaces_whole_file)
+{
+	g_autofree char *dir = testutil_tmpdir();
+	g_autofree char *path = NULL;
+	g_autofree char *tmpdir = NULL;
+	g_autofree char *data = NULL;
+	g_autoptr(GPtrArray) left = NULL;
+	size_t len;
+
+	ck_assert(spool_init(dir, NULL));
+	path = g_build_filename(dir, "outbox", "x.eml", NULL);
+	tmpdir = g_build_filename(dir, "tmp", NULL);
+	ck_assert(spool_write_atomic(tmpdir, path, "first version", 13, NULL));
+	ck_assert(spool_write_atomic(tmpdir, path, "second", 6, NULL));
+	data = spool_read(path, 100, &len, NULL);
+	ck_assert_uint_eq(len, 6);
+	ck_assert_mem_eq(data, "second", 6);
+	left = spool_list(dir, "tmp", NULL);
+	ck_assert_uint_eq(left->len, 0);
+	testutil_rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_spool_unwritable_folder_fails_cleanly)
+{
+	g_autofree char *dir = testutil_tmpdir();
+	g_autofree char *inbox = g_build_filename(dir, "inbox", NULL);
+	g_autofree char *newdir = NULL;
+	GError *err = NULL;
+
+	ck_assert(spool_init(dir, NULL));
+	/* tmp/ missing: nothing may appear in new/. */
+	newdir = g_build_filename(inbox, "tmp", NULL);
+	ck_assert_int_eq(rmdir(newdir), 0);
+	ck_assert(!spool_deliver(inbox, "x", 1, NULL, &err));
+	ck_assert_int_eq(err->code, EX_IOERR);
+	ck_assert(strstr(err->message, "cannot create") != NULL);
+	g_clear_error(&err);
+	testutil_rmtree(dir);
+}
+END_TEST
+
+Suite *spool_suite(void);
+
+Suite *
+spool_suite(void)
+{
+	Suite *s = suite_create("spool");
+	TCase *tc = tcase_create("spool");
+
+	tcase_add_test(tc, test_spool_deliver_mark_filed_and_list_order);
+	tcase_add_test(tc, test_spool_read_limits_and_errors);
+	tcase_add_test(tc, test_spool_write_atomic_replaces_whole_file);
+	tcase_add_test(tc, test_spool_unwritable_folder_fails_cleanly);
+	suite_add_tcase(s, tc);
+	return s;
+}
