@@ -111,14 +111,23 @@ deps:
 	fi
 
 install: consultd
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/consultd/templates
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/consultd/templates \
+	    $(DESTDIR)$(UNITDIR)
 	install -m 755 consultd $(DESTDIR)$(BINDIR)/consultd
-	cp -R templates/. $(DESTDIR)$(DATADIR)/consultd/templates/
-	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)/consultd
+	for d in templates/*/; do \
+	    install -d $(DESTDIR)$(DATADIR)/consultd/$$d && \
+	    install -m 644 $$d* $(DESTDIR)$(DATADIR)/consultd/$$d || exit 1; \
+	done
+	sed 's|@BINDIR@|$(BINDIR)|g' systemd/consultd-fetch.service \
+	    > $(DESTDIR)$(UNITDIR)/consultd-fetch.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/consultd-fetch.service
+	install -m 644 systemd/consultd-fetch.timer $(DESTDIR)$(UNITDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/consultd
 	rm -rf $(DESTDIR)$(DATADIR)/consultd
+	rm -f $(DESTDIR)$(UNITDIR)/consultd-fetch.service \
+	    $(DESTDIR)$(UNITDIR)/consultd-fetch.timer
 
 clean:
 	rm -rf build build-san consultd

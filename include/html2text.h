@@ -15,8 +15,11 @@
  * blocks become line breaks (at most one blank line in a row); white space
  * collapsed outside <pre>; <style>, <script>, <head> and comments dropped;
  * character references decoded (&nbsp; is U+00A0); every line inside N
- * nested <blockquote>s starts with N times "> ".  Lines carry no trailing
- * white space and each ends in LF.
+ * nested <blockquote>s starts with N times "> ".  Two mail-client hints
+ * are kept as text for extract: <hr> becomes a line of 32 underscores
+ * (Outlook's rule above the original) and a Gmail signature <div> is
+ * preceded by a "--" line.  Lines carry no trailing white space and each
+ * ends in LF.
  *
  * Returns: a newly allocated, valid UTF-8 string ("" for no text).
  */

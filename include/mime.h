@@ -29,7 +29,9 @@ struct message;
  *   holds any text, else text/html through html2text() (text_from_html).
  *   Inline text parts are joined in order.  Charsets are converted to
  *   UTF-8 (a wrong or unknown label falls back to UTF-8 if the bytes are
- *   valid, then windows-1252); CRLF and CR become LF, NUL becomes U+FFFD.
+ *   valid, then windows-1252); CRLF and CR become LF, NUL becomes U+FFFD;
+ *   format=flowed text is unflowed (RFC 3676).  Blank lines before the
+ *   header (seen from broken clients) are skipped with a warning.
  * - attachments: every leaf part that is not body text, i.e. parts with
  *   Content-Disposition attachment and all parts other than text/plain and
  *   text/html, transfer-decoded.  An attached message (message/rfc822) is

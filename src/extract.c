@@ -36,7 +36,7 @@ struct extract_line {
 	char *content;		/* text without leading and trailing blanks */
 	unsigned depth;		/* quote depth */
 	enum extract_kind kind;
-	char id[EXTRACT_ID_SIZE];		/* EXTRACT_MARKER: uppercase id */
+	char id[EXTRACT_ID_SIZE];	/* EXTRACT_MARKER: uppercase id */
 	const char *rest;	/* EXTRACT_MARKER: text after the marker */
 	bool stop;		/* attribution of an unquoted original */
 };
@@ -359,7 +359,6 @@ extract_split(struct extract_ctx *c, const char *text)
 		struct extract_line l = { 0 };
 		char *clean = extract_clean_line(p, len);
 		char *q = clean;
-
 		const char *own = q;
 
 		for (;;) {

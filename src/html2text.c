@@ -24,6 +24,7 @@ struct html2text_state {
 	unsigned pre;		/* inside <pre> */
 	bool space;		/* white space seen since the last text */
 	bool any;		/* a line was written */
+	bool mso_p;		/* the open <p> is an Outlook MsoNormal one */
 };
 
 struct html2text_entity {
@@ -321,7 +322,11 @@ html2text_element(struct html2text_state *st, const char *name, bool closing,
 	for (i = 0; paragraphs[i]; i++)
 		if (strcmp(name, paragraphs[i]) == 0) {
 			/* Outlook's MsoNormal paragraphs have no margins. */
-			html2text_request_break(st, mso_paragraph ? 1 : 2);
+			if (!closing)
+				st->mso_p = mso_paragraph;
+			html2text_request_break(st, st->mso_p ? 1 : 2);
+			if (closing)
+				st->mso_p = false;
 			return;
 		}
 	if (strcmp(name, "div") == 0 && !closing && signature) {

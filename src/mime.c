@@ -30,46 +30,24 @@ struct mime_walk {
 	bool no_serialise;	/* a multipart lacks its boundary (G12) */
 };
 
+/* GMimeParserWarning codes 1-17 (gmime-parser-options.h@3.2.13). */
+static const char *const mime_warning_texts[] = {
+	"parser warning", "duplicated header", "duplicated parameter",
+	"unencoded 8-bit header", "invalid content type",
+	"invalid RFC 2047 header value", "malformed multipart",
+	"truncated message", "malformed message", "invalid header name",
+	"conflicting header", "conflicting parameter",
+	"multipart without boundary", "invalid parameter",
+	"invalid address list", "MIME nesting too deep",
+	"part without content", "part without headers or content",
+};
+
 static const char *
 mime_warning_text(GMimeParserWarning code)
 {
-	switch (code) {
-	case GMIME_WARN_DUPLICATED_HEADER:
-		return "duplicated header";
-	case GMIME_WARN_DUPLICATED_PARAMETER:
-		return "duplicated parameter";
-	case GMIME_WARN_UNENCODED_8BIT_HEADER:
-		return "unencoded 8-bit header";
-	case GMIME_WARN_INVALID_CONTENT_TYPE:
-		return "invalid content type";
-	case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
-		return "invalid RFC 2047 header value";
-	case GMIME_WARN_MALFORMED_MULTIPART:
-		return "malformed multipart";
-	case GMIME_WARN_TRUNCATED_MESSAGE:
-		return "truncated message";
-	case GMIME_WARN_MALFORMED_MESSAGE:
-		return "malformed message";
-	case GMIME_CRIT_INVALID_HEADER_NAME:
-		return "invalid header name";
-	case GMIME_CRIT_CONFLICTING_HEADER:
-		return "conflicting header";
-	case GMIME_CRIT_CONFLICTING_PARAMETER:
-		return "conflicting parameter";
-	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
-		return "multipart without boundary";
-	case GMIME_WARN_INVALID_PARAMETER:
-		return "invalid parameter";
-	case GMIME_WARN_INVALID_ADDRESS_LIST:
-		return "invalid address list";
-	case GMIME_CRIT_NESTING_OVERFLOW:
-		return "MIME nesting too deep";
-	case GMIME_WARN_PART_WITHOUT_CONTENT:
-		return "part without content";
-	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
-		return "part without headers or content";
-	}
-	return "parser warning";
+	if ((size_t)code >= G_N_ELEMENTS(mime_warning_texts))
+		return mime_warning_texts[0];
+	return mime_warning_texts[code];
 }
 
 static void
@@ -89,8 +67,8 @@ mime_on_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
 	if (code == GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY)
 		w->no_serialise = true;
 	if (item && *item)
-		text = g_strdup_printf("%s at offset %" G_GINT64_FORMAT ": %.80s",
-		    mime_warning_text(code), offset, item);
+		text = g_strdup_printf("%s at offset %" G_GINT64_FORMAT
+		    ": %.80s", mime_warning_text(code), offset, item);
 	else
 		text = g_strdup_printf("%s at offset %" G_GINT64_FORMAT,
 		    mime_warning_text(code), offset);
@@ -151,6 +129,10 @@ mime_to_utf8(const char *bytes, size_t len, const char *charset,
 	gsize conv_len = 0;
 	size_t i;
 
+	if (len == 0) {
+		g_string_free(buf, TRUE);
+		return g_strdup("");
+	}
 	if (!mime_charset_is_utf8(charset)) {
 		const char *canon = g_mime_charset_iconv_name(charset);
 
@@ -428,7 +410,8 @@ mime_add_recipients(struct message *msg, InternetAddressList *list)
 		    i);
 
 		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
-			mime_add_recipient(msg, internet_address_mailbox_get_addr(
+			mime_add_recipient(msg,
+			    internet_address_mailbox_get_addr(
 			    INTERNET_ADDRESS_MAILBOX(ia)));
 		else if (INTERNET_ADDRESS_IS_GROUP(ia))
 			mime_add_recipients(msg,
@@ -789,8 +772,9 @@ mime_walk_leaf(struct mime_walk *w, GMimePart *part, bool want_text)
 		g_byte_array_free(bytes, TRUE);
 		if (plain && format && g_ascii_strcasecmp(format,
 		    "flowed") == 0) {
-			const char *delsp = g_mime_object_get_content_type_parameter(
-			    obj, "delsp");
+			const char *delsp =
+			    g_mime_object_get_content_type_parameter(obj,
+			    "delsp");
 			char *unflowed = mime_unflow(text, delsp &&
 			    g_ascii_strcasecmp(delsp, "yes") == 0);
 
@@ -892,10 +876,13 @@ mime_walk_object(struct mime_walk *w, GMimeObject *obj, bool want_text)
 		int chosen = -1;
 		int i;
 
-		/* Alternatives: the plain text if it says anything, else
+		/*
+		 * Alternatives: the plain text if it says anything, else
 		 * the last (most faithful) one; the others only give
-		 * attachments. */
-		if (want_text && mime_is_type(obj, "multipart", "alternative")) {
+		 * attachments.
+		 */
+		if (want_text &&
+		    mime_is_type(obj, "multipart", "alternative")) {
 			for (i = 0; i < n && chosen < 0; i++)
 				if (mime_has_plain_text(
 				    g_mime_multipart_get_part(mp, i)))

@@ -340,8 +340,8 @@ static const char *const trimmer_matching[] = {
 START_TEST(test_extract_trimmer_corpus)
 {
 	const char *name = trimmer_matching[_i];
-	char *body = g_strdup_printf(CORPORA "email_reply_trimmer/emails/%s.txt",
-	    name);
+	char *body = g_strdup_printf(
+	    CORPORA "email_reply_trimmer/emails/%s.txt", name);
 	char *exp_path = g_strdup_printf(
 	    CORPORA "email_reply_trimmer/trimmed/%s.txt", name);
 	char *expected = NULL;
@@ -431,6 +431,30 @@ START_TEST(test_extract_large_input_is_fast)
 }
 END_TEST
 
+/* github's max_seconds rows: a pathological and a 750 KB body. */
+static const char *const slow_bodies[] = {
+	"pathological.txt", "email_long_quote.txt",
+};
+
+START_TEST(test_extract_github_max_seconds)
+{
+	char *path = g_strconcat(CORPORA "github_email_reply_parser/emails/",
+	    slow_bodies[_i], NULL);
+	char *text = NULL;
+	struct extract_result *r;
+	gint64 t0;
+
+	ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+	t0 = g_get_monotonic_time();
+	r = extract_reply(text, NULL, NULL);
+	ck_assert_int_lt(g_get_monotonic_time() - t0, G_USEC_PER_SEC);
+	ck_assert_ptr_nonnull(r->free_text);
+	extract_result_free(r);
+	g_free(text);
+	g_free(path);
+}
+END_TEST
+
 Suite *
 extract_suite(void)
 {
@@ -448,6 +472,8 @@ extract_suite(void)
 	    G_N_ELEMENTS(trimmer_matching) - 1);
 	tcase_add_test(tk, test_extract_github_reply_equals);
 	tcase_add_test(tk, test_extract_crisp_first_fragment);
+	tcase_add_loop_test(tk, test_extract_github_max_seconds, 0,
+	    G_N_ELEMENTS(slow_bodies));
 	tcase_set_timeout(tk, 30);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tf);

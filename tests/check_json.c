@@ -29,10 +29,12 @@ static const struct json_case json_cases[] = {
 	    "{\"list\": [{}, []], \"s\": null}" },
 	{ "s", { "quote \" back \\ nl \n tab \t" },
 	    "\"quote \\\" back \\\\ nl \\n tab \\t\"" },
-	{ "s", { "ctl \x01\x1f del \x7f" }, "\"ctl \\u0001\\u001f del \\u007f\"" },
-	{ "s", { "UTF-8 kept: R\xc3\xa9ponse \xe6\x84\x8f\xe8\xa7\x81 \xd9\x86" },
-	    "\"UTF-8 kept: R\xc3\xa9ponse \xe6\x84\x8f\xe8\xa7\x81 \xd9\x86\"" },
-	{ "s", { "bad \xff byte \xc3" }, "\"bad \xef\xbf\xbd byte \xef\xbf\xbd\"" },
+	{ "s", { "ctl \x01\x1f del \x7f" },
+	    "\"ctl \\u0001\\u001f del \\u007f\"" },
+	{ "s", { "kept: R\xc3\xa9ponse \xe6\x84\x8f\xe8\xa7\x81 \xd9\x86" },
+	    "\"kept: R\xc3\xa9ponse \xe6\x84\x8f\xe8\xa7\x81 \xd9\x86\"" },
+	{ "s", { "bad \xff byte \xc3" },
+	    "\"bad \xef\xbf\xbd byte \xef\xbf\xbd\"" },
 	{ "i", { "9223372036854775807" }, "9223372036854775807" },
 	{ "ok" "s" "k" "a" "s" "s" "A" "O",
 	    { "k\"ey", "v", "arr", "1", "2" },
@@ -49,23 +51,30 @@ START_TEST(test_json_writer_table)
 
 	json_writer_init(&w, out);
 	for (op = c->ops; *op; op++) {
-		switch (*op) {
-		case 'o': json_object_begin(&w); break;
-		case 'O': json_object_end(&w); break;
-		case 'a': json_array_begin(&w); break;
-		case 'A': json_array_end(&w); break;
-		case 'k': json_key(&w, c->args[arg++]); break;
-		case 's': json_string(&w, c->args[arg++]); break;
-		case 'z': json_string(&w, NULL); break;
-		case 'n': json_null(&w); break;
-		case 't': json_bool(&w, true); break;
-		case 'f': json_bool(&w, false); break;
-		case 'i':
+		if (*op == 'o')
+			json_object_begin(&w);
+		else if (*op == 'O')
+			json_object_end(&w);
+		else if (*op == 'a')
+			json_array_begin(&w);
+		else if (*op == 'A')
+			json_array_end(&w);
+		else if (*op == 'k')
+			json_key(&w, c->args[arg++]);
+		else if (*op == 's')
+			json_string(&w, c->args[arg++]);
+		else if (*op == 'z')
+			json_string(&w, NULL);
+		else if (*op == 'n')
+			json_null(&w);
+		else if (*op == 't')
+			json_bool(&w, true);
+		else if (*op == 'f')
+			json_bool(&w, false);
+		else if (*op == 'i')
 			json_int(&w, g_ascii_strtoll(c->args[arg++], NULL, 10));
-			break;
-		default:
+		else
 			ck_abort_msg("bad op %c", *op);
-		}
 	}
 	ck_assert_str_eq(out->str, c->expected);
 	ck_assert(g_utf8_validate(out->str, -1, NULL));

