@@ -30,8 +30,10 @@ struct message;
  *   Inline text parts are joined in order.  Charsets are converted to
  *   UTF-8 (a wrong or unknown label falls back to UTF-8 if the bytes are
  *   valid, then windows-1252); CRLF and CR become LF, NUL becomes U+FFFD;
- *   format=flowed text is unflowed (RFC 3676).  Blank lines before the
- *   header (seen from broken clients) are skipped with a warning.
+ *   format=flowed text is unflowed (RFC 3676).  Blank lines and an mbox
+ *   "From " line before the header are skipped with a warning; bytes
+ *   that are no message at all (no header) become the text of a message
+ *   without headers, with a warning, so that they can still be triaged.
  * - attachments: every leaf part that is not body text, i.e. parts with
  *   Content-Disposition attachment and all parts other than text/plain and
  *   text/html, transfer-decoded.  An attached message (message/rfc822) is
@@ -40,10 +42,17 @@ struct message;
  *   whose Action is failed, else the first recipient).
  * - warnings: GMime parser warnings and our own findings.
  *
- * Returns: a newly allocated message (message_free()), or NULL with
- * EX_DATAERR when GMime cannot construct a message at all.
+ * Returns: a newly allocated message (message_free()).  err is never
+ * set today: every input yields a message, parsed as well as it can be.
  */
 struct message *mime_parse(const char *raw, size_t len, GError **err)
     G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * GMime's global set-up and tear-down (LIBRARY-NOTES G1), for entry code:
+ * once per process, before any mime or compose call.
+ */
+void mime_init(void);
+void mime_shutdown(void);
 
 #endif

@@ -11,10 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <gmime/gmime.h>
-
 #include "consultd.h"
 #include "log.h"
+#include "mime.h"
 #include "workspace.h"
 
 #include "banned.h"
@@ -168,12 +167,12 @@ cli_main(int argc, char **argv)
 		cli_print_usage(stderr);
 		return EX_USAGE;
 	}
-	g_mime_init();
+	mime_init();
 	argc -= optind;
 	argv += optind;
 	/* Commands parse with getopt again, from their own argv[1]. */
 	optind = 0;
 	status = cli_cmds[i].fn(&opts, argc, argv);
-	g_mime_shutdown();
+	mime_shutdown();
 	return status;
 }

@@ -925,6 +925,35 @@ mime_leading_blank_lines(const char *raw, size_t len)
 	return skip;
 }
 
+/*
+ * Bytes taken by an mbox "From " separator line at the start, which a
+ * message saved from a Unix mailbox keeps (corpora gmime jwz.mbox).
+ */
+static size_t
+mime_mbox_from_line(const char *raw, size_t len)
+{
+	const char *nl;
+
+	if (len < 5 || memcmp(raw, "From ", 5) != 0)
+		return 0;
+	nl = memchr(raw, '\n', len);
+	return nl ? (size_t)(nl - raw) + 1 : 0;
+}
+
+/*
+ * What GMime cannot read as a message (no header at all) is still text
+ * someone sent: keep it as the body, so that it can be triaged.
+ */
+static void
+mime_body_only(struct message *msg, const char *raw, size_t len)
+{
+	g_free(msg->text);
+	msg->text = mime_to_utf8(raw, len, "utf-8", msg);
+	g_free(msg->content_type);
+	msg->content_type = g_strdup("text/plain");
+	mime_add_warning(msg, "no message header: read as plain text");
+}
+
 struct message *
 mime_parse(const char *raw, size_t len, GError **err)
 {
@@ -937,6 +966,7 @@ mime_parse(const char *raw, size_t len, GError **err)
 	size_t skip;
 	bool ok = false;
 
+	(void)err;
 	w.msg = msg;
 	w.opts = g_mime_parser_options_new();
 	w.plain = g_string_new(NULL);
@@ -950,16 +980,17 @@ mime_parse(const char *raw, size_t len, GError **err)
 #endif
 	/* Broken clients put blank lines before the header (corpora
 	 * discourse_emails/inline_reply.eml); GMime would see no header. */
-	skip = mime_leading_blank_lines(raw, len);
+	skip = mime_mbox_from_line(raw, len);
+	skip += mime_leading_blank_lines(raw + skip, len - skip);
 	if (skip > 0)
-		mime_add_warning(msg, "blank lines before the header skipped");
+		mime_add_warning(msg, "lines before the header skipped");
 	stream = len > skip ? g_mime_stream_mem_new_with_buffer(raw + skip,
 	    len - skip) : g_mime_stream_mem_new();
 	parser = g_mime_parser_new_with_stream(stream);
 	gm = g_mime_parser_construct_message(parser, w.opts);
 	if (!gm) {
-		g_set_error(err, CONSULTD_ERROR, EX_DATAERR,
-		    "cannot parse message: not an RFC 5322 message");
+		mime_body_only(msg, raw + skip, len - skip);
+		ok = true;
 		goto out;
 	}
 	mime_read_headers(&w, gm);
@@ -991,4 +1022,16 @@ out:
 	if (!ok)
 		g_clear_pointer(&msg, message_free);
 	return msg;
+}
+
+void
+mime_init(void)
+{
+	g_mime_init();
+}
+
+void
+mime_shutdown(void)
+{
+	g_mime_shutdown();
 }
