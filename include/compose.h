@@ -34,6 +34,8 @@ struct compose_mail {
 	const char *references;		/* space-separated ids, or NULL */
 	int64_t date;			/* Unix seconds, > 0 */
 	bool auto_submitted;		/* Auto-Submitted: auto-generated */
+	bool auto_replied;		/* ... auto-replied instead: a response
+					   to a message (RFC 3834 5.1) */
 	/* "addr" or "mailto:addr[?query]" -> List-Unsubscribe, or NULL */
 	const char *list_unsubscribe;
 	/* An optional single attachment, sent base64; NULL name = none. */

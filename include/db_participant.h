@@ -70,6 +70,19 @@ int db_participant_find_any(struct db *db, const char *email_key,
     int64_t *pid_out, int64_t *cid_out, GError **err);
 
 /*
+ * Participant pid with BPFs and token, newly allocated; EX_NOINPUT if
+ * there is none.
+ */
+struct participant *db_participant_get(struct db *db, int64_t pid,
+    GError **err);
+
+/*
+ * The current answers of participant pid: a new table of question ID ->
+ * answer text.
+ */
+GHashTable *db_participant_answers(struct db *db, int64_t pid, GError **err);
+
+/*
  * Sets the status ("active", "bounced", "opted_out", "withdrawn") of
  * participant pid (caller's transaction).
  */

@@ -32,7 +32,7 @@ struct question {
 
 /* The message templates a definition folder may hold. */
 #define DEFINITION_TEMPLATES \
-	"invitation", "reminder", "acknowledgement"
+	"invitation", "reminder", "acknowledgement", "optout"
 
 struct definition {
 	char *name;		/* folder name */

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "consultd.h"
 #include "ingest.h"
+#include "outbox.h"
 #include "workspace.h"
 
 #include "banned.h"
@@ -31,6 +32,7 @@ static int
 cmd_ingest_run(const struct cli_opts *opts, const char *const *paths)
 {
 	struct ingest_result res = { 0 };
+	struct outbox_result sent;
 	struct workspace ws;
 	GError *err = NULL;
 	bool ok;
@@ -49,6 +51,12 @@ cmd_ingest_run(const struct cli_opts *opts, const char *const *paths)
 	else
 		ok = ingest_spool(ws.db, ws.cfg, cli_now(), &res, &err);
 	cmd_ingest_summary(&res);
+	/* Receipts were queued with the filing: send them now. */
+	if (ok && outbox_flush(ws.db, ws.cfg, cli_now(), &sent, &err) &&
+	    sent.sent)
+		printf("sent %lld message(s)\n", (long long)sent.sent);
+	else if (err)
+		ok = false;
 	status = ok ? 0 : cli_fail(err);
 	workspace_close(&ws);
 	return status;

@@ -197,6 +197,26 @@ compose_set_ids(GMimeMessage *msg, const char *header, const char *ids)
 		    NULL);
 }
 
+/*
+ * A header whose value is a URL: GMime would RFC 2047-encode a "word"
+ * longer than a line (a mailto: with a token is), which no client reads
+ * as a URL any more (RFC 2369 section 2).  value is plain ASCII, checked.
+ */
+static void
+compose_set_raw_header(GMimeMessage *msg, const char *name,
+    const char *value)
+{
+	GMimeHeaderList *headers;
+	GMimeHeader *header;
+	g_autofree char *raw = g_strdup_printf(" %s\n", value);
+
+	g_mime_object_set_header(GMIME_OBJECT(msg), name, value, NULL);
+	headers = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	header = g_mime_header_list_get_header(headers, name);
+	if (header)
+		g_mime_header_set_raw_value(header, raw);
+}
+
 static void
 compose_add_mailbox(GMimeMessage *msg, GMimeAddressType type,
     const char *name, const char *addr)
@@ -478,10 +498,10 @@ compose_message(const struct compose_mail *mail, size_t *len_out,
 	compose_set_ids(msg, "References", mail->references);
 	if (mail->auto_submitted)
 		g_mime_object_set_header(GMIME_OBJECT(msg), "Auto-Submitted",
-		    "auto-generated", NULL);
+		    mail->auto_replied ? "auto-replied" : "auto-generated",
+		    NULL);
 	if (unsubscribe)
-		g_mime_object_set_header(GMIME_OBJECT(msg), "List-Unsubscribe",
-		    unsubscribe, NULL);
+		compose_set_raw_header(msg, "List-Unsubscribe", unsubscribe);
 	body = compose_body(mail);
 	g_mime_message_set_mime_part(msg, body);
 

@@ -98,6 +98,7 @@ db_participant_upsert(struct db *db, int64_t cid, const struct participant *p,
 	return true;
 }
 
+
 static bool
 db_participant_fill_bpfs(struct db *db, struct participant *p, GError **err)
 {
@@ -112,6 +113,69 @@ db_participant_fill_bpfs(struct db *db, struct participant *p, GError **err)
 		g_ptr_array_add(p->bpfs, db_column_dup(st, 0));
 	sqlite3_reset(st);
 	return true;
+}
+
+static struct participant *
+db_participant_row(sqlite3_stmt *st)
+{
+	struct participant *p = participant_new();
+
+	p->id = sqlite3_column_int64(st, 0);
+	p->email = db_column_dup(st, 1);
+	p->email_key = db_column_dup(st, 2);
+	p->name = db_column_dup(st, 3);
+	p->stakeholder_group = db_column_dup(st, 4);
+	p->role = db_column_dup(st, 5);
+	p->language = db_column_dup(st, 6);
+	p->status = db_column_dup(st, 7);
+	p->token = db_column_dup(st, 8);
+	return p;
+}
+
+struct participant *
+db_participant_get(struct db *db, int64_t pid, GError **err)
+{
+	struct participant *p = NULL;
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "SELECT p.id, p.email, p.email_key, p.name,"
+	    " p.stakeholder_group, p.role, p.language, p.status, i.token"
+	    " FROM participant p LEFT JOIN invitation i"
+	    " ON i.participant_id = p.id WHERE p.id = ?", err);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, pid);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		p = db_participant_row(st);
+	sqlite3_reset(st);
+	if (!p) {
+		g_set_error(err, CONSULTD_ERROR, EX_NOINPUT,
+		    "no participant with id %lld", (long long)pid);
+		return NULL;
+	}
+	if (!db_participant_fill_bpfs(db, p, err))
+		g_clear_pointer(&p, participant_free);
+	return p;
+}
+
+GHashTable *
+db_participant_answers(struct db *db, int64_t pid, GError **err)
+{
+	GHashTable *h;
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "SELECT q.qid, a.answer FROM answer a"
+	    " JOIN question q ON q.id = a.question_id"
+	    " WHERE a.participant_id = ? AND a.current = 1", err);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, pid);
+	h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		g_hash_table_insert(h, db_column_dup(st, 0),
+		    db_column_dup(st, 1));
+	sqlite3_reset(st);
+	return h;
 }
 
 GPtrArray *
@@ -134,20 +198,8 @@ db_participant_list(struct db *db, int64_t cid, bool uninvited_only,
 		goto fail;
 	sqlite3_bind_int64(st, 1, cid);
 	sqlite3_bind_int(st, 2, uninvited_only);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct participant *p = participant_new();
-
-		p->id = sqlite3_column_int64(st, 0);
-		p->email = db_column_dup(st, 1);
-		p->email_key = db_column_dup(st, 2);
-		p->name = db_column_dup(st, 3);
-		p->stakeholder_group = db_column_dup(st, 4);
-		p->role = db_column_dup(st, 5);
-		p->language = db_column_dup(st, 6);
-		p->status = db_column_dup(st, 7);
-		p->token = db_column_dup(st, 8);
-		g_ptr_array_add(out, p);
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		g_ptr_array_add(out, db_participant_row(st));
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		db_set_error(db, err, "cannot list participants");

@@ -18,9 +18,11 @@
 #include "db.h"
 #include "db_consultation.h"
 #include "db_message.h"
+#include "db_outbox.h"
 #include "db_participant.h"
 #include "definition.h"
 #include "extract.h"
+#include "letter.h"
 #include "log.h"
 #include "message.h"
 #include "mime.h"
@@ -57,6 +59,8 @@ struct filing {
 	int64_t mid;
 	int64_t answers;
 	int64_t invalid;
+	GHashTable *errors;	/* question ID -> why it was not accepted */
+	bool opt_out;
 };
 
 /*
@@ -156,6 +160,57 @@ ingest_question_ids(const struct definition *def)
 	return ids;
 }
 
+/* Words that ask for no more mail, as a subject or a first line. */
+static const char *const ingest_stop_words[] = {
+	"stop", "unsubscribe", "remove", "arr\xc3\xaater",
+	"d\xc3\xa9sabonner", "baja", "\xd1\x81\xd1\x82\xd0\xbe\xd0\xbf",
+	"\xd0\xbe\xd1\x82\xd0\xbf\xd0\xb8\xd1\x81\xd0\xb0\xd1\x82"
+	"\xd1\x8c\xd1\x81\xd1\x8f", "\xe9\x80\x80\xe8\xae\xa2",
+	"\xd8\xa5\xd9\x84\xd8\xba\xd8\xa7\xd8\xa1", NULL
+};
+
+/* s, trimmed of white space, "Re:"-style prefixes and final dots. */
+static bool
+ingest_is_stop_word(const char *s)
+{
+	g_autofree char *t = NULL;
+	g_autofree char *low = NULL;
+	size_t n;
+
+	if (!s)
+		return false;
+	t = g_strstrip(g_strdup(s));
+	while (g_ascii_strncasecmp(t, "re:", 3) == 0 ||
+	    g_ascii_strncasecmp(t, "aw:", 3) == 0 ||
+	    g_ascii_strncasecmp(t, "sv:", 3) == 0) {
+		memmove(t, t + 3, strlen(t + 3) + 1);
+		g_strstrip(t);
+	}
+	n = strlen(t);
+	while (n > 0 && (t[n - 1] == '.' || t[n - 1] == '!'))
+		t[--n] = '\0';
+	low = g_utf8_strdown(t, -1);
+	return g_strv_contains(ingest_stop_words, low);
+}
+
+/*
+ * A participant opts out with STOP or UNSUBSCRIBE as the subject (the
+ * List-Unsubscribe mailto sets it) or as the first line they wrote.
+ */
+static bool
+ingest_wants_opt_out(const struct message *msg, const struct filing *f)
+{
+	g_autofree char *first = NULL;
+	const char *text = f->ext ? f->ext->free_text : NULL;
+
+	if (ingest_is_stop_word(msg->subject))
+		return true;
+	if (!text)
+		return false;
+	first = g_strndup(text, strcspn(text, "\n"));
+	return ingest_is_stop_word(first);
+}
+
 static bool
 ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
     struct filing *f, GError **err)
@@ -192,6 +247,9 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 	    (const char *const *)ignore);
 	f->kind = "reply";
 	f->status = f->ext->structured ? "filed" : "unstructured";
+	f->opt_out = ingest_wants_opt_out(msg, f);
+	if (f->opt_out && !f->ext->structured)
+		f->status = "opt_out";
 	return true;
 }
 
@@ -227,6 +285,8 @@ ingest_answers(struct ingest_ctx *ctx, struct filing *f, int64_t mid,
 			f->invalid++;
 			if (!db_message_add_warning(ctx->db, mid, verr, err))
 				return false;
+			g_hash_table_insert(f->errors, g_strdup(q->id),
+			    g_strdup(verr));
 		}
 	}
 	return true;
@@ -259,6 +319,101 @@ ingest_bounce(struct ingest_ctx *ctx, const struct message *msg,
 	return true;
 }
 
+static const char ingest_optout_fallback[] =
+    "Subject: No more reminders: {{title}}\n"
+    "\n"
+    "Dear {{name}},\n"
+    "\n"
+    "As you asked, you will receive no more reminders about\n"
+    "{{title}}. What you have sent us is kept, and you can still\n"
+    "reply with answers until {{deadline}}.\n"
+    "\n"
+    "With kind regards,\n"
+    "\n"
+    "{{title}}\n";
+
+static char *
+ingest_references(const struct message *msg)
+{
+	GString *refs = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; i < msg->references->len; i++)
+		g_string_append_printf(refs, "%s ",
+		    (char *)msg->references->pdata[i]);
+	if (msg->message_id)
+		g_string_append(refs, msg->message_id);
+	return g_string_free(refs, FALSE);
+}
+
+/*
+ * Queues, in the filing transaction, the receipt of a reply (or the
+ * confirmation of an opt-out), so that each reply gets exactly one: the
+ * outbox row commits with the filing or not at all.
+ */
+static bool
+ingest_notify(struct ingest_ctx *ctx, const struct message *msg,
+    struct filing *f, GError **err)
+{
+	g_autoptr(GHashTable) vars = g_hash_table_new_full(g_str_hash,
+	    g_str_equal, g_free, g_free);
+	g_autoptr(GHashTable) current = NULL;
+	g_autofree char *refs = ingest_references(msg);
+	g_autofree char *unique = g_strdup_printf("m%lld",
+	    (long long)f->mid);
+	struct participant *p = NULL;
+	struct outbox_item *item = NULL;
+	struct letter l = { 0 };
+	bool ok = false;
+
+	p = db_participant_get(ctx->db, f->pid, err);
+	if (!p)
+		return false;
+	/* No token yet (never invited): nothing to reply with. */
+	if (!p->token) {
+		ok = true;
+		goto out;
+	}
+	l.in_reply_to = msg->message_id;
+	l.references = refs;
+	l.auto_replied = true;
+	l.unique = unique;
+	if (f->opt_out) {
+		if (strcmp(p->status, "active") != 0) {
+			ok = true;	/* confirmed once already */
+			goto out;
+		}
+		if (!db_participant_set_status(ctx->db, f->pid, "opted_out",
+		    err))
+			goto out;
+		l.kind = "optout";
+		l.template_name = "optout";
+		l.fallback = ingest_optout_fallback;
+	} else {
+		current = db_participant_answers(ctx->db, f->pid, err);
+		if (!current)
+			goto out;
+		g_hash_table_insert(vars, g_strdup("answers"),
+		    f->ext->structured ?
+		    letter_answers_text(f->def, current, f->errors) :
+		    g_strdup("We found no answers under the markers of your "
+		    "message, so it will be read by a person. To answer, "
+		    "write under each marker, such as [Q1].\n"));
+		g_hash_table_insert(vars, g_strdup("missing"),
+		    letter_missing_text(f->def, current));
+		l.kind = "acknowledgement";
+		l.template_name = "acknowledgement";
+		l.vars = vars;
+	}
+	item = letter_build(ctx->cfg, f->def, f->cid, p, p->token, &l,
+	    ctx->now, err);
+	ok = item && db_outbox_add(ctx->db, item, ctx->now, err);
+out:
+	outbox_item_free(item);
+	participant_free(p);
+	return ok;
+}
+
 static bool
 ingest_write(struct ingest_ctx *ctx, const struct message *msg,
     const char *hash, const char *spool_file, struct filing *f,
@@ -287,8 +442,11 @@ ingest_write(struct ingest_ctx *ctx, const struct message *msg,
 	if (!db_message_add(ctx->db, &row, &mid, err))
 		return false;
 	f->mid = mid;
-	if (strcmp(f->kind, "reply") == 0 && !ingest_answers(ctx, f, mid, err))
-		return false;
+	if (strcmp(f->kind, "reply") == 0) {
+		if (!ingest_answers(ctx, f, mid, err) ||
+		    !ingest_notify(ctx, msg, f, err))
+			return false;
+	}
 	for (i = 0; f->ext && i < f->ext->warnings->len; i++)
 		if (!db_message_add_warning(ctx->db, mid,
 		    f->ext->warnings->pdata[i], err))
@@ -372,6 +530,8 @@ ingest_one(struct ingest_ctx *ctx, const char *name, struct pending *p,
 	bool ok = false;
 	int seen;
 
+	f.errors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
 	raw = spool_read(path, (size_t)ctx->cfg->imap.max_message_size, &len,
 	    &perr);
 	if (!raw && perr->code != EX_DATAERR) {
@@ -415,6 +575,7 @@ ingest_one(struct ingest_ctx *ctx, const char *name, struct pending *p,
 	p->sum.invalid = f.invalid;
 	ok = true;
 out:
+	g_hash_table_unref(f.errors);
 	extract_result_free(f.ext);
 	message_free(msg);
 	return ok;

@@ -8,7 +8,6 @@
 
 #include <string.h>
 
-#include "compose.h"
 #include "config.h"
 #include "consultd.h"
 #include "db.h"
@@ -16,8 +15,8 @@
 #include "db_outbox.h"
 #include "db_participant.h"
 #include "definition.h"
+#include "letter.h"
 #include "outbox.h"
-#include "render.h"
 #include "token.h"
 
 #include "banned.h"
@@ -35,136 +34,34 @@ invite_result_release(struct invite_result *res)
 	g_clear_pointer(&res->would_invite, g_ptr_array_unref);
 }
 
-static char *
-invite_deadline_text(int64_t deadline)
-{
-	g_autoptr(GDateTime) dt = NULL;
-
-	if (!deadline)
-		return g_strdup("the deadline");
-	dt = g_date_time_new_from_unix_utc(deadline);
-	return g_date_time_format(dt, "%-d %B %Y");
-}
-
-/*
- * The From of outgoing mail: [smtp] from when set, else the consultation
- * title at its reply address.  *name_out and *addr_out are newly
- * allocated.
- */
-static void
-invite_sender(const struct config *cfg, const struct definition *def,
-    char **name_out, char **addr_out)
-{
-	const char *from = cfg->smtp.from;
-	const char *lt = from ? strchr(from, '<') : NULL;
-	const char *gt = lt ? strchr(lt, '>') : NULL;
-
-	if (lt && gt) {
-		*name_out = g_strstrip(g_strndup(from, (size_t)(lt - from)));
-		*addr_out = g_strndup(lt + 1, (size_t)(gt - lt - 1));
-		return;
-	}
-	*name_out = g_strdup(def->title);
-	*addr_out = g_strdup(from ? from : def->reply_address);
-}
-
-static void
-invite_var(GHashTable *vars, const char *name, const char *value)
-{
-	g_hash_table_insert(vars, g_strdup(name), g_strdup(value));
-}
-
-static char *
-invite_compose(const struct config *cfg, const struct definition *def,
-    const struct participant *p, const char *token, const char *message_id,
-    int64_t now, size_t *len_out, GError **err)
-{
-	g_autoptr(GHashTable) vars = g_hash_table_new_full(g_str_hash,
-	    g_str_equal, g_free, g_free);
-	g_autofree char *questions = definition_marker_block(def, NULL);
-	g_autofree char *deadline = invite_deadline_text(def->deadline);
-	g_autofree char *rendered = NULL;
-	g_autofree char *subject = NULL;
-	g_autofree char *body = NULL;
-	g_autofree char *full_body = NULL;
-	g_autofree char *reply_to = NULL;
-	g_autofree char *from_name = NULL;
-	g_autofree char *from_addr = NULL;
-	const char *tmpl = g_hash_table_lookup(def->templates, "invitation");
-	struct compose_mail mail = { 0 };
-
-	if (!tmpl) {
-		g_set_error(err, CONSULTD_ERROR, EX_CONFIG, "consultation '%s' "
-		    "has no invitation template; add invitation.txt and "
-		    "load it again", def->name);
-		return NULL;
-	}
-	invite_var(vars, "name", p->name ? p->name : "colleague");
-	invite_var(vars, "title", def->title);
-	invite_var(vars, "deadline", deadline);
-	invite_var(vars, "questions", questions);
-	invite_var(vars, "reply_address", def->reply_address);
-	invite_var(vars, "consent", def->consent ? def->consent : "");
-	rendered = render_template(tmpl, vars, err);
-	if (!rendered || !render_split_subject(rendered, &subject, &body,
-	    err)) {
-		g_prefix_error(err, "invitation template of '%s': ",
-		    def->name);
-		return NULL;
-	}
-	/* SPEC section 5: the token also travels in a Ref: line at the end. */
-	full_body = g_strdup_printf("%s\n\nRef: %s\n", body, token);
-	reply_to = token_reply_address(def->reply_address, token);
-	invite_sender(cfg, def, &from_name, &from_addr);
-	mail.from_name = from_name;
-	mail.from_addr = from_addr;
-	mail.to_name = p->name;
-	mail.to_addr = p->email;
-	mail.reply_to = reply_to;
-	mail.subject = subject;
-	mail.body = full_body;
-	mail.message_id = message_id;
-	mail.date = now;
-	mail.auto_submitted = true;
-	return compose_message(&mail, len_out, err);
-}
-
 static bool
 invite_one(struct db *db, const struct config *cfg,
     const struct definition *def, int64_t cid, const struct participant *p,
     int64_t now, GError **err)
 {
 	g_autofree char *token = token_new(err);
-	g_autofree char *message_id = NULL;
-	const char *domain = strchr(def->reply_address, '@');
-	struct outbox_item item = { 0 };
-	char kind[] = "invitation";
-	char *content;
-	bool ok;
+	struct letter l = { 0 };
+	struct outbox_item *item = NULL;
+	bool ok = false;
 
 	if (!token)
 		return false;
-	message_id = token_message_id("invitation", token, domain + 1);
-	content = invite_compose(cfg, def, p, token, message_id, now,
-	    &item.content_len, err);
-	if (!content)
-		return false;
-	item.message_id = message_id;
-	item.kind = kind;
-	item.recipient = p->email;
-	item.consultation_id = cid;
-	item.participant_id = p->id;
-	item.content = content;
-	ok = db_begin(db, err);
-	if (ok && (!db_invitation_add(db, p->id, token, now, err) ||
-	    !db_outbox_add(db, &item, now, err))) {
+	l.kind = "invitation";
+	l.template_name = "invitation";
+	item = letter_build(cfg, def, cid, p, token, &l, now, err);
+	if (!item)
+		goto out;
+	if (!db_begin(db, err))
+		goto out;
+	if (!db_invitation_add(db, p->id, token, now, err) ||
+	    !db_outbox_add(db, item, now, err)) {
 		db_rollback(db);
-		ok = false;
+		goto out;
 	}
-	if (ok)
-		ok = db_commit(db, err);
+	ok = db_commit(db, err);
+out:
 	explicit_bzero(token, strlen(token));
-	g_free(content);
+	outbox_item_free(item);
 	return ok;
 }
 

@@ -131,7 +131,7 @@ START_TEST(test_cli_demo_end_to_end)
 	g_autoptr(GError) err = NULL;
 	const char *argv[] = { "sh", script, NULL };
 	char **env = g_get_environ();
-	sqlite3 *db;
+	sqlite3 *db, *db_receipts;
 	int status;
 
 	env = g_environ_setenv(env, "DEMO_DIR", dir, TRUE);
@@ -159,7 +159,13 @@ START_TEST(test_cli_demo_end_to_end)
 	    " participant p ON p.id = a.participant_id WHERE p.email_key ="
 	    " 'elodie.marchand-vasseur@example.net'"), 4);
 	sqlite3_close(db);
-	ck_assert_uint_eq(count_files(dir, "spool/outbox"), 12);
+	/* 12 invitations, one receipt per reply. */
+	ck_assert_uint_eq(count_files(dir, "spool/outbox"), 17);
+	ck_assert_int_eq(count(db_receipts = open_db(dir),
+	    "SELECT count(DISTINCT m.id) FROM outbox o JOIN message m"
+	    " ON o.message_id LIKE 'consultd.acknowledgement.%.m' || m.id"
+	    " || '@%' WHERE o.kind = 'acknowledgement'"), 5);
+	sqlite3_close(db_receipts);
 	ck_assert_uint_eq(count_files(dir, "spool/inbox/new"), 0);
 	ck_assert_uint_eq(count_files(dir, "spool/inbox/cur"), 5);
 
@@ -192,12 +198,12 @@ START_TEST(test_cli_demo_end_to_end)
 	}
 	db = open_db(dir);
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM participant"), 12);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM outbox"), 12);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM outbox"), 17);
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM message"), 5);
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM answer"), 47);
 	ck_assert_int_eq(count(db, "PRAGMA user_version"), 1);
 	sqlite3_close(db);
-	ck_assert_uint_eq(count_files(dir, "spool/outbox"), 12);
+	ck_assert_uint_eq(count_files(dir, "spool/outbox"), 17);
 	testutil_rmtree(dir);
 }
 END_TEST
