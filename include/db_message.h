@@ -33,8 +33,9 @@ struct db_message_row {
 };
 
 /*
- * Whether a message with this Message-ID (if not NULL) or content hash is
- * already filed: 1 yes, 0 no, -1 error.  When filed, *spool_file_out (if
+ * Whether a message with this content hash, or this Message-ID (if not
+ * NULL), is already filed: 1 the same content, 2 only the Message-ID
+ * (different content), 0 no, -1 error.  When filed, *spool_file_out (if
  * not NULL) gets the spool file recorded for it, newly allocated or NULL.
  */
 int db_message_seen(struct db *db, const char *message_id, const char *hash,
@@ -67,8 +68,8 @@ struct db_answer_row {
 /*
  * Adds an answer (caller's transaction).  A valid answer becomes the
  * current one for its question, except that a low-trust ("from") answer
- * never replaces one that came with a token; an invalid one is kept with
- * its error and leaves the current answer as it was.  EX_DATAERR when the
+ * never replaces an existing answer, it only fills a gap; an invalid one
+ * is kept with its error and leaves the current answer as it was.  EX_DATAERR when the
  * question does not exist.
  */
 bool db_answer_add(struct db *db, const struct db_answer_row *row,

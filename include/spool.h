@@ -24,8 +24,9 @@ char *spool_unique_name(void);
 /*
  * Writes data to maildir/tmp/NAME, fsyncs, renames it into maildir/new/
  * and fsyncs new/.  *name_out (may be NULL) gets the file name, newly
- * allocated.  EX_TEMPFAIL when the disk is full, EX_IOERR otherwise; no
- * file is left in new/ on failure.
+ * allocated.  EX_TEMPFAIL when the disk is full, EX_IOERR otherwise.  On
+ * failure nothing is in new/, except when only the final sync of new/
+ * failed: then the complete file is there and will be filed like any.
  */
 bool spool_deliver(const char *maildir, const char *data, size_t len,
     char **name_out, GError **err) G_GNUC_WARN_UNUSED_RESULT;
@@ -60,6 +61,27 @@ char *spool_read(const char *path, size_t max, size_t *len_out,
  * Returns the new path, newly allocated.
  */
 char *spool_mark_filed(const char *maildir, const char *name, GError **err);
+
+/*
+ * SHA-256 (lowercase hex) of the whole file, read in chunks: for
+ * messages too large to parse.  Newly allocated.
+ */
+char *spool_hash_file(const char *path, GError **err);
+
+/*
+ * The header block of a message file (up to the first empty line, at most
+ * max bytes), newly allocated and NUL-terminated; for messages too large
+ * to parse whole.
+ */
+char *spool_read_header(const char *path, size_t max, size_t *len_out,
+    GError **err);
+
+/*
+ * Takes an exclusive lock on maildir/.lock, waiting for another process
+ * that holds it.  Returns the lock's file descriptor (close it to
+ * unlock), or -1 with EX_IOERR.
+ */
+int spool_lock(const char *maildir, GError **err);
 
 /* Removes maildir/new/NAME (a duplicate of a message already filed). */
 bool spool_discard(const char *maildir, const char *name, GError **err);

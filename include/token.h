@@ -33,7 +33,8 @@ bool token_valid(const char *s);
 
 /*
  * The tokens a message carries, in the order SPEC section 5 trusts them,
- * without repeats.  Newly allocated array of struct token_candidate *.
+ * without repeats; then those of our Message-IDs in an original that a
+ * delivery report returns.  Newly allocated array of struct token_candidate *.
  */
 GPtrArray *token_candidates(const struct message *msg);
 

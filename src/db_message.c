@@ -19,24 +19,28 @@ db_message_seen(struct db *db, const char *message_id, const char *hash,
     char **spool_file_out, GError **err)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, same = 0;
 
-	st = db_stmt(db, "SELECT spool_file FROM message"
+	st = db_stmt(db, "SELECT spool_file, content_hash = ?1 FROM message"
 	    " WHERE content_hash = ?1"
-	    " OR (?2 IS NOT NULL AND message_id = ?2) LIMIT 1", err);
+	    " OR (?2 IS NOT NULL AND message_id = ?2)"
+	    " ORDER BY content_hash = ?1 DESC LIMIT 1", err);
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, hash);
 	db_bind_text(st, 2, message_id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && spool_file_out)
-		*spool_file_out = db_column_dup(st, 0);
+	if (rc == SQLITE_ROW) {
+		if (spool_file_out)
+			*spool_file_out = db_column_dup(st, 0);
+		same = sqlite3_column_int(st, 1) ? 1 : 2;
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		db_set_error(db, err, "cannot look up a message");
 		return -1;
 	}
-	return rc == SQLITE_ROW;
+	return same;
 }
 
 bool
@@ -127,25 +131,26 @@ db_question_id(struct db *db, int64_t cid, const char *qid, GError **err)
 	return id ? id : -1;
 }
 
-/* Whether the current answer, if any, came with a token. */
+/* Whether the question has a current answer: 1 yes, 0 no, -1 error. */
 static int
-db_current_is_trusted(struct db *db, int64_t pid, int64_t qid, GError **err)
+db_current_exists(struct db *db, int64_t pid, int64_t qid, GError **err)
 {
 	sqlite3_stmt *st;
-	int rc, trusted = 0;
+	int rc;
 
-	st = db_stmt(db, "SELECT trust = 'token' FROM answer"
-	    " WHERE participant_id = ? AND question_id = ? AND current = 1",
-	    err);
+	st = db_stmt(db, "SELECT 1 FROM answer WHERE participant_id = ?"
+	    " AND question_id = ? AND current = 1", err);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, pid);
 	sqlite3_bind_int64(st, 2, qid);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		trusted = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
-	return trusted;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot look up an answer");
+		return -1;
+	}
+	return rc == SQLITE_ROW;
 }
 
 bool
@@ -158,13 +163,17 @@ db_answer_add(struct db *db, const struct db_answer_row *row, GError **err)
 	qid = db_question_id(db, row->consultation_id, row->question, err);
 	if (qid < 0)
 		return false;
+	/*
+	 * An answer matched by From alone only fills a gap: it never
+	 * replaces an answer, so forging From cannot change one (SPEC 5).
+	 */
 	if (current && strcmp(row->trust, "token") != 0) {
-		int trusted = db_current_is_trusted(db, row->participant_id,
-		    qid, err);
+		int exists = db_current_exists(db, row->participant_id, qid,
+		    err);
 
-		if (trusted < 0)
+		if (exists < 0)
 			return false;
-		current = !trusted;
+		current = !exists;
 	}
 	if (current) {
 		st = db_stmt(db, "UPDATE answer SET current = 0"

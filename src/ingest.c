@@ -10,6 +10,7 @@
 #include "ingest.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "classify.h"
@@ -72,6 +73,8 @@ struct pending {
 	char *name;
 	bool discard;
 	bool duplicate;
+	bool skip;		/* gone, or not a file: nothing to do */
+	bool kept;		/* Message-ID seen with other content */
 	struct filing_summary {
 		const char *kind;	/* static strings */
 		const char *status;
@@ -306,6 +309,14 @@ ingest_bounce(struct ingest_ctx *ctx, const struct message *msg,
 
 	if (!classify_bounce_info(msg, &rcpt, &status, &permanent))
 		return true;
+	/*
+	 * Only a bounce that carries one of our tokens (VERP address, our
+	 * Message-ID or Ref: line in the returned original) may mark an
+	 * address failed: anyone can forge a report naming a participant.
+	 * Otherwise it is linked by address, for a person to look at.
+	 */
+	if (permanent && pid && f->match && strcmp(f->match, "from") != 0)
+		return db_participant_set_status(ctx->db, pid, "bounced", err);
 	if (!pid && rcpt) {
 		key = addr_key(rcpt);
 		r = db_participant_find_any(ctx->db, key, &pid, &cid, err);
@@ -313,9 +324,8 @@ ingest_bounce(struct ingest_ctx *ctx, const struct message *msg,
 			return false;
 		f->pid = pid;
 		f->cid = cid;
+		f->match = r ? "from" : NULL;
 	}
-	if (permanent && pid)
-		return db_participant_set_status(ctx->db, pid, "bounced", err);
 	return true;
 }
 
@@ -507,6 +517,34 @@ ingest_placeholder(const char *why)
 }
 
 /*
+ * A message over the size limit is never read whole: its header block
+ * gives the Message-ID, sender and subject, and a hash of the file read
+ * in chunks keys it, so a second delivery is recognised.
+ */
+static struct message *
+ingest_oversize(const char *path, const char *why, char **hash_out,
+    GError **err)
+{
+	g_autofree char *head = NULL;
+	struct message *msg;
+	size_t len;
+
+	head = spool_read_header(path, 256 * 1024, &len, err);
+	if (!head)
+		return NULL;
+	*hash_out = spool_hash_file(path, err);
+	if (!*hash_out)
+		return NULL;
+	msg = mime_parse(head, len, NULL);
+	if (!msg)
+		msg = message_new();
+	g_free(msg->text);
+	msg->text = g_strdup("");
+	g_ptr_array_add(msg->warnings, g_strdup(why));
+	return msg;
+}
+
+/*
  * Files one spool file inside the caller's transaction and says what to
  * do with the file after the commit.  Fails only for errors that are not
  * the message's fault (database, disk).
@@ -534,13 +572,21 @@ ingest_one(struct ingest_ctx *ctx, const char *name, struct pending *p,
 	    g_free);
 	raw = spool_read(path, (size_t)ctx->cfg->imap.max_message_size, &len,
 	    &perr);
+	if (!raw && perr->code == EX_NOINPUT) {
+		/* Taken by another process, or not a file: leave it. */
+		log_warnx("ingest: skipping '%s': %s", name, perr->message);
+		p->skip = true;
+		ok = true;
+		goto out;
+	}
 	if (!raw && perr->code != EX_DATAERR) {
 		g_propagate_error(err, g_steal_pointer(&perr));
-		return false;
+		goto out;
 	}
 	if (!raw) {
-		msg = ingest_placeholder(perr->message);
-		hash = g_strconcat("oversize:", name, NULL);
+		msg = ingest_oversize(path, perr->message, &hash, err);
+		if (!msg)
+			goto out;
 		f.kind = "unrelated";
 		f.status = "too_large";
 	} else {
@@ -556,9 +602,23 @@ ingest_one(struct ingest_ctx *ctx, const char *name, struct pending *p,
 	if (seen < 0)
 		goto out;
 	if (seen) {
-		/* Filed, but a crash came before the move: finish it. */
 		p->duplicate = true;
-		p->discard = !prev || strcmp(prev, spool_file) != 0;
+		/* Filed, but a crash came before the move: finish it. */
+		if (prev && strcmp(prev, spool_file) == 0)
+			p->discard = false;
+		else if (seen == 1)
+			p->discard = true;
+		else {
+			/*
+			 * Same Message-ID, other content: not the same
+			 * message delivered twice.  It is not filed again,
+			 * but kept in cur/ and reported, never deleted.
+			 */
+			p->kept = true;
+			log_warnx("ingest: message %s arrived again with "
+			    "different content; kept as %s, not filed",
+			    msg->message_id, spool_file);
+		}
 		ok = true;
 		goto out;
 	}
@@ -591,6 +651,8 @@ ingest_settle(struct ingest_ctx *ctx, GPtrArray *batch, GError **err)
 		const struct pending *p = batch->pdata[i];
 		char *moved;
 
+		if (p->skip)
+			continue;
 		if (p->discard) {
 			if (!spool_discard(ctx->maildir, p->name, err))
 				return false;
@@ -638,6 +700,7 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 	struct ingest_ctx ctx = { 0 };
 	g_autoptr(GPtrArray) names = NULL;
 	bool ok = false;
+	int lock = -1;
 	size_t i;
 
 	ctx.db = db;
@@ -647,6 +710,10 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 	ctx.maildir = g_build_filename(cfg->spool, "inbox", NULL);
 	ctx.defs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    (GDestroyNotify)definition_free);
+	/* One filer at a time: the timer's run and a manual one queue up. */
+	lock = spool_lock(ctx.maildir, err);
+	if (lock < 0)
+		goto out;
 	names = spool_list(ctx.maildir, "new", err);
 	if (!names)
 		goto out;
@@ -656,6 +723,8 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 			goto out;
 	ok = true;
 out:
+	if (lock >= 0)
+		close(lock);
 	g_free(ctx.maildir);
 	g_hash_table_unref(ctx.defs);
 	return ok;
@@ -695,6 +764,14 @@ ingest_paths(struct db *db, const struct config *cfg,
 	g_autofree char *maildir = g_build_filename(cfg->spool, "inbox", NULL);
 	size_t i, j;
 
+	/* Check every path before copying any, so a typo copies nothing. */
+	for (i = 0; paths[i]; i++)
+		if (!g_file_test(paths[i], G_FILE_TEST_EXISTS)) {
+			g_set_error(err, CONSULTD_ERROR, EX_NOINPUT,
+			    "'%s' does not exist; nothing was filed",
+			    paths[i]);
+			return false;
+		}
 	for (i = 0; paths[i]; i++) {
 		g_autoptr(GPtrArray) files = NULL;
 

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -346,4 +347,91 @@ spool_discard(const char *maildir, const char *name, GError **err)
 		return false;
 	}
 	return true;
+}
+
+char *
+spool_hash_file(const char *path, GError **err)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	char buf[65536];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		spool_set_errno(err, errno, "open", path);
+		return NULL;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			spool_set_errno(err, errno, "read", path);
+			close(fd);
+			return NULL;
+		}
+		g_checksum_update(sum, (const guchar *)buf, n);
+	}
+	close(fd);
+	return g_strdup(g_checksum_get_string(sum));
+}
+
+char *
+spool_read_header(const char *path, size_t max, size_t *len_out,
+    GError **err)
+{
+	char *buf = g_malloc(max + 1);
+	size_t len = 0;
+	ssize_t n;
+	char *end;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		spool_set_errno(err, errno, "open", path);
+		g_free(buf);
+		return NULL;
+	}
+	while (len < max && (n = read(fd, buf + len, max - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			spool_set_errno(err, errno, "read", path);
+			close(fd);
+			g_free(buf);
+			return NULL;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	end = memmem(buf, len, "\n\n", 2);
+	if (!end)
+		end = memmem(buf, len, "\n\r\n", 3);
+	if (end)
+		len = (size_t)(end - buf) + 1;
+	buf[len] = '\0';
+	*len_out = len;
+	return buf;
+}
+
+int
+spool_lock(const char *maildir, GError **err)
+{
+	g_autofree char *path = g_build_filename(maildir, ".lock", NULL);
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		spool_set_errno(err, errno, "open lock file", path);
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno == EINTR)
+			continue;
+		spool_set_errno(err, errno, "lock", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }

@@ -130,6 +130,40 @@ token_scan_ref_lines(GPtrArray *out, const char *text)
 	}
 }
 
+/*
+ * Our Message-IDs ("consultd.KIND.TOKEN.") quoted in text: a delivery
+ * report returns the original's header, which names the token.
+ */
+static void
+token_scan_our_ids(GPtrArray *out, const char *text, size_t len)
+{
+	static const char prefix[] = "consultd.";
+	const char *end = text + len;
+	const char *p = text;
+
+	while ((p = memmem(p, (size_t)(end - p), prefix,
+	    sizeof(prefix) - 1)) != NULL) {
+		const char *kind = p + sizeof(prefix) - 1;
+		const char *dot = memchr(kind, '.', (size_t)(end - kind));
+
+		p = kind;
+		if (!dot || dot - kind > 20 || end - dot < TOKEN_LEN + 2)
+			continue;
+		if (token_valid_n(dot + 1, TOKEN_LEN) && dot[TOKEN_LEN + 1] ==
+		    '.')
+			token_add(out, dot + 1, TOKEN_FROM_REFERENCE);
+	}
+}
+
+/* Parts a bounce returns the original in: headers or whole message. */
+static bool
+token_returned_original(const struct message_attachment *a)
+{
+	return a->content_type && a->data &&
+	    (g_str_has_prefix(a->content_type, "message/") ||
+	    strcmp(a->content_type, "text/rfc822-headers") == 0);
+}
+
 GPtrArray *
 token_candidates(const struct message *msg)
 {
@@ -151,6 +185,13 @@ token_candidates(const struct message *msg)
 		token_scan_parts(out, msg->references->pdata[i - 1], ".",
 		    TOKEN_FROM_REFERENCE);
 	token_scan_ref_lines(out, msg->text);
+	for (i = 0; i < msg->attachments->len; i++) {
+		const struct message_attachment *a = msg->attachments->pdata[i];
+
+		if (token_returned_original(a))
+			token_scan_our_ids(out, (const char *)a->data,
+			    a->size);
+	}
 	return out;
 }
 

@@ -185,13 +185,17 @@ START_TEST(test_db_removing_unanswered_question_is_allowed)
 }
 END_TEST
 
-START_TEST(test_db_answer_history_and_trust)
+/* A From-only answer fills a gap once; a second never replaces it. */
+START_TEST(test_db_from_only_answer_fills_gap_but_never_replaces)
 {
-	struct db *db = db_open(":memory:", NULL);
+	g_autofree char *dir = testutil_tmpdir();
+	g_autofree char *path = g_build_filename(dir, "t.db", NULL);
+	struct db *db = db_open(path, NULL);
 	struct definition *def = test_definition((const char *const[]){
 	    "Q1", NULL });
 	struct participant *p = participant_new();
 	struct db_answer_row a = { 0 };
+	GError *err = NULL;
 	int64_t cid, pid;
 	bool created;
 
@@ -206,29 +210,24 @@ START_TEST(test_db_answer_history_and_trust)
 	a.consultation_id = cid;
 	a.question = "q1";	/* IDs match case-insensitively */
 	a.source = "mail";
-	a.trust = "token";
-	a.answered_at = 1;
-	a.answer = "first";
-	ck_assert(db_answer_add(db, &a, NULL));
-	a.answer = "second";
-	ck_assert(db_answer_add(db, &a, NULL));
-	a.answer = "forged";
 	a.trust = "from";
+	a.answered_at = 1;
+	a.answer = "first by From";
 	ck_assert(db_answer_add(db, &a, NULL));
-	a.answer = "bad";
-	a.trust = "token";
-	a.error = "invalid";
+	a.answer = "second by From";
 	ck_assert(db_answer_add(db, &a, NULL));
 	a.question = "Q9";
-	a.error = NULL;
-	GError *err = NULL;
 	ck_assert(!db_answer_add(db, &a, &err));
 	ck_assert_int_eq(err->code, EX_DATAERR);
 	g_error_free(err);
 	ck_assert(db_commit(db, NULL));
+	db_close(db);
+	ck_assert_int_eq(scalar(path, "SELECT answer = 'first by From' FROM"
+	    " answer WHERE current = 1"), 1);
+	ck_assert_int_eq(scalar(path, "SELECT count(*) FROM answer"), 2);
 	definition_free(def);
 	participant_free(p);
-	db_close(db);
+	testutil_rmtree(dir);
 }
 END_TEST
 
@@ -249,6 +248,7 @@ START_TEST(test_db_answer_current_is_latest_trusted_valid)
 		{ "second", "token", NULL },
 		{ "forged by From", "from", NULL },
 		{ "invalid", "token", "bad" },
+		{ "forged again", "from", NULL },
 	};
 	int64_t cid, pid;
 	bool created;
@@ -274,7 +274,7 @@ START_TEST(test_db_answer_current_is_latest_trusted_valid)
 	}
 	ck_assert(db_commit(db, NULL));
 	db_close(db);
-	ck_assert_int_eq(scalar(path, "SELECT count(*) FROM answer"), 4);
+	ck_assert_int_eq(scalar(path, "SELECT count(*) FROM answer"), 5);
 	ck_assert_int_eq(scalar(path, "SELECT count(*) FROM answer"
 	    " WHERE current = 1"), 1);
 	ck_assert_int_eq(scalar(path, "SELECT answer = 'second' FROM answer"
@@ -301,7 +301,7 @@ START_TEST(test_db_message_seen_by_id_or_hash)
 	ck_assert_int_eq(db_message_seen(db, "abc@x", "h0", NULL, NULL), 0);
 	ck_assert(db_message_add(db, &row, &mid, NULL));
 	ck_assert_int_eq(db_message_seen(db, "abc@x", "other", &spool, NULL),
-	    1);
+	    2);
 	ck_assert_str_eq(spool, "inbox/cur/f:2,S");
 	ck_assert_int_eq(db_message_seen(db, "new@x", "h1", NULL, NULL), 1);
 	ck_assert_int_eq(db_message_seen(db, NULL, "h1", NULL, NULL), 1);
@@ -325,7 +325,7 @@ db_suite(void)
 	tcase_add_test(tc, test_db_unwritable_path_is_ioerr);
 	tcase_add_test(tc, test_db_reload_keeps_answers_and_refuses_removal);
 	tcase_add_test(tc, test_db_removing_unanswered_question_is_allowed);
-	tcase_add_test(tc, test_db_answer_history_and_trust);
+	tcase_add_test(tc, test_db_from_only_answer_fills_gap_but_never_replaces);
 	tcase_add_test(tc, test_db_answer_current_is_latest_trusted_valid);
 	tcase_add_test(tc, test_db_message_seen_by_id_or_hash);
 	suite_add_tcase(s, tc);

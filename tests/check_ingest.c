@@ -483,6 +483,214 @@ START_TEST(test_invite_twice_sends_nothing_new)
 }
 END_TEST
 
+static void
+deliver_text(struct scenario *s, const char *text)
+{
+	g_autofree char *inbox = g_build_filename(s->ws.cfg->spool, "inbox",
+	    NULL);
+
+	ck_assert(spool_deliver(inbox, text, strlen(text), NULL, NULL));
+	g_usleep(1000);
+}
+
+static char *
+token_of(struct scenario *s, const char *email)
+{
+	return sql_text(s, "SELECT i.token FROM invitation i JOIN participant"
+	    " p ON p.id = i.participant_id WHERE p.email_key = ?", email,
+	    NULL);
+}
+
+#define ZHOU "zhou.xiaolan@example.com"
+
+START_TEST(test_ingest_forged_bounce_does_not_mark_bounced)
+{
+	struct scenario s;
+	struct ingest_result res;
+	static const char forged[] =
+	    "From: MAILER-DAEMON@evil.example\n"
+	    "To: consult@igf.example.org\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "Message-ID: <bounce-1@evil.example>\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=\"b\"\n\n"
+	    "--b\nContent-Type: text/plain\n\nfailed\n"
+	    "--b\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; evil.example\n\n"
+	    "Final-Recipient: rfc822; " ZHOU "\n"
+	    "Action: failed\nStatus: 5.1.1\n\n--b--\n";
+
+	scenario_init(&s);
+	deliver_text(&s, forged);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.bounces, 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM participant"
+	    " WHERE status = 'bounced'", NULL), 0);
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_ingest_real_bounce_marks_address_failed)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autofree char *token = NULL;
+	g_autofree char *mid = NULL;
+	g_autofree char *bounce = NULL;
+
+	scenario_init(&s);
+	token = token_of(&s, ZHOU);
+	mid = sql_text(&s, "SELECT o.message_id FROM outbox o JOIN participant"
+	    " p ON p.id = o.participant_id WHERE p.email_key = ?", ZHOU, NULL);
+	bounce = g_strdup_printf(
+	    "From: MAILER-DAEMON@mx.example.com\n"
+	    "To: consult@igf.example.org\n"
+	    "Subject: Undelivered Mail Returned to Sender\n"
+	    "Message-ID: <bounce-2@mx.example.com>\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=\"b\"\n\n"
+	    "--b\nContent-Type: text/plain\n\nfailed\n"
+	    "--b\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example.com\n\n"
+	    "Final-Recipient: rfc822; " ZHOU "\n"
+	    "Action: failed\nStatus: 5.1.1\n\n"
+	    "--b\nContent-Type: text/rfc822-headers\n\n"
+	    "From: consult@igf.example.org\nTo: " ZHOU "\n"
+	    "Message-ID: <%s>\n\n--b--\n", mid);
+	deliver_text(&s, bounce);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.bounces, 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM participant"
+	    " WHERE status = 'bounced' AND email_key = ?", ZHOU), 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'acknowledgement'", NULL), 0);
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_ingest_stop_opts_out_with_one_confirmation)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autofree char *token = NULL;
+	g_autofree char *m1 = NULL, *m2 = NULL;
+
+	scenario_init(&s);
+	token = token_of(&s, ZHOU);
+	m1 = g_strdup_printf("From: " ZHOU "\nTo: consult+%s@igf.example.org"
+	    "\nSubject: STOP\nMessage-ID: <stop1@example.com>\n\n\n",
+	    token);
+	m2 = g_strdup_printf("From: " ZHOU "\nTo: consult+%s@igf.example.org"
+	    "\nSubject: Re: Your views\nMessage-ID: <stop2@example.com>\n\n"
+	    "Stop.\n\nOn Tue, someone wrote:\n> reply with STOP\n", token);
+	deliver_text(&s, m1);
+	deliver_text(&s, m2);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 2);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM participant"
+	    " WHERE status = 'opted_out' AND email_key = ?", ZHOU), 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'optout'", NULL), 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'acknowledgement'", NULL), 0);
+	scenario_release(&s);
+}
+END_TEST
+
+/* A quoted "reply with STOP" in the invitation is not an opt-out. */
+START_TEST(test_ingest_quoted_stop_is_not_opt_out)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autoptr(GPtrArray) files = fixture_replies();
+
+	scenario_init(&s);
+	deliver_all(&s, files);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM participant"
+	    " WHERE status = 'opted_out'", NULL), 0);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'acknowledgement'", NULL), 5);
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_ingest_receipt_names_rejected_answer)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autofree char *token = NULL;
+	g_autofree char *m = NULL;
+	g_autofree char *content = NULL;
+
+	scenario_init(&s);
+	token = token_of(&s, ZHOU);
+	m = g_strdup_printf("From: " ZHOU "\nTo: consult+%s@igf.example.org"
+	    "\nSubject: Re: survey\nMessage-ID: <r1@example.com>\n\n"
+	    "[Q1] Good meetings.\n[R1] excellent\n[END]\n", token);
+	deliver_text(&s, m);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.invalid, 1);
+	content = sql_text(&s, "SELECT content FROM outbox"
+	    " WHERE kind = 'acknowledgement'", NULL, NULL);
+	ck_assert_ptr_nonnull(content);
+	ck_assert(strstr(content, "In-Reply-To: <r1@example.com>") != NULL);
+	ck_assert(strstr(content, "Auto-Submitted: auto-replied") != NULL);
+	ck_assert(strstr(content, "NOT ACCEPTED") != NULL);
+	ck_assert(strstr(content, "Good meetings.") != NULL);
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_ingest_same_id_other_content_is_kept_not_deleted)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autoptr(GPtrArray) cur = NULL;
+	g_autofree char *inbox = NULL;
+
+	scenario_init(&s);
+	deliver_text(&s, "From: a@elsewhere.example\nSubject: one\n"
+	    "Message-ID: <same@x>\n\nfirst text\n");
+	deliver_text(&s, "From: a@elsewhere.example\nSubject: two\n"
+	    "Message-ID: <same@x>\n\nsecond, different text\n");
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 1);
+	ck_assert_int_eq(res.duplicates, 1);
+	inbox = g_build_filename(s.ws.cfg->spool, "inbox", NULL);
+	cur = spool_list(inbox, "cur", NULL);
+	ck_assert_uint_eq(cur->len, 2);
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_ingest_oversize_is_filed_once_by_its_header)
+{
+	struct scenario s;
+	struct ingest_result res;
+	GString *big = g_string_new("From: a@elsewhere.example\n"
+	    "Subject: huge\nMessage-ID: <huge@x>\n\n");
+	struct config *cfg;
+
+	scenario_init(&s);
+	while (big->len < 64 * 1024)
+		g_string_append(big, "0123456789abcdef0123456789abcdef\n");
+	cfg = s.ws.cfg;
+	cfg->imap.max_message_size = 16 * 1024;
+	deliver_text(&s, big->str);
+	deliver_text(&s, big->str);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 1);
+	ck_assert_int_eq(res.duplicates, 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message WHERE"
+	    " status = 'too_large' AND message_id = 'huge@x'", NULL), 1);
+	g_string_free(big, TRUE);
+	scenario_release(&s);
+}
+END_TEST
+
 Suite *
 ingest_suite(void)
 {
@@ -497,6 +705,14 @@ ingest_suite(void)
 	tcase_add_test(tc,
 	    test_ingest_unknown_sender_and_garbage_are_kept_for_triage);
 	tcase_add_test(tc, test_invite_twice_sends_nothing_new);
+	tcase_add_test(tc, test_ingest_forged_bounce_does_not_mark_bounced);
+	tcase_add_test(tc, test_ingest_real_bounce_marks_address_failed);
+	tcase_add_test(tc, test_ingest_stop_opts_out_with_one_confirmation);
+	tcase_add_test(tc, test_ingest_quoted_stop_is_not_opt_out);
+	tcase_add_test(tc, test_ingest_receipt_names_rejected_answer);
+	tcase_add_test(tc,
+	    test_ingest_same_id_other_content_is_kept_not_deleted);
+	tcase_add_test(tc, test_ingest_oversize_is_filed_once_by_its_header);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -141,6 +141,28 @@ START_TEST(test_token_not_found_in_lookalikes)
 }
 END_TEST
 
+/* A bounce returns our original's header: its Message-ID names the token. */
+START_TEST(test_token_found_in_returned_original)
+{
+	struct message *msg = message_new();
+	struct message_attachment *a = g_new0(struct message_attachment, 1);
+	static const char headers[] =
+	    "From: consult@x.org\r\n"
+	    "Message-ID: <consultd.invitation." T2 ".0a1b2c3d@x.org>\r\n";
+	GPtrArray *c;
+
+	a->content_type = g_strdup("text/rfc822-headers");
+	a->data = g_memdup2(headers, sizeof(headers) - 1);
+	a->size = sizeof(headers) - 1;
+	g_ptr_array_add(msg->attachments, a);
+	c = token_candidates(msg);
+	ck_assert_uint_eq(c->len, 1);
+	ck_assert_str_eq(((struct token_candidate *)c->pdata[0])->token, T2);
+	g_ptr_array_unref(c);
+	message_free(msg);
+}
+END_TEST
+
 Suite *token_suite(void);
 
 Suite *
@@ -157,6 +179,7 @@ token_suite(void)
 	tcase_add_test(tc, test_token_address_case_folded_by_client);
 	tcase_add_test(tc, test_token_message_id_and_reply_address_round_trip);
 	tcase_add_test(tc, test_token_not_found_in_lookalikes);
+	tcase_add_test(tc, test_token_found_in_returned_original);
 	suite_add_tcase(s, tc);
 	return s;
 }
