@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "consultd.h"
 
 #include "banned.h"
@@ -119,6 +120,48 @@ definition_valid_id(const char *id)
 	    digits <= 3;
 }
 
+static char *
+definition_get(GKeyFile *kf, const char *group, const char *key)
+{
+	char *v = g_key_file_get_string(kf, group, key, NULL);
+
+	if (v && !*g_strstrip(v))
+		g_clear_pointer(&v, g_free);
+	return v;
+}
+
+/* NAME is a folder name and appears in commands: keep it simple. */
+static bool
+definition_valid_name(const char *name)
+{
+	size_t i;
+
+	if (!g_ascii_islower(name[0]) && !g_ascii_isdigit(name[0]))
+		return false;
+	for (i = 0; name[i]; i++)
+		if (!g_ascii_islower(name[i]) && !g_ascii_isdigit(name[i]) &&
+		    name[i] != '-' && name[i] != '_')
+			return false;
+	return i <= 64;
+}
+
+/* An integer key of [consultation], with its problem reported. */
+static int
+definition_get_int(GKeyFile *kf, const char *key, int def, GString *problems)
+{
+	g_autofree char *v = definition_get(kf, "consultation", key);
+	gint64 n;
+
+	if (!v)
+		return def;
+	if (!g_ascii_string_to_signed(v, 10, 0, 1000, &n, NULL)) {
+		g_string_append_printf(problems, "\n  [consultation] %s: '%s' "
+		    "is not a whole number from 0 to 1000", key, v);
+		return def;
+	}
+	return (int)n;
+}
+
 static bool
 definition_parse_scale(const char *s, int *min_out, int *max_out)
 {
@@ -153,15 +196,6 @@ definition_parse_deadline(const char *s, int64_t *out)
 	return true;
 }
 
-static char *
-definition_get(GKeyFile *kf, const char *group, const char *key)
-{
-	char *v = g_key_file_get_string(kf, group, key, NULL);
-
-	if (v && !*g_strstrip(v))
-		g_clear_pointer(&v, g_free);
-	return v;
-}
 
 static void
 definition_read_question(GKeyFile *kf, const char *group,
@@ -276,7 +310,15 @@ definition_read(const char *dir, GError **err)
 		goto out;
 	}
 	def = definition_new();
-	def->name = g_path_get_basename(dir);
+	{
+		g_autofree char *abs = g_canonicalize_filename(dir, NULL);
+
+		def->name = g_path_get_basename(abs);
+	}
+	if (!definition_valid_name(def->name))
+		g_string_append_printf(problems, "\n  the folder name '%s' is "
+		    "the consultation's NAME: use lowercase letters, digits, "
+		    "'-' and '_'", def->name);
 	if (!g_key_file_has_group(kf, "consultation"))
 		g_string_append(problems, "\n  the [consultation] section is "
 		    "missing");
@@ -293,25 +335,26 @@ definition_read(const char *dir, GError **err)
 	open = definition_get(kf, "consultation", "open");
 	def->open = open && (strcmp(open, "true") == 0 ||
 	    strcmp(open, "yes") == 0);
-	if (g_key_file_has_key(kf, "consultation", "max_reminders", NULL))
-		def->max_reminders = g_key_file_get_integer(kf,
-		    "consultation", "max_reminders", NULL);
-	if (g_key_file_has_key(kf, "consultation", "reminder_interval_days",
-	    NULL))
-		def->reminder_interval_days = g_key_file_get_integer(kf,
-		    "consultation", "reminder_interval_days", NULL);
+	if (open && !def->open && strcmp(open, "false") != 0 &&
+	    strcmp(open, "no") != 0)
+		g_string_append_printf(problems, "\n  [consultation] open: "
+		    "'%s' must be true or false", open);
+	def->max_reminders = definition_get_int(kf, "max_reminders",
+	    def->max_reminders, problems);
+	def->reminder_interval_days = definition_get_int(kf,
+	    "reminder_interval_days", def->reminder_interval_days, problems);
 	if (!def->title)
 		g_string_append(problems, "\n  [consultation] title: missing");
-	if (!def->reply_address || !strchr(def->reply_address, '@'))
+	if (!def->reply_address || !addr_valid(def->reply_address))
 		g_string_append(problems, "\n  [consultation] reply_address: "
-		    "an address like consult@example.org is needed");
+		    "a plain address like consult@example.org is needed");
+	if (def->public_address && !addr_valid(def->public_address))
+		g_string_append(problems, "\n  [consultation] public_address: "
+		    "a plain address like feedback@example.org is needed");
 	deadline = definition_get(kf, "consultation", "deadline");
 	if (deadline && !definition_parse_deadline(deadline, &def->deadline))
 		g_string_append_printf(problems, "\n  [consultation] "
 		    "deadline: '%s' is not a date like 2027-01-31", deadline);
-	if (def->max_reminders < 0 || def->reminder_interval_days < 0)
-		g_string_append(problems, "\n  [consultation] reminder "
-		    "settings must not be negative");
 
 	groups = g_key_file_get_groups(kf, NULL);
 	for (i = 0; groups[i]; i++)
@@ -445,12 +488,53 @@ definition_first_word(const char *text)
 	return g_utf8_strdown(word, -1);
 }
 
+/*
+ * A rating: the first whole number, in the scale; any other number must
+ * be an end of the scale ("4/5", "4 (1-5)").  A decimal ("4.5") or a
+ * range ("3-4") is refused rather than guessed at.
+ */
+static bool
+definition_rating(const char *text, int lo, int hi, int *out)
+{
+	const char *p = text;
+	bool first = true;
+	int64_t v = 0;
+	bool in_number = false;
+
+	for (;; p += g_utf8_skip[*(const unsigned char *)p]) {
+		int d = *p ? g_unichar_digit_value(g_utf8_get_char(p)) : -1;
+
+		if (d >= 0) {
+			in_number = true;
+			v = v * 10 + d;
+			if (v > 1000000)
+				return false;
+			continue;
+		}
+		if (in_number) {
+			if (first) {
+				if ((*p == '.' || *p == ',') &&
+				    g_ascii_isdigit(p[1]))
+					return false;
+				*out = (int)v;
+				first = false;
+			} else if (v != lo && v != hi)
+				return false;
+			in_number = false;
+			v = 0;
+		}
+		if (!*p)
+			break;
+	}
+	return !first && *out >= lo && *out <= hi;
+}
+
 char *
 question_normalize_answer(const struct question *q, const char *text,
     char **error_out)
 {
 	g_autofree char *word = NULL;
-	int n;
+	int n = 0;
 	size_t i;
 
 	*error_out = NULL;
@@ -458,8 +542,7 @@ question_normalize_answer(const struct question *q, const char *text,
 	case QUESTION_TEXT:
 		return g_strdup(text);
 	case QUESTION_RATING:
-		if (definition_first_integer(text, &n) && n >= q->scale_min &&
-		    n <= q->scale_max)
+		if (definition_rating(text, q->scale_min, q->scale_max, &n))
 			return g_strdup_printf("%d", n);
 		*error_out = g_strdup_printf("a rating from %d to %d is "
 		    "expected, e.g. \"[%s] %d\"", q->scale_min, q->scale_max,

@@ -24,7 +24,7 @@ outbox_send_one(struct db *db, const struct config *cfg,
 {
 	g_autoptr(GError) serr = NULL;
 
-	if (!emlout_send(cfg->spool, item->message_id, item->content,
+	if (!emlout_send(cfg->spool, item->id, item->kind, item->content,
 	    item->content_len, &serr)) {
 		/* A full disk or broken spool stops the whole run. */
 		g_propagate_error(err, g_steal_pointer(&serr));
@@ -50,6 +50,13 @@ outbox_flush(struct db *db, const struct config *cfg, int64_t now,
     struct outbox_result *res, GError **err)
 {
 	*res = (struct outbox_result){ 0 };
+	if (cfg->smtp.url) {
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+		    "[smtp] url is set in '%s', but this consultd cannot send "
+		    "over SMTP yet; the messages stay queued. Remove the url "
+		    "to write them to spool/outbox/", cfg->path);
+		return false;
+	}
 	for (;;) {
 		g_autoptr(GPtrArray) items = db_outbox_due(db, now,
 		    OUTBOX_BATCH, err);

@@ -286,12 +286,12 @@ START_TEST(test_cli_kill_during_fetch_loses_and_doubles_nothing)
 		    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
 		    NULL, NULL, &pid, &err));
 		/*
-		 * 25 kills, each within a tenth of a full run: mostly in
+		 * 25 kills, each within 1/40 of a full run: mostly in
 		 * the middle of a batch, sometimes right after a commit.
 		 */
 		if (runs < 25) {
 			g_usleep((gulong)g_rand_int_range(rnd, 0,
-			    (gint32)MAX(full_run / 10, 1000)));
+			    (gint32)MAX(full_run / 40, 1000)));
 			if (kill(pid, SIGKILL) == 0)
 				kills++;
 		}

@@ -71,6 +71,12 @@ static const struct {
 	  "[Q1]\nkind=text\nprompt=x\n", "deadline" },
 	{ "[consultation]\ntitle=T\nreply_address=a@b.org\n[Q1]\nkind=text\n"
 	  "prompt=x\ncolour=blue\n", "unknown key" },
+	{ "[consultation]\ntitle=T\nreply_address=Consult <c@x.org>\n[Q1]\n"
+	  "kind=text\nprompt=x\n", "reply_address" },
+	{ "[consultation]\ntitle=T\nreply_address=a@b.org\nmax_reminders=abc"
+	  "\n[Q1]\nkind=text\nprompt=x\n", "max_reminders" },
+	{ "[consultation]\ntitle=T\nreply_address=a@b.org\nopen=perhaps"
+	  "\n[Q1]\nkind=text\nprompt=x\n", "open" },
 };
 
 START_TEST(test_definition_rejects_bad_definitions)
@@ -114,6 +120,11 @@ static const struct {
 	{ QUESTION_RATING, "6", NULL },
 	{ QUESTION_RATING, "0", NULL },
 	{ QUESTION_RATING, "good", NULL },
+	{ QUESTION_RATING, "4.5", NULL },
+	{ QUESTION_RATING, "3-4", NULL },
+	{ QUESTION_RATING, "4 (1-5)", "4" },
+	{ QUESTION_RATING, "5/5", "5" },
+	{ QUESTION_RATING, "4 out of 5", "4" },
 	{ QUESTION_CHOICE, "2", "Contributor" },
 	{ QUESTION_CHOICE, "2. Contributor", "Contributor" },
 	{ QUESTION_CHOICE, "contributor", "Contributor" },

@@ -34,7 +34,7 @@ n=0
 for f in "$replies"/*.eml; do
 	n=$((n + 1))
 	from=$(sed -n 's/^From:.*<\([^>]*\)>.*/\1/p' "$f" | head -n 1)
-	inv=$(grep -l -i -F "<$from>" spool/outbox/*.eml | head -n 1)
+	inv=$(grep -l -i -F "<$from>" spool/outbox/*-invitation.eml | head -n 1)
 	if [ -z "$inv" ]; then
 		echo "demo: no invitation for $from" >&2
 		exit 1
