@@ -12,8 +12,11 @@ CFLAGS  ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 # Debian 12 packages the build and the tests need; `make deps` installs them.
+# postfix brings smtp-sink, the tests' SMTP server; deps preseeds debconf
+# ("No configuration") so that it installs without a prompt or a mail system.
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libgmime-3.0-dev \
-	   libsqlite3-dev libcsv-dev check
+	   libsqlite3-dev libcsv-dev check postfix \
+	   dovecot-imapd openssl
 
 BUILD ?= build
 SANITIZE ?=
@@ -45,7 +48,7 @@ endif
 SRCS = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 CHECK_SRCS = $(sort $(wildcard tests/check_*.c))
-TEST_SRCS = $(CHECK_SRCS) tests/testutil.c
+TEST_SRCS = $(sort $(wildcard tests/*.c))
 TEST_OBJS = $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%.o)
 SUITES = $(filter-out main,$(CHECK_SRCS:tests/check_%.c=%))
 
@@ -93,7 +96,8 @@ check-valgrind: $(BUILD)/check_consultd $(BUILD)/consultd
 	    valgrind --error-exitcode=1 --leak-check=no -q \
 	    $(BUILD)/check_consultd
 
-demo: deps consultd
+demo: deps
+	$(MAKE) consultd
 	sh tests/demo.sh
 
 deps:
@@ -103,6 +107,8 @@ deps:
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing: $$missing"; \
+	    echo 'postfix postfix/main_mailer_type select No configuration' | \
+	    debconf-set-selections && \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq --no-install-recommends $$missing; \
 	else \
@@ -128,6 +134,54 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)/consultd
 	rm -f $(DESTDIR)$(UNITDIR)/consultd-fetch.service \
 	    $(DESTDIR)$(UNITDIR)/consultd-fetch.timer
+
+# Fuzzing (tests/fuzz/): a libFuzzer target over the parse path, built by
+# clang with ASan and UBSan from src/*.c.  `make fuzz` runs it FUZZ_SECONDS
+# on a seed corpus of tests/fixtures and the peer corpora; fuzz-short is the
+# bounded run `make check` may call.  Findings land in $(FUZZ_BUILD)/.
+FUZZ_PKGS = clang libclang-rt-14-dev
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD = $(BUILD)/fuzz
+FUZZ_FLAGS = -O1 -g -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
+	     -DCONSULTD_DATADIR='"$(DATADIR)/consultd"' \
+	     $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
+	     -fsanitize=fuzzer,address,undefined \
+	     -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+$(FUZZ_BUILD)/fuzz_parse: tests/fuzz/fuzz_parse.c $(SRCS) $(wildcard include/*.h)
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
+	mkdir -p $(FUZZ_BUILD)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_parse.c $(SRCS) $(LIBS)
+
+fuzz: $(FUZZ_BUILD)/fuzz_parse
+	sh tests/fuzz/seed.sh $(FUZZ_BUILD)/seed
+	mkdir -p $(FUZZ_BUILD)/corpus
+	cd $(FUZZ_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
+	    ./fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus seed
+
+fuzz-short:
+	$(MAKE) fuzz FUZZ_SECONDS=20
+
+.PHONY: fuzz fuzz-short
+
+# Benchmark (bench/README.md): consultd ingest against a GMime parse-only
+# floor and a Python baseline on generated replies.  BENCH_N is the list of
+# reply counts.  Never part of `make check`.
+BENCH_N ?= 1000 10000 50000
+
+$(BUILD)/bench/parse_floor: bench/parse_floor.c | $(BUILD)
+	mkdir -p $(BUILD)/bench
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
+
+bench: $(BUILD)/consultd $(BUILD)/bench/parse_floor
+	CONSULTD_BIN=$(CURDIR)/$(BUILD)/consultd \
+	    PARSE_FLOOR=$(CURDIR)/$(BUILD)/bench/parse_floor \
+	    sh bench/run.sh $(BENCH_N)
+
+.PHONY: bench
 
 clean:
 	rm -rf build build-san consultd

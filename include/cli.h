@@ -49,5 +49,6 @@ int cmd_parse(const struct cli_opts *opts, int argc, char **argv);
 int cmd_export(const struct cli_opts *opts, int argc, char **argv);
 int cmd_status(const struct cli_opts *opts, int argc, char **argv);
 int cmd_flush(const struct cli_opts *opts, int argc, char **argv);
+int cmd_check_config(const struct cli_opts *opts, int argc, char **argv);
 
 #endif

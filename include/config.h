@@ -20,6 +20,8 @@ struct config_imap {
 	char *after_fetch;	/* "flag", "move:FOLDER" or "keep" */
 	int64_t poll_interval;	/* seconds */
 	int64_t max_message_size; /* bytes */
+	int64_t connect_timeout;	/* seconds */
+	int64_t timeout;	/* seconds, for each IMAP request */
 };
 
 struct config_smtp {

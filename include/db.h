@@ -42,4 +42,10 @@ bool db_commit(struct db *db, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 /* Rolls back if a transaction is open; harmless otherwise. */
 void db_rollback(struct db *db);
 
+/*
+ * A read transaction, so that the several queries of a report see one
+ * state of the database; end it with db_rollback().
+ */
+bool db_begin_read(struct db *db, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
 #endif

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,7 +36,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "invite", cmd_invite, "NAME [--dry-run]",
 	    "queue and send invitations not yet sent" },
 	{ "fetch", cmd_fetch, "",
-	    "file new mail from the inbox (spool/inbox Maildir)" },
+	    "fetch new mail ([imap] url or spool/inbox) and file it" },
 	{ "ingest", cmd_ingest, "PATH...",
 	    "file raw messages from .eml files or Maildir folders" },
 	{ "parse", cmd_parse, "FILE|-",
@@ -45,6 +46,8 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "status", cmd_status, "[NAME] [--json]",
 	    "counts, response rates, what needs attention" },
 	{ "flush", cmd_flush, "", "send what waits in the outbox" },
+	{ "check-config", cmd_check_config, "",
+	    "validate the config; log in to the IMAP server" },
 };
 
 static void
@@ -173,6 +176,13 @@ cli_main(int argc, char **argv)
 	/* Commands parse with getopt again, from their own argv[1]. */
 	optind = 0;
 	status = cli_cmds[i].fn(&opts, argc, argv);
+	/* Output that did not reach its file is a failure (> /dev/full). */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "consultd: cannot write the output: %s\n",
+		    g_strerror(errno));
+		if (status == 0)
+			status = EX_IOERR;
+	}
 	mime_shutdown();
 	return status;
 }

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "consultd.h"
@@ -23,6 +24,7 @@ cmd_export(const struct cli_opts *opts, int argc, char **argv)
 	};
 	enum export_format format = EXPORT_WIDE;
 	const char *output = NULL;
+	g_autofree char *tmp = NULL;
 	struct workspace ws = { 0 };
 	GError *err = NULL;
 	bool excel = false;
@@ -53,18 +55,33 @@ cmd_export(const struct cli_opts *opts, int argc, char **argv)
 		return cli_usage("export");
 	if (!cli_open(opts, &ws, &status))
 		return status;
-	if (output && !(fp = fopen(output, "w"))) {
-		g_set_error(&err, CONSULTD_ERROR, EX_CANTCREAT,
-		    "cannot write '%s': %s", output, g_strerror(errno));
-		status = cli_fail(err);
-		goto out;
+	/* A failed export never replaces a good file: write, then rename. */
+	if (output) {
+		tmp = g_strconcat(output, ".tmp", NULL);
+		fp = fopen(tmp, "w");
+		if (!fp) {
+			g_set_error(&err, CONSULTD_ERROR, EX_CANTCREAT,
+			    "cannot write '%s': %s", tmp, g_strerror(errno));
+			status = cli_fail(err);
+			goto out;
+		}
 	}
 	status = export_csv(ws.db, argv[optind], format, excel, fp, &err) ?
 	    0 : cli_fail(err);
-	if (output && fclose(fp) != 0 && status == 0) {
-		g_set_error(&err, CONSULTD_ERROR, EX_IOERR,
-		    "cannot write '%s': %s", output, g_strerror(errno));
-		status = cli_fail(err);
+	if (output) {
+		if (fclose(fp) != 0 && status == 0) {
+			g_set_error(&err, CONSULTD_ERROR, EX_IOERR,
+			    "cannot write '%s': %s", tmp, g_strerror(errno));
+			status = cli_fail(err);
+		}
+		if (status == 0 && rename(tmp, output) != 0) {
+			g_set_error(&err, CONSULTD_ERROR, EX_IOERR,
+			    "cannot rename '%s' to '%s': %s", tmp, output,
+			    g_strerror(errno));
+			status = cli_fail(err);
+		}
+		if (status != 0)
+			unlink(tmp);
 	}
 out:
 	workspace_close(&ws);

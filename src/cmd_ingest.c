@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * consultd fetch / ingest PATH...: file new mail.  Without [imap] url the
- * inbox is the spool Maildir; ingest first copies the given files there.
+ * consultd fetch / ingest PATH...: file new mail.  fetch reads [imap] url,
+ * or without one the spool Maildir; ingest first copies the given files
+ * there.
  */
 #include <stdio.h>
 
 #include "cli.h"
 #include "config.h"
 #include "consultd.h"
+#include "fetch.h"
 #include "ingest.h"
 #include "outbox.h"
 #include "workspace.h"
@@ -40,16 +42,10 @@ cmd_ingest_run(const struct cli_opts *opts, const char *const *paths)
 
 	if (!cli_open(opts, &ws, &status))
 		return status;
-	if (!paths && ws.cfg->imap.url) {
-		g_set_error(&err, CONSULTD_ERROR, EX_CONFIG,
-		    "[imap] url is set in '%s', but this consultd cannot "
-		    "fetch over IMAP yet; remove the url to file the "
-		    "spool/inbox Maildir", ws.cfg->path);
-		ok = false;
-	} else if (paths)
+	if (paths)
 		ok = ingest_paths(ws.db, ws.cfg, paths, cli_now(), &res, &err);
 	else
-		ok = ingest_spool(ws.db, ws.cfg, cli_now(), &res, &err);
+		ok = fetch_run(ws.db, ws.cfg, cli_now(), &res, &err);
 	cmd_ingest_summary(&res);
 	/* Receipts were queued with the filing: send them now. */
 	if (ok && outbox_flush(ws.db, ws.cfg, cli_now(), &sent, &err) &&

@@ -50,6 +50,9 @@ static const struct config_key config_keys[] = {
 	    imap.poll_interval),
 	KEY("imap", "max_message_size", CONFIG_SIZE, "25M",
 	    imap.max_message_size),
+	KEY("imap", "connect_timeout", CONFIG_SECONDS, "30",
+	    imap.connect_timeout),
+	KEY("imap", "timeout", CONFIG_SECONDS, "5m", imap.timeout),
 	KEY("smtp", "url", CONFIG_STRING, NULL, smtp.url),
 	KEY("smtp", "username", CONFIG_STRING, NULL, smtp.username),
 	KEY("smtp", "password_file", CONFIG_PATH, NULL, smtp.password_file),
@@ -182,6 +185,14 @@ config_set(struct config *cfg, const struct config_key *key,
 			    key->section, key->name, value,
 			    key->type == CONFIG_SIZE ?
 			    "size (e.g. 25M)" : "duration (e.g. 300, 5m)");
+		/* Below these nothing useful can work. */
+		if (key->type == CONFIG_SIZE && *num < 64 * 1024)
+			return g_strdup_printf("[%s] %s: '%s' is below the "
+			    "minimum of 64K", key->section, key->name, value);
+		if (key->type == CONFIG_SECONDS && *num < 10)
+			return g_strdup_printf("[%s] %s: '%s' is below the "
+			    "minimum of 10 seconds", key->section, key->name,
+			    value);
 		return NULL;
 	case CONFIG_TLS:
 		if (strcmp(value, "required") != 0 &&

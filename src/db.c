@@ -414,6 +414,16 @@ db_begin(struct db *db, GError **err)
 }
 
 bool
+db_begin_read(struct db *db, GError **err)
+{
+	if (!db_exec(db, "BEGIN DEFERRED", err)) {
+		g_prefix_error(err, "cannot start reading: ");
+		return false;
+	}
+	return true;
+}
+
+bool
 db_commit(struct db *db, GError **err)
 {
 	if (!db_exec(db, "COMMIT", err)) {

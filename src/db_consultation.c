@@ -33,14 +33,20 @@ db_store_consultation_row(struct db *db, const struct definition *def,
     int64_t now, int64_t *id_out, bool *created_out, GError **err)
 {
 	sqlite3_stmt *st;
+	int rc;
 
 	st = db_stmt(db, "SELECT id FROM consultation WHERE name = ?", err);
 	if (!st)
 		return false;
 	db_bind_text(st, 1, def->name);
-	*created_out = sqlite3_step(st) != SQLITE_ROW;
-	*id_out = *created_out ? 0 : sqlite3_column_int64(st, 0);
+	rc = sqlite3_step(st);
+	*created_out = rc == SQLITE_DONE;
+	*id_out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot look up the consultation");
+		return false;
+	}
 
 	st = db_stmt(db, "INSERT INTO consultation (name, title, description,"
 	    " languages, deadline, reply_address, is_open, public_address,"
@@ -242,10 +248,14 @@ db_load_questions(struct db *db, struct definition *def, int64_t cid,
 	if (!st)
 		return false;
 	sqlite3_bind_int64(st, 1, cid);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		g_hash_table_insert(def->templates, db_column_dup(st, 0),
 		    db_column_dup(st, 1));
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot read templates");
+		return false;
+	}
 	return true;
 }
 
@@ -295,14 +305,19 @@ db_consultation_names(struct db *db, GError **err)
 {
 	GPtrArray *names;
 	sqlite3_stmt *st;
+	int rc;
 
 	st = db_stmt(db, "SELECT name FROM consultation ORDER BY id", err);
 	if (!st)
 		return NULL;
 	names = g_ptr_array_new_with_free_func(g_free);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		g_ptr_array_add(names, db_column_dup(st, 0));
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot list consultations");
+		g_clear_pointer(&names, g_ptr_array_unref);
+	}
 	return names;
 }
 

@@ -103,15 +103,20 @@ static bool
 db_participant_fill_bpfs(struct db *db, struct participant *p, GError **err)
 {
 	sqlite3_stmt *st;
+	int rc;
 
 	st = db_stmt(db, "SELECT bpf FROM participant_bpf"
 	    " WHERE participant_id = ? ORDER BY bpf", err);
 	if (!st)
 		return false;
 	sqlite3_bind_int64(st, 1, p->id);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		g_ptr_array_add(p->bpfs, db_column_dup(st, 0));
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot read a participant's BPFs");
+		return false;
+	}
 	return true;
 }
 
@@ -163,6 +168,7 @@ db_participant_answers(struct db *db, int64_t pid, GError **err)
 {
 	GHashTable *h;
 	sqlite3_stmt *st;
+	int rc;
 
 	st = db_stmt(db, "SELECT q.qid, a.answer FROM answer a"
 	    " JOIN question q ON q.id = a.question_id"
@@ -171,10 +177,14 @@ db_participant_answers(struct db *db, int64_t pid, GError **err)
 		return NULL;
 	sqlite3_bind_int64(st, 1, pid);
 	h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		g_hash_table_insert(h, db_column_dup(st, 0),
 		    db_column_dup(st, 1));
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot read answers");
+		g_clear_pointer(&h, g_hash_table_unref);
+	}
 	return h;
 }
 
@@ -243,19 +253,23 @@ db_participant_find_any(struct db *db, const char *email_key,
     int64_t *pid_out, int64_t *cid_out, GError **err)
 {
 	sqlite3_stmt *st;
-	int n = 0;
+	int n = 0, rc;
 
 	st = db_stmt(db, "SELECT id, consultation_id FROM participant"
 	    " WHERE email_key = ? LIMIT 2", err);
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, email_key);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*pid_out = sqlite3_column_int64(st, 0);
 		*cid_out = sqlite3_column_int64(st, 1);
 		n++;
 	}
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot look up a participant");
+		return -1;
+	}
 	return n == 1;
 }
 

@@ -32,51 +32,63 @@ db_count(struct db *db, const char *sql, int64_t cid, int64_t *out,
 	return true;
 }
 
-/* Answered required questions per participant, for complete/partial. */
-static const char db_answered_sql[] =
-    "WITH req AS (SELECT count(*) AS n FROM question"
-    "  WHERE consultation_id = ?1 AND optional = 0),"
-    " per AS (SELECT p.id,"
-    "  count(a.id) AS answered,"
-    "  sum(q.optional = 0) AS required_answered"
-    "  FROM participant p LEFT JOIN answer a"
-    "  ON a.participant_id = p.id AND a.current = 1"
-    "  LEFT JOIN question q ON q.id = a.question_id"
-    "  WHERE p.consultation_id = ?1 AND p.status != 'withdrawn'"
-    "  GROUP BY p.id)";
+/*
+ * Every participant counts once: complete (replied, every required
+ * question answered), partial (replied, some missing; also a reply whose
+ * answers were all refused), or not replied yet.
+ */
+static bool
+db_reply_counts(struct db *db, int64_t cid, struct db_status *s,
+    GError **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_stmt(db, "WITH req AS (SELECT count(*) AS n FROM question"
+	    "  WHERE consultation_id = ?1 AND optional = 0),"
+	    " per AS (SELECT p.status,"
+	    "  EXISTS (SELECT 1 FROM invitation i"
+	    "   WHERE i.participant_id = p.id) AS invited,"
+	    "  (EXISTS (SELECT 1 FROM message m WHERE m.participant_id = p.id"
+	    "    AND m.kind = 'reply') OR EXISTS (SELECT 1 FROM answer a"
+	    "    WHERE a.participant_id = p.id)) AS replied,"
+	    "  (SELECT count(*) FROM answer a JOIN question q"
+	    "   ON q.id = a.question_id WHERE a.participant_id = p.id"
+	    "   AND a.current = 1 AND q.optional = 0) AS answered"
+	    "  FROM participant p WHERE p.consultation_id = ?1"
+	    "  AND p.status != 'withdrawn')"
+	    " SELECT coalesce(sum(replied AND answered >= req.n), 0),"
+	    "  coalesce(sum(replied AND answered < req.n), 0),"
+	    "  coalesce(sum(NOT replied AND invited AND status = 'active'), 0)"
+	    " FROM per, req", err);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, cid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		s->complete = sqlite3_column_int64(st, 0);
+		s->partial = sqlite3_column_int64(st, 1);
+		s->not_replied = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		db_set_error(db, err, "cannot count replies for status");
+		return false;
+	}
+	return true;
+}
 
 bool
 db_report_status(struct db *db, int64_t cid, struct db_status *s,
     GError **err)
 {
-	static const char complete_sql[] =
-	    "%s SELECT count(*) FROM per, req"
-	    " WHERE per.required_answered >= req.n AND per.answered > 0";
-	static const char partial_sql[] =
-	    "%s SELECT count(*) FROM per, req"
-	    " WHERE per.answered > 0 AND"
-	    " coalesce(per.required_answered, 0) < req.n";
-	static char complete_q[1024], partial_q[1024];
-
-	if (!complete_q[0]) {
-		g_snprintf(complete_q, sizeof(complete_q), complete_sql,
-		    db_answered_sql);
-		g_snprintf(partial_q, sizeof(partial_q), partial_sql,
-		    db_answered_sql);
-	}
 	*s = (struct db_status){ 0 };
 	return db_count(db, "SELECT count(*) FROM participant"
 	    " WHERE consultation_id = ?", cid, &s->participants, err) &&
 	    db_count(db, "SELECT count(*) FROM invitation i JOIN participant p"
 	    " ON p.id = i.participant_id WHERE p.consultation_id = ?", cid,
 	    &s->invited, err) &&
-	    db_count(db, complete_q, cid, &s->complete, err) &&
-	    db_count(db, partial_q, cid, &s->partial, err) &&
-	    db_count(db, "SELECT count(*) FROM participant p"
-	    " JOIN invitation i ON i.participant_id = p.id"
-	    " WHERE p.consultation_id = ? AND p.status = 'active'"
-	    " AND NOT EXISTS (SELECT 1 FROM answer a"
-	    "  WHERE a.participant_id = p.id)", cid, &s->not_replied, err) &&
+	    db_reply_counts(db, cid, s, err) &&
 	    db_count(db, "SELECT count(*) FROM participant"
 	    " WHERE consultation_id = ? AND status = 'bounced'", cid,
 	    &s->bounced, err) &&

@@ -151,9 +151,13 @@ export_csv(struct db *db, const char *name, enum export_format format,
 	bool ok = false;
 	size_t i;
 
-	def = db_consultation_load(db, name, &cid, err);
-	if (!def)
+	if (!db_begin_read(db, err))
 		return false;
+	def = db_consultation_load(db, name, &cid, err);
+	if (!def) {
+		db_rollback(db);
+		return false;
+	}
 	st.def = def;
 	st.w = csvio_writer_new(fp, excel ? CSVIO_EXCEL : 0);
 	st.answers = g_hash_table_new_full(g_int64_hash, g_int64_equal,
@@ -176,6 +180,7 @@ export_csv(struct db *db, const char *name, enum export_format format,
 	ok = csvio_writer_finish(st.w, err);
 	st.w = NULL;
 out:
+	db_rollback(db);
 	csvio_writer_free(st.w);
 	g_hash_table_unref(st.answers);
 	definition_free(def);

@@ -91,8 +91,8 @@ import_header(struct import_state *st, const struct csvio_row *row,
 		g_ptr_array_add(st->header, h);
 		if (!row->valid_utf8[i]) {
 			g_set_error(err, CONSULTD_ERROR, EX_DATAERR,
-			    "line 1: column %zu's name is not valid UTF-8; "
-			    "save the file as CSV UTF-8", i + 1);
+			    "line %zu: column %zu's name is not valid UTF-8; "
+			    "save the file as CSV UTF-8", row->line, i + 1);
 			return false;
 		}
 		st->cols[i] = column_for(h);
@@ -223,7 +223,8 @@ import_row(const struct csvio_row *row, void *data, GError **err)
 	g_autofree char *key = NULL;
 	size_t i;
 
-	if (row->line == 1 && !st->cols)
+	/* The first row is the header, even after blank lines. */
+	if (!st->cols)
 		return import_header(st, row, err);
 	st->res->rows++;
 	for (i = 0; i < row->nfields; i++)

@@ -171,10 +171,13 @@ status_one(struct db *db, const char *name, bool json, int64_t now,
 	int64_t cid;
 	bool ok;
 
+	if (!db_begin_read(db, err))
+		return false;
 	def = db_consultation_load(db, name, &cid, err);
+	ok = def && db_report_status(db, cid, &s, err);
+	db_rollback(db);
 	if (!def)
 		return false;
-	ok = db_report_status(db, cid, &s, err);
 	if (ok && json)
 		status_json(w, name, def, &s);
 	else if (ok)

@@ -210,15 +210,15 @@ END_TEST
 
 #define KILL_MESSAGES 1000
 
-/* KILL_MESSAGES replies from one participant, each its own message. */
+/* count replies from one participant, each its own message. */
 static void
-make_replies(const char *dir)
+make_replies(const char *dir, int first, int count)
 {
 	g_autofree char *newdir = g_build_filename(dir, "spool", "inbox",
 	    "new", NULL);
 	int i;
 
-	for (i = 0; i < KILL_MESSAGES; i++) {
+	for (i = first; i < first + count; i++) {
 		g_autofree char *name = g_strdup_printf("%d.M%06dP1.test",
 		    1000000 + i, i);
 		g_autofree char *text = g_strdup_printf(
@@ -260,24 +260,24 @@ START_TEST(test_cli_kill_during_fetch_loses_and_doubles_nothing)
 	const char *bin = g_getenv("CONSULTD_BIN");
 	GRand *rnd = g_rand_new_with_seed(42 + (unsigned)getpid());
 	int kills = 0, mid_kills = 0, runs, status = -1;
-	int64_t filed, before = 0;
+	int64_t filed, before = 0, total = KILL_MESSAGES;
 	gint64 t0, full_run;
 	sqlite3 *db;
 
 	setup_small_workspace(dir);
-	make_replies(dir);
+	make_replies(dir, 0, KILL_MESSAGES);
 	/* How long an uninterrupted fetch of these takes, on a copy. */
 	{
 		g_autofree char *copy = testutil_tmpdir();
 
 		setup_small_workspace(copy);
-		make_replies(copy);
+		make_replies(copy, 0, KILL_MESSAGES);
 		t0 = g_get_monotonic_time();
 		run_in(copy, (const char *const[]){ "-q", "fetch", NULL });
 		full_run = g_get_monotonic_time() - t0;
 		testutil_rmtree(copy);
 	}
-	for (runs = 0; runs < 100; runs++) {
+	for (runs = 0; runs < 200; runs++) {
 		const char *argv[] = { bin, "-q", "fetch", NULL };
 		g_autoptr(GError) err = NULL;
 		GPid pid;
@@ -286,38 +286,41 @@ START_TEST(test_cli_kill_during_fetch_loses_and_doubles_nothing)
 		    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
 		    NULL, NULL, &pid, &err));
 		/*
-		 * 25 kills, each within 1/40 of a full run: mostly in
-		 * the middle of a batch, sometimes right after a commit.
+		 * 25 kills anywhere in the first fifth of a run: in the
+		 * middle of a batch, between batches, during the moves.
 		 */
-		if (runs < 25) {
+		if (kills < 25) {
 			g_usleep((gulong)g_rand_int_range(rnd, 0,
-			    (gint32)MAX(full_run / 40, 1000)));
+			    (gint32)MAX(full_run / 5, 1000)));
 			if (kill(pid, SIGKILL) == 0)
 				kills++;
 		}
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			break;
 		db = open_db(dir);
 		filed = count(db, "SELECT count(*) FROM message");
 		sqlite3_close(db);
-		if (filed > before && filed < KILL_MESSAGES)
+		if (filed > before && filed < total)
 			mid_kills++;
 		before = filed;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			if (kills >= 25)
+				break;
+			/* Done before enough kills: more mail arrives. */
+			make_replies(dir, total, 300);
+			total += 300;
+		}
 	}
 	g_rand_free(rnd);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "fetch never completed");
 	/* The kills really landed in the middle of filing. */
 	ck_assert_int_ge(mid_kills, 2);
-	ck_assert_int_ge(kills, 20);
+	ck_assert_int_ge(kills, 25);
 	db = open_db(dir);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM message"),
-	    KILL_MESSAGES);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM message"), total);
 	ck_assert_int_eq(count(db, "SELECT count(DISTINCT message_id) FROM"
-	    " message"), KILL_MESSAGES);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM answer"),
-	    KILL_MESSAGES);
+	    " message"), total);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM answer"), total);
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM answer"
 	    " WHERE current"), 1);
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM"
@@ -325,10 +328,11 @@ START_TEST(test_cli_kill_during_fetch_loses_and_doubles_nothing)
 	sqlite3_close(db);
 	ck_assert_uint_eq(count_files(dir, "spool/inbox/new"), 0);
 	ck_assert_uint_eq(count_files(dir, "spool/inbox/tmp"), 0);
-	ck_assert_uint_eq(count_files(dir, "spool/inbox/cur"), KILL_MESSAGES);
+	ck_assert_uint_eq(count_files(dir, "spool/inbox/cur"), total);
 	fprintf(stderr, "kill test: %d kills (%d mid-filing) in %d runs; "
-	    "full run %lld ms; %d messages filed once each\n", kills,
-	    mid_kills, runs + 1, (long long)full_run / 1000, KILL_MESSAGES);
+	    "full run %lld ms; %lld messages filed once each\n", kills,
+	    mid_kills, runs + 1, (long long)full_run / 1000,
+	    (long long)total);
 	testutil_rmtree(dir);
 }
 END_TEST

@@ -44,6 +44,8 @@ static const struct {
 	{ "[imap]\ntls = sometimes\n", "'required' or 'none'" },
 	{ "[imap]\npoll_interval = -5\n", "not a duration" },
 	{ "[imap]\nmax_message_size = 25X\n", "not a size" },
+	{ "[imap]\nmax_message_size = 0\n", "minimum" },
+	{ "[imap]\npoll_interval = 0\n", "minimum" },
 	{ "[consultd]\ndatabase = /abs/x.db\n", NULL },
 	{ "[consultd]\nfoo = 1\n", "[consultd] foo: unknown key" },
 	{ "[nosuch]\nkey = 1\n", "[nosuch] key: unknown key" },

@@ -89,6 +89,9 @@ static const struct {
 	{ "email,name\nz@example.org,\xe5\x91\xa8\xe6\x99\x93\xe5\xb2\x9a\n",
 	  1, "z@example.org", "\xe5\x91\xa8\xe6\x99\x93\xe5\xb2\x9a", NULL, "",
 	  NULL },
+	/* A blank first line: the header is the first row. */
+	{ "\nemail,name\na@example.org,Ann\n", 1, "a@example.org", "Ann",
+	  NULL, "", NULL },
 	/* Blank lines are skipped. */
 	{ "email\n\na@example.org\n\nb@example.org\n", 2, "a@example.org",
 	  NULL, NULL, "", NULL },

@@ -1,0 +1,750 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The IMAP fetch loop.  The order is what makes it exactly-once: spool
+ * (tmp, fsync, rename into new, fsync new), file (ingest commits), act
+ * at the server (flag or move), record the UID as done.  A crash before
+ * the record refetches the batch, and ingest recognises what it already
+ * filed by Message-ID and content hash; nothing is acted on at the server
+ * before it is filed.  Durability is paid per batch, not per message.
+ */
+#include "fetch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "consultd.h"
+#include "db_imap.h"
+#include "imap.h"
+#include "ingest.h"
+#include "log.h"
+#include "spool.h"
+
+#include "banned.h"
+
+#define FETCH_WINDOW		2000	/* UIDs per UID SEARCH */
+#define FETCH_BATCH		100	/* messages per group commit */
+#define FETCH_RETRIES		4	/* back-off 1, 2, 4, 8 s */
+#define FETCH_HEADER_MAX	(256 * 1024)
+#define FETCH_PASSWORD_MAX	4096
+#define FETCH_TMP_TAG		",imap="
+
+struct fetch_ctx {
+	struct db *db;
+	const struct config *cfg;
+	int64_t now;
+	struct ingest_result *res;
+	struct imap *imap;
+	char *maildir;		/* spool/inbox */
+	char *key;		/* imap_state.mailbox */
+	const char *move_to;	/* after_fetch = move:FOLDER, else NULL */
+	bool keep;
+	uint64_t max;
+	uint32_t uidvalidity;
+	bool folder_ready;
+	bool transient;		/* the pass failed on the way: retry */
+	bool restart;		/* UIDVALIDITY changed under us */
+	bool progress;		/* the pass recorded a batch */
+	int64_t fetched;
+	int64_t too_large;
+};
+
+struct fetch_item {
+	uint32_t uid;
+	bool too_large;
+	bool gone;		/* expunged since the search */
+	int fd;
+	char *name;
+	bool in_new;
+};
+
+char *
+fetch_password(const struct config_imap *ic, GError **err)
+{
+	const char *creds = g_getenv("CREDENTIALS_DIRECTORY");
+	g_autofree char *cpath = NULL;
+	const char *path = ic->password_file;
+	char buf[FETCH_PASSWORD_MAX + 1];
+	char *pw = NULL;
+	struct stat st;
+	ssize_t n;
+	size_t len;
+	int fd;
+
+	if (!path && creds && *creds) {
+		cpath = g_build_filename(creds, "imap-password", NULL);
+		path = cpath;
+	}
+	if (!path) {
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+		    "[imap] password_file is not set and there is no systemd "
+		    "credential imap-password ($CREDENTIALS_DIRECTORY)");
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+		    "cannot read the IMAP password file '%s': %s", path,
+		    g_strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+		    "the IMAP password file '%s' is not a regular file", path);
+		goto out;
+	}
+	if (st.st_mode & 077) {
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+		    "the IMAP password file '%s' may be read or written by "
+		    "others (mode %04o); run chmod 600 '%s'", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		goto out;
+	}
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+		    "cannot read the IMAP password file '%s': %s", path,
+		    g_strerror(errno));
+		goto out;
+	}
+	buf[n] = '\0';
+	len = strcspn(buf, "\r\n");
+	if (len == 0) {
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+		    "the IMAP password file '%s' is empty", path);
+		goto out;
+	}
+	pw = g_strndup(buf, len);
+out:
+	explicit_bzero(buf, sizeof(buf));
+	close(fd);
+	return pw;
+}
+
+static void
+fetch_password_free(char *pw)
+{
+	if (pw) {
+		explicit_bzero(pw, strlen(pw));
+		g_free(pw);
+	}
+}
+
+static struct imap *
+fetch_open(const struct config_imap *ic, GError **err)
+{
+	struct imap_options o = { 0 };
+	struct imap *imap;
+	char *pw;
+
+	if (!ic->username) {
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+		    "[imap] username is not set");
+		return NULL;
+	}
+	pw = fetch_password(ic, err);
+	if (!pw)
+		return NULL;
+	o.url = ic->url;
+	o.username = ic->username;
+	o.password = pw;
+	o.ca_file = ic->ca_file;
+	o.plain = g_strcmp0(ic->tls, "none") == 0;
+	o.connect_timeout = (long)CLAMP(ic->connect_timeout, 1, 3600);
+	o.timeout = (long)CLAMP(ic->timeout, 1, 86400);
+	imap = imap_new(&o, err);
+	fetch_password_free(pw);
+	return imap;
+}
+
+/* Whether a header line starts one of the fields the placeholder drops. */
+static bool
+fetch_mime_field(const char *line, size_t len)
+{
+	static const char *const names[] = {
+		"content-type:", "content-transfer-encoding:",
+		"content-disposition:", "mime-version:",
+	};
+	size_t i, nl;
+
+	for (i = 0; i < G_N_ELEMENTS(names); i++) {
+		nl = strlen(names[i]);
+		if (len >= nl && g_ascii_strncasecmp(line, names[i], nl) == 0)
+			return true;
+	}
+	return false;
+}
+
+char *
+fetch_placeholder(const char *hdr, size_t len, uint64_t size,
+    size_t *len_out)
+{
+	GString *s = g_string_new(NULL);
+	const char *p = hdr, *end = hdr + len;
+	bool drop = false;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		size_t tl = ll;
+
+		if (tl && p[tl - 1] == '\r')
+			tl--;
+		if (tl == 0)
+			break;	/* the blank line that ends the header */
+		if (p[0] != ' ' && p[0] != '\t')
+			drop = fetch_mime_field(p, tl);
+		if (!drop) {
+			g_string_append_len(s, p, (gssize)tl);
+			g_string_append(s, "\r\n");
+		}
+		p += ll + (eol ? 1 : 0);
+	}
+	g_string_append_printf(s, "MIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=us-ascii\r\n"
+	    "Content-Transfer-Encoding: 7bit\r\n"
+	    "X-Consultd-Too-Large: %llu\r\n"
+	    "\r\n"
+	    "consultd did not fetch this message: it is %llu bytes, over "
+	    "the limit\r\n"
+	    "of [imap] max_message_size.  It stays on the IMAP server, "
+	    "flagged\r\n"
+	    "\\Flagged and " FETCH_KEYWORD_TOO_LARGE ".\r\n",
+	    (unsigned long long)size, (unsigned long long)size);
+	*len_out = s->len;
+	return g_string_free(s, FALSE);
+}
+
+static bool
+fetch_write_all(int fd, const char *data, size_t len, GError **err)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+
+			g_set_error(err, CONSULTD_ERROR, (e == ENOSPC ||
+			    e == EDQUOT) ? EX_TEMPFAIL : EX_IOERR,
+			    "cannot write to the spool: %s", g_strerror(e));
+			return false;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Empties fd for a second attempt at its content. */
+static bool
+fetch_rewind(int fd, GError **err)
+{
+	if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+		g_set_error(err, CONSULTD_ERROR, EX_IOERR,
+		    "cannot rewrite a spool file: %s", g_strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool
+fetch_imap_failed(struct fetch_ctx *ctx)
+{
+	ctx->transient = imap_failure_transient(ctx->imap);
+	return false;
+}
+
+/*
+ * A message over the limit: its header only (itself capped), turned into
+ * a placeholder in fd.
+ */
+static bool
+fetch_too_large(struct fetch_ctx *ctx, uint32_t uid, int fd, GError **err)
+{
+	g_autoptr(GError) herr = NULL;
+	g_autofree char *hdr = NULL;
+	g_autofree char *text = NULL;
+	uint64_t size = 0, hlen = 0;
+	size_t tlen;
+	ssize_t n;
+
+	if (!imap_size(ctx->imap, ctx->uidvalidity, uid, &size, err))
+		return fetch_imap_failed(ctx);
+	if (!fetch_rewind(fd, err))
+		return false;
+	if (imap_fetch(ctx->imap, ctx->uidvalidity, uid, IMAP_SECTION_HEADER,
+	    fd, FETCH_HEADER_MAX, &hlen, &herr)) {
+		hdr = g_malloc(hlen + 1);
+		n = pread(fd, hdr, hlen, 0);
+		if (n < 0 || (uint64_t)n != hlen) {
+			g_set_error(err, CONSULTD_ERROR, EX_IOERR,
+			    "cannot read back a spool file: %s",
+			    g_strerror(n < 0 ? errno : EIO));
+			return false;
+		}
+	} else if (herr->code == EX_DATAERR) {
+		/* A header over 256 KiB: a made-up one, stable per UID. */
+		hdr = g_strdup_printf("Message-ID: <too-large.%u.%u@consultd."
+		    "invalid>\r\nSubject: (message too large, header too "
+		    "large)\r\n\r\n", ctx->uidvalidity, uid);
+		hlen = strlen(hdr);
+	} else {
+		g_propagate_error(err, g_steal_pointer(&herr));
+		return fetch_imap_failed(ctx);
+	}
+	text = fetch_placeholder(hdr, (size_t)hlen, size, &tlen);
+	log_warnx("fetch: UID %u of %s is %llu bytes, over max_message_size; "
+	    "filing a placeholder, the message stays on the server", uid,
+	    imap_location(ctx->imap), (unsigned long long)size);
+	ctx->too_large++;
+	return fetch_rewind(fd, err) && fetch_write_all(fd, text, tlen, err);
+}
+
+/* Fetches one message into a new file in tmp/. */
+static bool
+fetch_one(struct fetch_ctx *ctx, struct fetch_item *it, GError **err)
+{
+	g_autofree char *base = spool_unique_name();
+	g_autofree char *tmp = NULL;
+	g_autoptr(GError) ferr = NULL;
+	uint32_t validity = 0;
+
+	it->name = g_strdup_printf("%s" FETCH_TMP_TAG "%u.%u", base,
+	    ctx->uidvalidity, it->uid);
+	tmp = g_build_filename(ctx->maildir, "tmp", it->name, NULL);
+	it->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (it->fd < 0) {
+		g_set_error(err, CONSULTD_ERROR, (errno == ENOSPC ||
+		    errno == EDQUOT) ? EX_TEMPFAIL : EX_IOERR,
+		    "cannot create '%s': %s", tmp, g_strerror(errno));
+		return false;
+	}
+	if (it->too_large)
+		return fetch_too_large(ctx, it->uid, it->fd, err);
+	if (imap_fetch(ctx->imap, ctx->uidvalidity, it->uid, IMAP_SECTION_ALL,
+	    it->fd, ctx->max, NULL, &ferr)) {
+		ctx->fetched++;
+		return true;
+	}
+	switch (ferr->code) {
+	case EX_DATAERR:
+		/* Bigger than the server announced: treat it as too large. */
+		it->too_large = true;
+		return fetch_too_large(ctx, it->uid, it->fd, err);
+	case EX_NOINPUT:
+		/* UID expunged meanwhile, or the mailbox was recreated. */
+		if (!imap_status(ctx->imap, NULL, &validity, NULL, NULL, err))
+			return fetch_imap_failed(ctx);
+		if (validity != ctx->uidvalidity) {
+			ctx->restart = true;
+			g_propagate_error(err, g_steal_pointer(&ferr));
+			return false;
+		}
+		log_debug("fetch: UID %u of %s is gone", it->uid,
+		    imap_location(ctx->imap));
+		it->gone = true;
+		return true;
+	default:
+		g_propagate_error(err, g_steal_pointer(&ferr));
+		return fetch_imap_failed(ctx);
+	}
+}
+
+/* Closes and removes what of the batch is still in tmp/. */
+static void
+fetch_items_release(struct fetch_ctx *ctx, struct fetch_item *items,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (items[i].fd >= 0)
+			close(items[i].fd);
+		if (items[i].name && !items[i].in_new) {
+			g_autofree char *tmp = g_build_filename(ctx->maildir,
+			    "tmp", items[i].name, NULL);
+
+			unlink(tmp);
+		}
+		g_free(items[i].name);
+	}
+	g_free(items);
+}
+
+/* tmp/ to new/: one sync per file, renames, one sync of new/. */
+static bool
+fetch_publish(struct fetch_ctx *ctx, struct fetch_item *items, size_t n,
+    GError **err)
+{
+	g_autofree char *newdir = g_build_filename(ctx->maildir, "new", NULL);
+	size_t i;
+	int dfd;
+	bool ok;
+
+	for (i = 0; i < n; i++) {
+		g_autofree char *tmp = NULL;
+		g_autofree char *dst = NULL;
+		int fd = items[i].fd;
+
+		if (fd < 0)
+			continue;
+		items[i].fd = -1;
+		if (fsync(fd) != 0 || close(fd) != 0) {
+			g_set_error(err, CONSULTD_ERROR, (errno == ENOSPC ||
+			    errno == EDQUOT) ? EX_TEMPFAIL : EX_IOERR,
+			    "cannot sync '%s': %s", items[i].name,
+			    g_strerror(errno));
+			return false;
+		}
+		if (items[i].gone)
+			continue;
+		tmp = g_build_filename(ctx->maildir, "tmp", items[i].name,
+		    NULL);
+		dst = g_build_filename(newdir, items[i].name, NULL);
+		if (rename(tmp, dst) != 0) {
+			g_set_error(err, CONSULTD_ERROR, EX_IOERR,
+			    "cannot move '%s' into place: %s", tmp,
+			    g_strerror(errno));
+			return false;
+		}
+		items[i].in_new = true;
+	}
+	dfd = open(newdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ok = dfd >= 0 && fsync(dfd) == 0;
+	if (!ok)
+		g_set_error(err, CONSULTD_ERROR, EX_IOERR,
+		    "cannot sync folder '%s': %s", newdir, g_strerror(errno));
+	if (dfd >= 0)
+		close(dfd);
+	return ok;
+}
+
+/* What after_fetch says, for a batch that is filed. */
+static bool
+fetch_act(struct fetch_ctx *ctx, const struct fetch_item *items, size_t n,
+    GError **err)
+{
+	g_autoptr(GArray) done = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_autoptr(GArray) big = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	bool exists = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (items[i].gone)
+			continue;
+		g_array_append_val(items[i].too_large ? big : done,
+		    items[i].uid);
+	}
+	/* Too large: only its placeholder is filed, so it stays put. */
+	if (!imap_add_flags(ctx->imap, (uint32_t *)(void *)big->data,
+	    big->len, "\\Flagged " FETCH_KEYWORD_TOO_LARGE " "
+	    FETCH_KEYWORD_FILED, err))
+		return fetch_imap_failed(ctx);
+	if (ctx->keep)
+		return true;
+	if (!ctx->move_to)
+		return imap_add_flags(ctx->imap, (uint32_t *)(void *)done->data,
+		    done->len, "\\Seen " FETCH_KEYWORD_FILED, err) ||
+		    fetch_imap_failed(ctx);
+	if (!ctx->folder_ready && done->len) {
+		if (!imap_folder_exists(ctx->imap, ctx->move_to, &exists, err))
+			return fetch_imap_failed(ctx);
+		if (!exists) {
+			log_info("fetch: creating folder '%s' for filed mail",
+			    ctx->move_to);
+			if (!imap_create_folder(ctx->imap, ctx->move_to, err))
+				return fetch_imap_failed(ctx);
+		}
+		ctx->folder_ready = true;
+	}
+	return imap_move(ctx->imap, (uint32_t *)(void *)done->data,
+	    done->len, ctx->move_to, err) || fetch_imap_failed(ctx);
+}
+
+/* One batch of UIDs, ascending, through every step to the record. */
+static bool
+fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
+    const GArray *big, GError **err)
+{
+	struct fetch_item *items = g_new0(struct fetch_item, n);
+	size_t i, j = 0;
+	bool ok = false;
+
+	for (i = 0; i < n; i++) {
+		items[i].fd = -1;
+		items[i].uid = uids[i];
+		while (j < big->len && g_array_index(big, uint32_t, j) <
+		    uids[i])
+			j++;
+		items[i].too_large = j < big->len &&
+		    g_array_index(big, uint32_t, j) == uids[i];
+	}
+	for (i = 0; i < n; i++)
+		if (!fetch_one(ctx, &items[i], err))
+			goto out;
+	if (!fetch_publish(ctx, items, n, err))
+		goto out;
+	if (!ingest_spool(ctx->db, ctx->cfg, ctx->now, ctx->res, err))
+		goto out;
+	if (!fetch_act(ctx, items, n, err))
+		goto out;
+	if (!db_imap_state_set(ctx->db, ctx->key, ctx->uidvalidity,
+	    uids[n - 1], err))
+		goto out;
+	ctx->progress = true;
+	ok = true;
+out:
+	fetch_items_release(ctx, items, n);
+	return ok;
+}
+
+/* Settles UIDVALIDITY and returns the last UID done, or -1. */
+static int64_t
+fetch_start(struct fetch_ctx *ctx, uint32_t *uidnext_out, GError **err)
+{
+	int64_t validity = 0, last = 0;
+	int r;
+
+	if (!imap_status(ctx->imap, NULL, &ctx->uidvalidity, uidnext_out,
+	    NULL, err)) {
+		fetch_imap_failed(ctx);
+		return -1;
+	}
+	r = db_imap_state_get(ctx->db, ctx->key, &validity, &last, err);
+	if (r < 0)
+		return -1;
+	if (r && validity == ctx->uidvalidity)
+		return last;
+	if (r)
+		log_warnx("fetch: UIDVALIDITY of %s changed from %lld to %u: "
+		    "reading it all again; what is already filed is "
+		    "recognised and skipped", imap_location(ctx->imap),
+		    (long long)validity, ctx->uidvalidity);
+	if (!db_imap_state_set(ctx->db, ctx->key, ctx->uidvalidity, 0, err))
+		return -1;
+	return 0;
+}
+
+/* From the last UID done to the UIDNEXT of now, window by window. */
+static bool
+fetch_pass(struct fetch_ctx *ctx, GError **err)
+{
+	uint32_t uidnext = 0, first, last, i, n;
+	int64_t done;
+
+	ctx->transient = false;
+	ctx->restart = false;
+	done = fetch_start(ctx, &uidnext, err);
+	if (done < 0)
+		return false;
+	for (first = (uint32_t)done + 1; first < uidnext; first = last + 1) {
+		g_autoptr(GArray) uids = NULL;
+		g_autoptr(GArray) big = NULL;
+		g_autofree char *larger = NULL;
+
+		last = first + MIN(uidnext - first, FETCH_WINDOW) - 1;
+		uids = imap_search(ctx->imap, ctx->uidvalidity, first, last,
+		    NULL, err);
+		if (!uids)
+			return fetch_imap_failed(ctx);
+		larger = g_strdup_printf("LARGER %llu",
+		    (unsigned long long)ctx->max);
+		big = uids->len ? imap_search(ctx->imap, ctx->uidvalidity,
+		    first, last, larger, err) : g_array_new(FALSE, FALSE,
+		    sizeof(uint32_t));
+		if (!big)
+			return fetch_imap_failed(ctx);
+		for (i = 0; i < uids->len; i += n) {
+			n = MIN(uids->len - i, FETCH_BATCH);
+			if (!fetch_batch(ctx, &g_array_index(uids, uint32_t, i),
+			    n, big, err))
+				return false;
+		}
+		/* UIDs only grow: none will appear below uidnext. */
+		if (!db_imap_state_set(ctx->db, ctx->key, ctx->uidvalidity,
+		    last, err))
+			return false;
+	}
+	return true;
+}
+
+/* Only one fetch per spool: a second one would fetch the same UIDs. */
+static int
+fetch_lock(const struct config *cfg, GError **err)
+{
+	g_autofree char *path = g_build_filename(cfg->spool, "fetch.lock",
+	    NULL);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+
+	if (fd < 0) {
+		g_set_error(err, CONSULTD_ERROR, EX_IOERR,
+		    "cannot open '%s': %s", path, g_strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		g_set_error(err, CONSULTD_ERROR, EX_TEMPFAIL,
+		    "another consultd is fetching into '%s' (lock '%s'); "
+		    "try again later", cfg->spool, path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* What a fetch killed half-way left in tmp/ (we hold the lock). */
+static void
+fetch_clean_tmp(const char *maildir)
+{
+	g_autofree char *dir = g_build_filename(maildir, "tmp", NULL);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	if (!d)
+		return;
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *p = NULL;
+
+		if (!strstr(name, FETCH_TMP_TAG))
+			continue;
+		p = g_build_filename(dir, name, NULL);
+		if (unlink(p) == 0)
+			log_debug("fetch: removed unfinished '%s'", p);
+	}
+	g_dir_close(d);
+}
+
+static bool
+fetch_imap(struct fetch_ctx *ctx, GError **err)
+{
+	g_autoptr(GError) e = NULL;
+	unsigned delay = 1, failures = 0;
+
+	for (;;) {
+		ctx->progress = false;
+		g_clear_error(&e);
+		if (fetch_pass(ctx, &e))
+			return true;
+		if (ctx->progress) {
+			failures = 0;
+			delay = 1;
+		}
+		if ((!ctx->transient && !ctx->restart) ||
+		    failures >= FETCH_RETRIES) {
+			if (failures)
+				g_prefix_error(&e, "gave up after %u "
+				    "attempts: ", failures + 1);
+			g_propagate_error(err, g_steal_pointer(&e));
+			return false;
+		}
+		failures++;
+		if (ctx->restart) {
+			log_warnx("fetch: %s; starting over", e->message);
+			continue;
+		}
+		log_warnx("fetch: %s; trying again in %u s", e->message,
+		    delay);
+		sleep(delay);
+		delay *= 2;
+	}
+}
+
+bool
+fetch_run(struct db *db, const struct config *cfg, int64_t now,
+    struct ingest_result *res, GError **err)
+{
+	const struct config_imap *ic = &cfg->imap;
+	struct fetch_ctx ctx = { 0 };
+	bool ok = false;
+	int lock = -1;
+
+	if (!ic->url)
+		return ingest_spool(db, cfg, now, res, err);
+	ctx.db = db;
+	ctx.cfg = cfg;
+	ctx.now = now;
+	ctx.res = res;
+	ctx.maildir = g_build_filename(cfg->spool, "inbox", NULL);
+	ctx.max = (uint64_t)MAX(ic->max_message_size, 1);
+	ctx.keep = g_strcmp0(ic->after_fetch, "keep") == 0;
+	if (g_str_has_prefix(ic->after_fetch, "move:"))
+		ctx.move_to = ic->after_fetch + 5;
+	lock = fetch_lock(cfg, err);
+	if (lock < 0)
+		goto out;
+	fetch_clean_tmp(ctx.maildir);
+	/* What a killed run left in new/ first: it may be flagged next. */
+	if (!ingest_spool(db, cfg, now, res, err))
+		goto out;
+	ctx.imap = fetch_open(ic, err);
+	if (!ctx.imap)
+		goto out;
+	ctx.key = g_strdup_printf("%s %s", ic->username,
+	    imap_location(ctx.imap));
+	if (!fetch_imap(&ctx, err))
+		goto out;
+	log_info("fetch: %lld message(s) fetched from %s, %lld too large",
+	    (long long)ctx.fetched, imap_location(ctx.imap),
+	    (long long)ctx.too_large);
+	ok = true;
+out:
+	if (!ok && ctx.fetched)
+		log_info("fetch: %lld message(s) fetched before the failure",
+		    (long long)ctx.fetched);
+	imap_free(ctx.imap);
+	g_free(ctx.key);
+	g_free(ctx.maildir);
+	if (lock >= 0)
+		close(lock);
+	return ok;
+}
+
+char *
+fetch_check(const struct config_imap *ic, GError **err)
+{
+	struct imap *imap = NULL;
+	uint32_t validity = 0, next = 0, count = 0;
+	const char *folder = NULL;
+	bool exists = true, move = false, uidplus = false;
+	char *summary = NULL;
+
+	if (!ic->url)
+		return g_strdup("not configured: the inbox is the spool "
+		    "Maildir spool/inbox");
+	imap = fetch_open(ic, err);
+	if (!imap)
+		goto out;
+	if (!imap_status(imap, NULL, &validity, &next, &count, err))
+		goto out;
+	if (g_str_has_prefix(ic->after_fetch, "move:")) {
+		folder = ic->after_fetch + 5;
+		if (!imap_folder_exists(imap, folder, &exists, err) ||
+		    !imap_has_capability(imap, "MOVE", &move, err) ||
+		    !imap_has_capability(imap, "UIDPLUS", &uidplus, err))
+			goto out;
+		if (!move && !uidplus) {
+			g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+			    "IMAP server %s has neither MOVE nor UIDPLUS, so "
+			    "after_fetch = %s cannot work; use flag",
+			    imap_location(imap), ic->after_fetch);
+			goto out;
+		}
+	}
+	summary = g_strdup_printf("ok: logged in to %s as %s; %u message(s), "
+	    "UIDVALIDITY %u, next UID %u; after_fetch = %s%s%s%s",
+	    imap_location(imap), ic->username, count, validity, next,
+	    ic->after_fetch, folder && !exists ? " (folder '" : "",
+	    folder && !exists ? folder : "",
+	    folder && !exists ? "' will be created)" : "");
+out:
+	imap_free(imap);
+	return summary;
+}
