@@ -52,4 +52,12 @@ bool db_outbox_mark_failed(struct db *db, int64_t id, const char *reason,
     bool permanent, int64_t retry_at, GError **err)
     G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * What participant pid has been mailed: *reminders_out the number of
+ * reminders, *last_out the time of the latest invitation or reminder (0
+ * if none).
+ */
+bool db_outbox_contacts(struct db *db, int64_t pid, int64_t *reminders_out,
+    int64_t *last_out, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
 #endif

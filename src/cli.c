@@ -35,6 +35,8 @@ static const struct cli_cmd cli_cmds[] = {
 	    "import participants from CSV" },
 	{ "invite", cmd_invite, "NAME [--dry-run]",
 	    "queue and send invitations not yet sent" },
+	{ "remind", cmd_remind, "NAME [--dry-run]",
+	    "remind those without a complete reply (policy applies)" },
 	{ "fetch", cmd_fetch, "",
 	    "fetch new mail ([imap] url or spool/inbox) and file it" },
 	{ "ingest", cmd_ingest, "PATH...",

@@ -121,3 +121,30 @@ db_outbox_mark_failed(struct db *db, int64_t id, const char *reason,
 	sqlite3_bind_int64(st, 4, id);
 	return db_exec_stmt(db, st, err);
 }
+
+bool
+db_outbox_contacts(struct db *db, int64_t pid, int64_t *reminders_out,
+    int64_t *last_out, GError **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_stmt(db, "SELECT coalesce(sum(kind = 'reminder'), 0),"
+	    " coalesce(max(created_at), 0) FROM outbox"
+	    " WHERE participant_id = ? AND kind IN ('invitation', 'reminder')"
+	    " AND status != 'failed'", err);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, pid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*reminders_out = sqlite3_column_int64(st, 0);
+		*last_out = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		db_set_error(db, err, "cannot read what was mailed");
+		return false;
+	}
+	return true;
+}

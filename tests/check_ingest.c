@@ -18,6 +18,7 @@
 #include "ingest.h"
 #include "invite.h"
 #include "participants.h"
+#include "remind.h"
 #include "spool.h"
 #include "testutil.h"
 #include "token.h"
@@ -691,6 +692,86 @@ START_TEST(test_ingest_oversize_is_filed_once_by_its_header)
 }
 END_TEST
 
+static int64_t
+remind(struct scenario *s, int64_t now, bool dry_run)
+{
+	struct remind_result res;
+	GError *err = NULL;
+	int64_t n;
+
+	remind_result_init(&res);
+	ck_assert_msg(remind_run(s->ws.db, s->ws.cfg, "bpf-on-bpfs", dry_run,
+	    now, &res, &err), "%s", err ? err->message : "");
+	ck_assert_uint_eq(res.lines->len, 12);
+	n = res.reminded;
+	remind_result_release(&res);
+	return n;
+}
+
+/*
+ * The policy: not before the interval, never twice in a row, at most
+ * max_reminders, never to complete, opted-out or bounced participants,
+ * nothing after the deadline.
+ */
+START_TEST(test_remind_policy)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autoptr(GPtrArray) files = fixture_replies();
+	g_autofree char *token = NULL;
+	g_autofree char *stop = NULL;
+	g_autofree char *content = NULL;
+	const int64_t week = 7 * 86400;
+
+	scenario_init(&s);
+	deliver_all(&s, files);
+	token = token_of(&s, ZHOU);
+	stop = g_strdup_printf("From: " ZHOU "\nTo: consult+%s@igf.example.org"
+	    "\nSubject: unsubscribe\nMessage-ID: <u@example.com>\n\n\n",
+	    token);
+	deliver_text(&s, stop);
+	file_inbox(&s, &res);
+	/* 12 invited, 3 complete, 1 opted out: 8 due, but not yet. */
+	ck_assert_int_eq(remind(&s, NOW + 3600, false), 0);
+	ck_assert_int_eq(remind(&s, NOW + week + 3600, true), 8);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'reminder'", NULL), 0);
+	ck_assert_int_eq(remind(&s, NOW + week + 3600, false), 8);
+	ck_assert_int_eq(remind(&s, NOW + week + 3700, false), 0);
+	ck_assert_int_eq(remind(&s, NOW + 2 * week + 7200, false), 8);
+	ck_assert_int_eq(remind(&s, NOW + 3 * week + 9000, false), 8);
+	/* max_reminders = 3 */
+	ck_assert_int_eq(remind(&s, NOW + 4 * week + 9000, false), 0);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'reminder'", NULL), 24);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox o JOIN"
+	    " participant p ON p.id = o.participant_id WHERE o.kind ="
+	    " 'reminder' AND p.status != 'active'", NULL), 0);
+	/* The partial French reply's reminder carries her answers. */
+	content = sql_text(&s, "SELECT o.content FROM outbox o JOIN"
+	    " participant p ON p.id = o.participant_id WHERE o.kind ="
+	    " 'reminder' AND p.email_key = ?",
+	    "elodie.marchand-vasseur@example.net", NULL);
+	ck_assert_ptr_nonnull(content);
+	ck_assert(strstr(content, "[Q3]") != NULL);
+	ck_assert(strstr(content, "Les appels =C3=A0 contributions") != NULL);
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_remind_nothing_after_deadline)
+{
+	struct scenario s;
+
+	scenario_init(&s);
+	ck_assert(s.def->deadline > 0);
+	ck_assert_int_eq(remind(&s, s.def->deadline + 1, false), 0);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'reminder'", NULL), 0);
+	scenario_release(&s);
+}
+END_TEST
+
 Suite *
 ingest_suite(void)
 {
@@ -713,6 +794,8 @@ ingest_suite(void)
 	tcase_add_test(tc,
 	    test_ingest_same_id_other_content_is_kept_not_deleted);
 	tcase_add_test(tc, test_ingest_oversize_is_filed_once_by_its_header);
+	tcase_add_test(tc, test_remind_policy);
+	tcase_add_test(tc, test_remind_nothing_after_deadline);
 	suite_add_tcase(s, tc);
 	return s;
 }
