@@ -52,6 +52,23 @@ bool db_message_add_attachment(struct db *db, int64_t mid,
     const struct message_attachment *att, GError **err)
     G_GNUC_WARN_UNUSED_RESULT;
 
+struct db_command_row {
+	int64_t id;		/* message row */
+	char *message_id;	/* the coordinator's message, or NULL */
+	char *sender;
+	char *subject;
+	char *text;		/* "REMIND NAME" */
+};
+
+void db_command_row_free(struct db_command_row *row);
+
+/* Command messages not yet carried out, oldest first; newly allocated. */
+GPtrArray *db_message_pending_commands(struct db *db, GError **err);
+
+/* Sets the status of message row mid ("done", "failed", ...). */
+bool db_message_set_status(struct db *db, int64_t mid, const char *status,
+    GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
 struct db_answer_row {
 	int64_t participant_id;
 	int64_t consultation_id;

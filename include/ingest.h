@@ -23,6 +23,7 @@ struct ingest_result {
 	int64_t unrelated;
 	int64_t auto_replies;
 	int64_t bounces;
+	int64_t commands;	/* coordinators' commands, to be run */
 	int64_t answers;	/* answers filed */
 	int64_t invalid;	/* answers that failed validation */
 };

@@ -56,6 +56,17 @@ char *letter_answers_text(const struct definition *def, GHashTable *answers,
 /* The questions without an answer, one "ID  prompt" line each. */
 char *letter_missing_text(const struct definition *def, GHashTable *answers);
 
+/*
+ * A note to someone who is not a participant (a coordinator): text body,
+ * From [smtp] from or else from_addr, threaded under in_reply_to.
+ * Returns a newly allocated outbox item of the given kind, or NULL with
+ * EX_DATAERR (an address that cannot be used).
+ */
+struct outbox_item *letter_note(const struct config *cfg,
+    const char *from_addr, const char *to, const char *subject,
+    const char *body, const char *in_reply_to, const char *kind,
+    int64_t now, GError **err);
+
 /* A date as people read it, "31 January 2027"; newly allocated. */
 char *letter_date(int64_t t);
 

@@ -36,6 +36,8 @@ struct message {
 	bool x_autoreply;	/* X-Autoreply / X-Autorespond present */
 	char *precedence;	/* raw value, lowercase, or NULL */
 	char *content_type;	/* top-level "type/subtype", lowercase */
+	GPtrArray *auth_results;	/* char *, Authentication-Results
+					   values (RFC 8601), top first */
 
 	char *text;		/* the body as UTF-8 text, LF, never NULL */
 	bool text_from_html;	/* converted from HTML, <blockquote> as "> " */

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "consultd.h"
 #include "fetch.h"
+#include "command.h"
 #include "ingest.h"
 #include "outbox.h"
 #include "workspace.h"
@@ -47,6 +48,9 @@ cmd_ingest_run(const struct cli_opts *opts, const char *const *paths)
 	else
 		ok = fetch_run(ws.db, ws.cfg, cli_now(), &res, &err);
 	cmd_ingest_summary(&res);
+	/* Coordinators' commands run once their message is filed. */
+	if (ok && !command_run_pending(ws.db, ws.cfg, cli_now(), &err))
+		ok = false;
 	/* Receipts were queued with the filing: send them now. */
 	if (ok && outbox_flush(ws.db, ws.cfg, cli_now(), &sent, &err) &&
 	    sent.sent)

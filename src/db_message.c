@@ -204,3 +204,61 @@ db_answer_add(struct db *db, const struct db_answer_row *row, GError **err)
 	sqlite3_bind_int(st, 10, current);
 	return db_exec_stmt(db, st, err);
 }
+
+void
+db_command_row_free(struct db_command_row *row)
+{
+	if (!row)
+		return;
+	g_free(row->message_id);
+	g_free(row->sender);
+	g_free(row->subject);
+	g_free(row->text);
+	g_free(row);
+}
+
+GPtrArray *
+db_message_pending_commands(struct db *db, GError **err)
+{
+	GPtrArray *out;
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_stmt(db, "SELECT id, message_id, sender, subject, free_text"
+	    " FROM message WHERE kind = 'command' AND status = 'pending'"
+	    " ORDER BY id", err);
+	if (!st)
+		return NULL;
+	out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)db_command_row_free);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_command_row *row = g_new0(struct db_command_row, 1);
+
+		row->id = sqlite3_column_int64(st, 0);
+		row->message_id = db_column_dup(st, 1);
+		row->sender = db_column_dup(st, 2);
+		row->subject = db_column_dup(st, 3);
+		row->text = db_column_dup(st, 4);
+		g_ptr_array_add(out, row);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot list pending commands");
+		g_clear_pointer(&out, g_ptr_array_unref);
+	}
+	return out;
+}
+
+bool
+db_message_set_status(struct db *db, int64_t mid, const char *status,
+    GError **err)
+{
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "UPDATE message SET status = ? WHERE id = ?", err);
+	if (!st)
+		return false;
+	db_bind_text(st, 1, status);
+	sqlite3_bind_int64(st, 2, mid);
+	return db_exec_stmt(db, st, err);
+}

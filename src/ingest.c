@@ -14,6 +14,7 @@
 
 #include "addr.h"
 #include "classify.h"
+#include "command.h"
 #include "config.h"
 #include "consultd.h"
 #include "db.h"
@@ -62,6 +63,7 @@ struct filing {
 	int64_t invalid;
 	GHashTable *errors;	/* question ID -> why it was not accepted */
 	bool opt_out;
+	char *command;		/* "REMIND NAME" for a command */
 };
 
 /*
@@ -214,6 +216,32 @@ ingest_wants_opt_out(const struct message *msg, const struct filing *f)
 	return ingest_is_stop_word(first);
 }
 
+/*
+ * A coordinator's command, when authorized; one that is not is logged
+ * and the message is treated as mail (SPEC section 8).
+ */
+static bool
+ingest_command(struct ingest_ctx *ctx, const struct message *msg,
+    struct filing *f)
+{
+	g_autofree char *name = NULL;
+	g_autofree char *why = NULL;
+	enum command_verb verb = command_parse(msg, &name);
+
+	if (verb == COMMAND_NONE)
+		return false;
+	if (!command_authorized(ctx->cfg, msg, &why)) {
+		log_warnx("commands: not acting on a command in a message "
+		    "from %s: %s", msg->from_addr ? msg->from_addr : "nobody",
+		    why);
+		return false;
+	}
+	f->kind = "command";
+	f->status = "pending";
+	f->command = command_text(verb, name);
+	return true;
+}
+
 static bool
 ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
     struct filing *f, GError **err)
@@ -235,6 +263,8 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 	case CLASSIFY_HUMAN:
 		break;
 	}
+	if (ingest_command(ctx, msg, f))
+		return true;
 	if (!f->pid) {
 		f->kind = "unrelated";
 		f->status = "unmatched";
@@ -445,7 +475,8 @@ ingest_write(struct ingest_ctx *ctx, const struct message *msg,
 	row.match = f->match;
 	row.sender = msg->from_addr;
 	row.subject = msg->subject;
-	row.free_text = f->ext ? f->ext->free_text : NULL;
+	row.free_text = f->command ? f->command :
+	    f->ext ? f->ext->free_text : NULL;
 	row.late = f->def && f->def->deadline && ctx->now > f->def->deadline;
 	row.sent_at = msg->date;
 	row.received_at = ctx->now;
@@ -494,6 +525,8 @@ ingest_report(struct ingest_result *res, const struct pending *p)
 		res->auto_replies++;
 	else if (strcmp(f->kind, "bounce") == 0)
 		res->bounces++;
+	else if (strcmp(f->kind, "command") == 0)
+		res->commands++;
 	else
 		res->unrelated++;
 	log_info("ingest: filed %s %lld (%s) participant %lld, %lld "
@@ -635,6 +668,7 @@ ingest_one(struct ingest_ctx *ctx, const char *name, struct pending *p,
 	p->sum.invalid = f.invalid;
 	ok = true;
 out:
+	g_free(f.command);
 	g_hash_table_unref(f.errors);
 	extract_result_free(f.ext);
 	message_free(msg);

@@ -224,3 +224,61 @@ letter_build(const struct config *cfg, const struct definition *def,
 	item->content_len = len;
 	return item;
 }
+
+struct outbox_item *
+letter_note(const struct config *cfg, const char *from_addr, const char *to,
+    const char *subject, const char *body, const char *in_reply_to,
+    const char *kind, int64_t now, GError **err)
+{
+	g_autofree char *name = NULL;
+	g_autofree char *addr = NULL;
+	g_autofree char *message_id = NULL;
+	struct compose_mail mail = { 0 };
+	struct outbox_item *item;
+	const char *at;
+	char *content;
+	size_t len;
+	guint32 rnd = g_random_int();
+
+	if (cfg->smtp.from) {
+		const char *lt = strchr(cfg->smtp.from, '<');
+		const char *gt = lt ? strchr(lt, '>') : NULL;
+
+		if (lt && gt) {
+			name = g_strstrip(g_strndup(cfg->smtp.from,
+			    (size_t)(lt - cfg->smtp.from)));
+			addr = g_strndup(lt + 1, (size_t)(gt - lt - 1));
+		} else
+			addr = g_strdup(cfg->smtp.from);
+	} else
+		addr = g_strdup(from_addr);
+	at = addr ? strchr(addr, '@') : NULL;
+	if (!at) {
+		g_set_error(err, CONSULTD_ERROR, EX_DATAERR,
+		    "no sender address for a %s; set [smtp] from", kind);
+		return NULL;
+	}
+	message_id = g_strdup_printf("consultd.%s.%08x%08x%s", kind, rnd,
+	    g_random_int(), at);
+	mail.from_name = name;
+	mail.from_addr = addr;
+	mail.to_addr = to;
+	mail.subject = subject;
+	mail.body = body;
+	mail.message_id = message_id;
+	mail.in_reply_to = in_reply_to;
+	mail.references = in_reply_to;
+	mail.date = now;
+	mail.auto_submitted = true;
+	mail.auto_replied = true;
+	content = compose_message(&mail, &len, err);
+	if (!content)
+		return NULL;
+	item = g_new0(struct outbox_item, 1);
+	item->message_id = g_steal_pointer(&message_id);
+	item->kind = g_strdup(kind);
+	item->recipient = g_strdup(to);
+	item->content = content;
+	item->content_len = len;
+	return item;
+}

@@ -40,6 +40,7 @@ message_new(void)
 	msg->attachments =
 	    g_ptr_array_new_with_free_func(message_attachment_free);
 	msg->warnings = g_ptr_array_new_with_free_func(g_free);
+	msg->auth_results = g_ptr_array_new_with_free_func(g_free);
 	msg->text = g_strdup("");
 	return msg;
 }
@@ -66,6 +67,7 @@ message_free(struct message *msg)
 	g_free(msg->dsn_action);
 	g_ptr_array_unref(msg->attachments);
 	g_ptr_array_unref(msg->warnings);
+	g_ptr_array_unref(msg->auth_results);
 	g_free(msg);
 }
 

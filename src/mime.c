@@ -550,6 +550,28 @@ mime_read_references(struct mime_walk *w, GMimeMessage *gm)
 	}
 }
 
+/* Every Authentication-Results field, in order (the receiving host's
+ * own is on top, RFC 8601 section 5). */
+static void
+mime_read_auth_results(struct message *msg, GMimeObject *obj)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+	int i, n = list ? g_mime_header_list_get_count(list) : 0;
+
+	for (i = 0; i < n && msg->auth_results->len < 32; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *v;
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h),
+		    "Authentication-Results") != 0)
+			continue;
+		v = g_mime_header_get_value(h);
+		if (v)
+			g_ptr_array_add(msg->auth_results,
+			    g_utf8_make_valid(v, -1));
+	}
+}
+
 static void
 mime_read_headers(struct mime_walk *w, GMimeMessage *gm)
 {
@@ -602,6 +624,7 @@ mime_read_headers(struct mime_walk *w, GMimeMessage *gm)
 		msg->precedence = g_ascii_strdown(s, -1);
 		g_free(s);
 	}
+	mime_read_auth_results(msg, obj);
 }
 
 /* The transfer-decoded content of a leaf part. */

@@ -8,8 +8,10 @@
 #include <check.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "config.h"
 #include "consultd.h"
 #include "db.h"
@@ -772,6 +774,113 @@ START_TEST(test_remind_nothing_after_deadline)
 }
 END_TEST
 
+static const struct {
+	const char *from;
+	const char *extra_header;
+	const char *body;
+	bool runs;
+} command_cases[] = {
+	/* The shared secret in the message. */
+	{ "coord@example.org", "", "STATUS bpf-on-bpfs\n"
+	  "secret: correct-horse-battery-staple\n", true },
+	/* DKIM pass for the sender's domain from the trusted host. */
+	{ "coord@example.org", "Authentication-Results: mx.igf.example.org;"
+	  " dkim=pass header.d=example.org; spf=fail\n",
+	  "STATUS bpf-on-bpfs\n", true },
+	{ "coord@example.org", "Authentication-Results: mx.igf.example.org 1;"
+	  " spf=pass smtp.mailfrom=coord@example.org\n",
+	  "status bpf-on-bpfs\n", true },
+	/* Forged: another host's verdict, or a pass for another domain. */
+	{ "coord@example.org", "Authentication-Results: evil.example;"
+	  " dkim=pass header.d=example.org\n", "STATUS bpf-on-bpfs\n",
+	  false },
+	{ "coord@example.org", "Authentication-Results: mx.igf.example.org;"
+	  " dkim=pass header.d=evil.example\n", "STATUS bpf-on-bpfs\n",
+	  false },
+	/* No authentication at all, a wrong secret, not a coordinator. */
+	{ "coord@example.org", "", "STATUS bpf-on-bpfs\n", false },
+	{ "coord@example.org", "", "STATUS bpf-on-bpfs\nsecret: guess\n",
+	  false },
+	{ "someone@example.org", "", "STATUS bpf-on-bpfs\n"
+	  "correct-horse-battery-staple\n", false },
+};
+
+START_TEST(test_command_by_mail_runs_only_when_authorized)
+{
+	struct scenario s;
+	struct ingest_result res;
+	struct config *cfg;
+	g_autofree char *secret = NULL;
+	g_autofree char *m = NULL;
+	g_autofree char *result = NULL;
+	GError *err = NULL;
+
+	scenario_init(&s);
+	cfg = s.ws.cfg;
+	secret = testutil_write(s.dir, "secret", "correct-horse-battery-staple"
+	    "\n");
+	ck_assert_int_eq(chmod(secret, 0600), 0);
+	cfg->commands.coordinators = g_strdup("Other@example.net, "
+	    "coord@EXAMPLE.org");
+	cfg->commands.secret_file = g_strdup(secret);
+	cfg->commands.trusted_authserv_id = g_strdup("mx.igf.example.org");
+	m = g_strdup_printf("%sFrom: %s\nTo: consult@igf.example.org\n"
+	    "Subject: hello\nMessage-ID: <cmd@example.org>\n\n%s",
+	    command_cases[_i].extra_header, command_cases[_i].from,
+	    command_cases[_i].body);
+	deliver_text(&s, m);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 1);
+	ck_assert_int_eq(res.commands, command_cases[_i].runs ? 1 : 0);
+	ck_assert_msg(command_run_pending(s.ws.db, cfg, NOW + 7200, &err),
+	    "%s", err ? err->message : "");
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox WHERE kind"
+	    " = 'command'", NULL), command_cases[_i].runs ? 1 : 0);
+	if (command_cases[_i].runs) {
+		result = sql_text(&s, "SELECT content FROM outbox WHERE kind ="
+		    " 'command' AND recipient = ?", command_cases[_i].from,
+		    NULL);
+		ck_assert_ptr_nonnull(result);
+		ck_assert(strstr(result, "In-Reply-To: <cmd@example.org>") !=
+		    NULL);
+		ck_assert(strstr(result, "participants") != NULL);
+		/* Carried out once: a second run sends nothing more. */
+		ck_assert(command_run_pending(s.ws.db, cfg, NOW + 7300, NULL));
+		ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox"
+		    " WHERE kind = 'command'", NULL), 1);
+	}
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_command_remind_by_mail_runs_campaign)
+{
+	struct scenario s;
+	struct ingest_result res;
+	struct config *cfg;
+	g_autofree char *secret = NULL;
+
+	scenario_init(&s);
+	cfg = s.ws.cfg;
+	secret = testutil_write(s.dir, "secret", "correct-horse-battery-staple"
+	    "\n");
+	ck_assert_int_eq(chmod(secret, 0600), 0);
+	cfg->commands.coordinators = g_strdup("coord@example.org");
+	cfg->commands.secret_file = g_strdup(secret);
+	deliver_text(&s, "From: coord@example.org\nSubject: REMIND "
+	    "bpf-on-bpfs\nMessage-ID: <r@example.org>\n\n"
+	    "correct-horse-battery-staple\n");
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.commands, 1);
+	ck_assert(command_run_pending(s.ws.db, cfg, NOW + 8 * 86400, NULL));
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'reminder'", NULL), 12);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message"
+	    " WHERE kind = 'command' AND status = 'done'", NULL), 1);
+	scenario_release(&s);
+}
+END_TEST
+
 Suite *
 ingest_suite(void)
 {
@@ -796,6 +905,9 @@ ingest_suite(void)
 	tcase_add_test(tc, test_ingest_oversize_is_filed_once_by_its_header);
 	tcase_add_test(tc, test_remind_policy);
 	tcase_add_test(tc, test_remind_nothing_after_deadline);
+	tcase_add_loop_test(tc, test_command_by_mail_runs_only_when_authorized,
+	    0, G_N_ELEMENTS(command_cases));
+	tcase_add_test(tc, test_command_remind_by_mail_runs_campaign);
 	suite_add_tcase(s, tc);
 	return s;
 }
