@@ -28,6 +28,13 @@ bool db_consultation_store(struct db *db, const struct definition *def,
 struct definition *db_consultation_load(struct db *db, const char *name,
     int64_t *id_out, GError **err);
 
+/*
+ * Closes consultation name at now: 1 closed, 0 it was closed already, -1
+ * error.  The caller checks that it exists.
+ */
+int db_consultation_close(struct db *db, const char *name, int64_t now,
+    GError **err);
+
 /* The name of consultation cid, newly allocated; EX_NOINPUT if none. */
 char *db_consultation_name(struct db *db, int64_t cid, GError **err);
 

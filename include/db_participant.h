@@ -83,6 +83,14 @@ struct participant *db_participant_get(struct db *db, int64_t pid,
 GHashTable *db_participant_answers(struct db *db, int64_t pid, GError **err);
 
 /*
+ * Withdraws participant pid (caller's transaction): status "withdrawn",
+ * the text of every answer and reply erased; the rows stay as the record
+ * that they answered and withdrew.
+ */
+bool db_participant_withdraw(struct db *db, int64_t pid, GError **err)
+    G_GNUC_WARN_UNUSED_RESULT;
+
+/*
  * Sets the status ("active", "bounced", "opted_out", "withdrawn") of
  * participant pid (caller's transaction).
  */

@@ -32,7 +32,7 @@ struct question {
 
 /* The message templates a definition folder may hold. */
 #define DEFINITION_TEMPLATES \
-	"invitation", "reminder", "acknowledgement", "optout"
+	"invitation", "reminder", "acknowledgement", "optout", "withdrawal"
 
 struct definition {
 	char *name;		/* folder name */
@@ -47,6 +47,7 @@ struct definition {
 	int max_reminders;
 	int reminder_interval_days;
 	char *reminder_days_before; /* "14;7;2" as written, or NULL */
+	int64_t closed_at;	/* `consultd close` time, 0 while open (db) */
 	GPtrArray *questions;	/* struct question *, in order */
 	GHashTable *templates;	/* name -> text (UTF-8) */
 };

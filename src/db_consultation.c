@@ -268,7 +268,7 @@ db_consultation_load(struct db *db, const char *name, int64_t *id_out,
 
 	st = db_stmt(db, "SELECT id, title, description, languages, deadline,"
 	    " reply_address, is_open, public_address, consent, max_reminders,"
-	    " reminder_interval_days, reminder_days_before"
+	    " reminder_interval_days, reminder_days_before, closed_at"
 	    " FROM consultation WHERE name = ?", err);
 	if (!st)
 		return NULL;
@@ -294,6 +294,7 @@ db_consultation_load(struct db *db, const char *name, int64_t *id_out,
 	def->max_reminders = sqlite3_column_int(st, 9);
 	def->reminder_interval_days = sqlite3_column_int(st, 10);
 	def->reminder_days_before = db_column_dup(st, 11);
+	def->closed_at = sqlite3_column_int64(st, 12);
 	sqlite3_reset(st);
 	if (!db_load_questions(db, def, *id_out, err))
 		g_clear_pointer(&def, definition_free);
@@ -338,4 +339,30 @@ db_consultation_name(struct db *db, int64_t cid, GError **err)
 		g_set_error(err, CONSULTD_ERROR, EX_NOINPUT,
 		    "no consultation with id %lld", (long long)cid);
 	return name;
+}
+
+int
+db_consultation_close(struct db *db, const char *name, int64_t now,
+    GError **err)
+{
+	sqlite3_stmt *st;
+	int changed;
+
+	if (!db_begin(db, err))
+		return -1;
+	st = db_stmt(db, "UPDATE consultation SET closed_at = ?"
+	    " WHERE name = ? AND closed_at IS NULL", err);
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, now);
+	db_bind_text(st, 2, name);
+	if (!db_exec_stmt(db, st, err))
+		goto fail;
+	changed = sqlite3_changes(db->sqlite);
+	if (!db_commit(db, err))
+		return -1;
+	return changed;
+fail:
+	db_rollback(db);
+	return -1;
 }

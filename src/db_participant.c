@@ -329,3 +329,28 @@ db_participant_set_status(struct db *db, int64_t pid, const char *status,
 	sqlite3_bind_int64(st, 2, pid);
 	return db_exec_stmt(db, st, err);
 }
+
+bool
+db_participant_withdraw(struct db *db, int64_t pid, GError **err)
+{
+	static const char *const sql[] = {
+		"UPDATE participant SET status = 'withdrawn' WHERE id = ?",
+		"UPDATE answer SET answer = '', error = NULL, current = 0"
+		" WHERE participant_id = ?",
+		"UPDATE message SET free_text = NULL WHERE participant_id = ?",
+		"DELETE FROM attachment WHERE message_id IN"
+		" (SELECT id FROM message WHERE participant_id = ?)",
+	};
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(sql); i++) {
+		st = db_stmt(db, sql[i], err);
+		if (!st)
+			return false;
+		sqlite3_bind_int64(st, 1, pid);
+		if (!db_exec_stmt(db, st, err))
+			return false;
+	}
+	return true;
+}

@@ -62,7 +62,8 @@ struct filing {
 	int64_t answers;
 	int64_t invalid;
 	GHashTable *errors;	/* question ID -> why it was not accepted */
-	bool opt_out;
+	enum intent { INTENT_ANSWERS, INTENT_STOP, INTENT_WITHDRAW } intent;
+	bool late;		/* after the deadline or the close */
 	char *command;		/* "REMIND NAME" for a command */
 };
 
@@ -174,9 +175,16 @@ static const char *const ingest_stop_words[] = {
 	"\xd8\xa5\xd9\x84\xd8\xba\xd8\xa7\xd8\xa1", NULL
 };
 
+/* Words that withdraw consent: remove my answers. */
+static const char *const ingest_withdraw_words[] = {
+	"withdraw", "retirer", "retirar",
+	"\xd0\xbe\xd1\x82\xd0\xbe\xd0\xb7\xd0\xb2\xd0\xb0\xd1\x82\xd1\x8c",
+	"\xe6\x92\xa4\xe5\x9b\x9e", "\xd8\xb3\xd8\xad\xd8\xa8", NULL
+};
+
 /* s, trimmed of white space, "Re:"-style prefixes and final dots. */
 static bool
-ingest_is_stop_word(const char *s)
+ingest_is_word(const char *s, const char *const *words)
 {
 	g_autofree char *t = NULL;
 	g_autofree char *low = NULL;
@@ -195,25 +203,29 @@ ingest_is_stop_word(const char *s)
 	while (n > 0 && (t[n - 1] == '.' || t[n - 1] == '!'))
 		t[--n] = '\0';
 	low = g_utf8_strdown(t, -1);
-	return g_strv_contains(ingest_stop_words, low);
+	return g_strv_contains(words, low);
 }
 
 /*
- * A participant opts out with STOP or UNSUBSCRIBE as the subject (the
- * List-Unsubscribe mailto sets it) or as the first line they wrote.
+ * A participant opts out with STOP or UNSUBSCRIBE, or withdraws with
+ * WITHDRAW, as the subject (the List-Unsubscribe mailto sets it) or as
+ * the first line they wrote.
  */
-static bool
-ingest_wants_opt_out(const struct message *msg, const struct filing *f)
+static enum intent
+ingest_intent(const struct message *msg, const struct filing *f)
 {
 	g_autofree char *first = NULL;
 	const char *text = f->ext ? f->ext->free_text : NULL;
 
-	if (ingest_is_stop_word(msg->subject))
-		return true;
-	if (!text)
-		return false;
-	first = g_strndup(text, strcspn(text, "\n"));
-	return ingest_is_stop_word(first);
+	if (text)
+		first = g_strndup(text, strcspn(text, "\n"));
+	if (ingest_is_word(msg->subject, ingest_withdraw_words) ||
+	    ingest_is_word(first, ingest_withdraw_words))
+		return INTENT_WITHDRAW;
+	if (ingest_is_word(msg->subject, ingest_stop_words) ||
+	    ingest_is_word(first, ingest_stop_words))
+		return INTENT_STOP;
+	return INTENT_ANSWERS;
 }
 
 /*
@@ -280,9 +292,19 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 	    (const char *const *)ignore);
 	f->kind = "reply";
 	f->status = f->ext->structured ? "filed" : "unstructured";
-	f->opt_out = ingest_wants_opt_out(msg, f);
-	if (f->opt_out && !f->ext->structured)
+	f->intent = ingest_intent(msg, f);
+	/* Removing answers needs the token: a forged From cannot. */
+	if (f->intent == INTENT_WITHDRAW && strcmp(f->match, "from") == 0) {
+		log_warnx("ingest: WITHDRAW without a token from participant "
+		    "%lld not acted on", (long long)f->pid);
+		f->intent = INTENT_ANSWERS;
+	}
+	if (f->intent == INTENT_STOP && !f->ext->structured)
 		f->status = "opt_out";
+	if (f->intent == INTENT_WITHDRAW)
+		f->status = "withdraw";
+	f->late = (f->def->deadline && ctx->now > f->def->deadline) ||
+	    f->def->closed_at;
 	return true;
 }
 
@@ -372,6 +394,46 @@ static const char ingest_optout_fallback[] =
     "\n"
     "{{title}}\n";
 
+static const char ingest_withdraw_fallback[] =
+    "Subject: Your answers were withdrawn: {{title}}\n"
+    "\n"
+    "Dear {{name}},\n"
+    "\n"
+    "As you asked, your answers to {{title}} have been withdrawn: they\n"
+    "will not appear in any export or report. We keep only a record\n"
+    "that you withdrew, and you will receive no more reminders.\n"
+    "\n"
+    "With kind regards,\n"
+    "\n"
+    "{{title}}\n";
+
+/* What a receipt says was recorded, and whether it came late. */
+static char *
+ingest_receipt_text(const struct filing *f, GHashTable *current)
+{
+	GString *out = g_string_new(NULL);
+	g_autofree char *when = NULL;
+
+	if (f->late) {
+		when = letter_date(f->def->closed_at ? f->def->closed_at :
+		    f->def->deadline);
+		g_string_append_printf(out, "Your reply arrived after %s %s. "
+		    "It has been kept and will be read, marked as late.\n\n",
+		    f->def->closed_at ? "the consultation closed on" :
+		    "the deadline of", when);
+	}
+	if (f->ext->structured) {
+		g_autofree char *list = letter_answers_text(f->def, current,
+		    f->errors);
+
+		g_string_append(out, list);
+	} else
+		g_string_append(out, "We found no answers under the markers "
+		    "of your message, so it will be read by a person. To "
+		    "answer, write under each marker, such as [Q1].\n");
+	return g_string_free(out, FALSE);
+}
+
 static char *
 ingest_references(const struct message *msg)
 {
@@ -418,7 +480,17 @@ ingest_notify(struct ingest_ctx *ctx, const struct message *msg,
 	l.references = refs;
 	l.auto_replied = true;
 	l.unique = unique;
-	if (f->opt_out) {
+	if (f->intent == INTENT_WITHDRAW) {
+		if (strcmp(p->status, "withdrawn") == 0) {
+			ok = true;	/* confirmed once already */
+			goto out;
+		}
+		if (!db_participant_withdraw(ctx->db, f->pid, err))
+			goto out;
+		l.kind = "withdrawal";
+		l.template_name = "withdrawal";
+		l.fallback = ingest_withdraw_fallback;
+	} else if (f->intent == INTENT_STOP) {
 		if (strcmp(p->status, "active") != 0) {
 			ok = true;	/* confirmed once already */
 			goto out;
@@ -434,11 +506,7 @@ ingest_notify(struct ingest_ctx *ctx, const struct message *msg,
 		if (!current)
 			goto out;
 		g_hash_table_insert(vars, g_strdup("answers"),
-		    f->ext->structured ?
-		    letter_answers_text(f->def, current, f->errors) :
-		    g_strdup("We found no answers under the markers of your "
-		    "message, so it will be read by a person. To answer, "
-		    "write under each marker, such as [Q1].\n"));
+		    ingest_receipt_text(f, current));
 		g_hash_table_insert(vars, g_strdup("missing"),
 		    letter_missing_text(f->def, current));
 		l.kind = "acknowledgement";
@@ -477,7 +545,7 @@ ingest_write(struct ingest_ctx *ctx, const struct message *msg,
 	row.subject = msg->subject;
 	row.free_text = f->command ? f->command :
 	    f->ext ? f->ext->free_text : NULL;
-	row.late = f->def && f->def->deadline && ctx->now > f->def->deadline;
+	row.late = f->late;
 	row.sent_at = msg->date;
 	row.received_at = ctx->now;
 	if (!db_message_add(ctx->db, &row, &mid, err))

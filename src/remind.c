@@ -169,7 +169,9 @@ remind_run(struct db *db, const struct config *cfg, const char *name,
 
 		if (!answers)
 			goto out;
-		if (def->deadline && now > def->deadline)
+		if (def->closed_at)
+			why = g_strdup("the consultation is closed");
+		else if (def->deadline && now > def->deadline)
 			why = g_strdup("the deadline has passed");
 		else
 			why = remind_why_not(db, def, p, answers, now, err,

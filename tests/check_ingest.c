@@ -20,6 +20,7 @@
 #include "ingest.h"
 #include "invite.h"
 #include "participants.h"
+#include "record.h"
 #include "remind.h"
 #include "spool.h"
 #include "testutil.h"
@@ -881,6 +882,107 @@ START_TEST(test_command_remind_by_mail_runs_campaign)
 }
 END_TEST
 
+START_TEST(test_withdraw_removes_answers_with_one_confirmation)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autoptr(GPtrArray) files = fixture_replies();
+	g_autofree char *token = NULL;
+	g_autofree char *m = NULL;
+	g_autofree char *forged = NULL;
+	const char *tamsin = "tamsin.okafor-lund@example.org";
+
+	scenario_init(&s);
+	deliver_all(&s, files);
+	file_inbox(&s, &res);
+	token = token_of(&s, tamsin);
+	/* Without the token, WITHDRAW is not acted on. */
+	forged = g_strdup_printf("From: %s\nTo: consult@igf.example.org\n"
+	    "Subject: WITHDRAW\nMessage-ID: <w0@example.org>\n\n\n", tamsin);
+	deliver_text(&s, forged);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM participant"
+	    " WHERE status = 'withdrawn'", NULL), 0);
+	m = g_strdup_printf("From: %s\nTo: consult+%s@igf.example.org\n"
+	    "Subject: Re: Your views\nMessage-ID: <w1@example.org>\n\n"
+	    "Withdraw\n", tamsin, token);
+	deliver_text(&s, m);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM participant"
+	    " WHERE status = 'withdrawn' AND email_key = ?", tamsin), 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer a JOIN"
+	    " participant p ON p.id = a.participant_id WHERE p.email_key = ?"
+	    " AND (a.answer != '' OR a.current)", tamsin), 0);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer a JOIN"
+	    " participant p ON p.id = a.participant_id WHERE p.email_key = ?",
+	    tamsin), 16);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'withdrawal'", NULL), 1);
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_close_marks_later_replies_late_and_says_so)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autoptr(GPtrArray) files = fixture_replies();
+	g_autofree char *content = NULL;
+
+	scenario_init(&s);
+	ck_assert_int_eq(db_consultation_close(s.ws.db, "bpf-on-bpfs", NOW,
+	    NULL), 1);
+	ck_assert_int_eq(db_consultation_close(s.ws.db, "bpf-on-bpfs", NOW,
+	    NULL), 0);
+	g_ptr_array_set_size(files, 1);
+	deliver_all(&s, files);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.replies, 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message"
+	    " WHERE late = 1", NULL), 1);
+	content = sql_text(&s, "SELECT content FROM outbox"
+	    " WHERE kind = 'acknowledgement'", NULL, NULL);
+	ck_assert(strstr(content, "closed on") != NULL);
+	ck_assert_int_eq(remind(&s, NOW + 30 * 86400, false), 0);
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_record_interview_notes)
+{
+	struct scenario s;
+	GError *err = NULL;
+	int64_t n = 0;
+	const char *zhou = ZHOU;
+
+	scenario_init(&s);
+	ck_assert_msg(record_answers(s.ws.db, "bpf-on-bpfs", zhou,
+	    "Notes of a call on 3 December.\n\n[Q1] The webinars.\n\n"
+	    "[R1] 4\n[Y1] yes\n", "secretariat-staff", NOW, &n, &err), "%s",
+	    err ? err->message : "");
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer WHERE"
+	    " source = 'interview' AND recorded_by = 'secretariat-staff'"
+	    " AND current", NULL), 3);
+	/* One bad answer refuses the whole record. */
+	ck_assert(!record_answers(s.ws.db, "bpf-on-bpfs", zhou,
+	    "[Q2] fine\n[R2] 9\n", "x", NOW, &n, &err));
+	ck_assert_int_eq(err->code, EX_DATAERR);
+	ck_assert(strstr(err->message, "[R2]") != NULL);
+	g_clear_error(&err);
+	ck_assert(!record_answers(s.ws.db, "bpf-on-bpfs", "nobody@example.org",
+	    "[Q1] x\n", "x", NOW, &n, &err));
+	ck_assert_int_eq(err->code, EX_NOINPUT);
+	g_clear_error(&err);
+	ck_assert(!record_answers(s.ws.db, "bpf-on-bpfs", zhou, "no markers",
+	    "x", NOW, &n, &err));
+	ck_assert_int_eq(err->code, EX_DATAERR);
+	g_clear_error(&err);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer", NULL), 3);
+	scenario_release(&s);
+}
+END_TEST
+
 Suite *
 ingest_suite(void)
 {
@@ -908,6 +1010,9 @@ ingest_suite(void)
 	tcase_add_loop_test(tc, test_command_by_mail_runs_only_when_authorized,
 	    0, G_N_ELEMENTS(command_cases));
 	tcase_add_test(tc, test_command_remind_by_mail_runs_campaign);
+	tcase_add_test(tc, test_withdraw_removes_answers_with_one_confirmation);
+	tcase_add_test(tc, test_close_marks_later_replies_late_and_says_so);
+	tcase_add_test(tc, test_record_interview_notes);
 	suite_add_tcase(s, tc);
 	return s;
 }
