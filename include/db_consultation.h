@@ -38,6 +38,10 @@ int db_consultation_close(struct db *db, const char *name, int64_t now,
 /* The name of consultation cid, newly allocated; EX_NOINPUT if none. */
 char *db_consultation_name(struct db *db, int64_t cid, GError **err);
 
+/* Ids of the open consultations that are not closed; newly allocated
+ * array of int64_t. */
+GArray *db_consultation_open_ids(struct db *db, GError **err);
+
 /* Names of every consultation, in load order; newly allocated. */
 GPtrArray *db_consultation_names(struct db *db, GError **err);
 

@@ -21,6 +21,8 @@ struct participant {
 	GPtrArray *bpfs;	/* char * */
 	GPtrArray *attrs;	/* char *, key and value alternating */
 	char *token;		/* invitation token, or NULL (read only) */
+	bool unverified;	/* registered by an open consultation, address
+				   not yet confirmed (set on insert only) */
 };
 
 struct participant *participant_new(void);
@@ -89,6 +91,18 @@ GHashTable *db_participant_answers(struct db *db, int64_t pid, GError **err);
  */
 bool db_participant_withdraw(struct db *db, int64_t pid, GError **err)
     G_GNUC_WARN_UNUSED_RESULT;
+
+/* Marks participant pid's address confirmed: 1 it was not, 0 already. */
+int db_participant_verify(struct db *db, int64_t pid, GError **err);
+
+/*
+ * Messages from sender (address key) for consultation cid received since
+ * since, and unverified participants of cid created since since: the
+ * figures that keep bulk senders out of an open consultation.
+ */
+bool db_participant_open_counts(struct db *db, int64_t cid,
+    const char *sender, int64_t since, int64_t *from_sender_out,
+    int64_t *new_unverified_out, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * Sets the status ("active", "bounced", "opted_out", "withdrawn") of

@@ -366,3 +366,28 @@ fail:
 	db_rollback(db);
 	return -1;
 }
+
+GArray *
+db_consultation_open_ids(struct db *db, GError **err)
+{
+	GArray *ids;
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_stmt(db, "SELECT id FROM consultation WHERE is_open = 1"
+	    " AND closed_at IS NULL ORDER BY id", err);
+	if (!st)
+		return NULL;
+	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		g_array_append_val(ids, id);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot list open consultations");
+		g_clear_pointer(&ids, g_array_unref);
+	}
+	return ids;
+}

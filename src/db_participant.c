@@ -53,7 +53,8 @@ db_participant_upsert(struct db *db, int64_t cid, const struct participant *p,
 	*created_out = found == 0;
 	st = db_stmt(db, "INSERT INTO participant (consultation_id, email,"
 	    " email_key, name, stakeholder_group, role, language, created_at,"
-	    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
+	    " updated_at, verified)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)"
 	    " ON CONFLICT (consultation_id, email_key) DO UPDATE SET"
 	    " email = ?2, name = coalesce(?4, name),"
 	    " stakeholder_group = coalesce(?5, stakeholder_group),"
@@ -69,6 +70,7 @@ db_participant_upsert(struct db *db, int64_t cid, const struct participant *p,
 	db_bind_text(st, 6, p->role);
 	db_bind_text(st, 7, p->language);
 	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_int(st, 9, !p->unverified);
 	if (!db_exec_stmt(db, st, err))
 		return false;
 	if (*created_out)
@@ -134,6 +136,7 @@ db_participant_row(sqlite3_stmt *st)
 	p->language = db_column_dup(st, 6);
 	p->status = db_column_dup(st, 7);
 	p->token = db_column_dup(st, 8);
+	p->unverified = sqlite3_column_int(st, 9);
 	return p;
 }
 
@@ -144,8 +147,8 @@ db_participant_get(struct db *db, int64_t pid, GError **err)
 	sqlite3_stmt *st;
 
 	st = db_stmt(db, "SELECT p.id, p.email, p.email_key, p.name,"
-	    " p.stakeholder_group, p.role, p.language, p.status, i.token"
-	    " FROM participant p LEFT JOIN invitation i"
+	    " p.stakeholder_group, p.role, p.language, p.status, i.token,"
+	    " p.verified = 0 FROM participant p LEFT JOIN invitation i"
 	    " ON i.participant_id = p.id WHERE p.id = ?", err);
 	if (!st)
 		return NULL;
@@ -199,8 +202,8 @@ db_participant_list(struct db *db, int64_t cid, bool uninvited_only,
 	int rc;
 
 	st = db_stmt(db, "SELECT p.id, p.email, p.email_key, p.name,"
-	    " p.stakeholder_group, p.role, p.language, p.status, i.token"
-	    " FROM participant p LEFT JOIN invitation i"
+	    " p.stakeholder_group, p.role, p.language, p.status, i.token,"
+	    " p.verified = 0 FROM participant p LEFT JOIN invitation i"
 	    " ON i.participant_id = p.id WHERE p.consultation_id = ?1"
 	    " AND (?2 = 0 OR (i.id IS NULL AND p.status = 'active'))"
 	    " ORDER BY p.id", err);
@@ -351,6 +354,53 @@ db_participant_withdraw(struct db *db, int64_t pid, GError **err)
 		sqlite3_bind_int64(st, 1, pid);
 		if (!db_exec_stmt(db, st, err))
 			return false;
+	}
+	return true;
+}
+
+int
+db_participant_verify(struct db *db, int64_t pid, GError **err)
+{
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "UPDATE participant SET verified = 1"
+	    " WHERE id = ? AND verified = 0", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, pid);
+	if (!db_exec_stmt(db, st, err))
+		return -1;
+	return sqlite3_changes(db->sqlite) > 0;
+}
+
+bool
+db_participant_open_counts(struct db *db, int64_t cid, const char *sender,
+    int64_t since, int64_t *from_sender_out, int64_t *new_unverified_out,
+    GError **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_stmt(db, "SELECT (SELECT count(*) FROM message"
+	    "  WHERE consultation_id = ?1 AND lower(sender) = ?2"
+	    "  AND received_at >= ?3),"
+	    " (SELECT count(*) FROM participant WHERE consultation_id = ?1"
+	    "  AND verified = 0 AND created_at >= ?3)", err);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, cid);
+	db_bind_text(st, 2, sender);
+	sqlite3_bind_int64(st, 3, since);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*from_sender_out = sqlite3_column_int64(st, 0);
+		*new_unverified_out = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		db_set_error(db, err, "cannot count an open consultation's "
+		    "senders");
+		return false;
 	}
 	return true;
 }

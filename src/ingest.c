@@ -64,6 +64,8 @@ struct filing {
 	GHashTable *errors;	/* question ID -> why it was not accepted */
 	enum intent { INTENT_ANSWERS, INTENT_STOP, INTENT_WITHDRAW } intent;
 	bool late;		/* after the deadline or the close */
+	bool registered;	/* new sender of an open consultation */
+	bool confirmed;		/* a reply that only confirmed an address */
 	char *command;		/* "REMIND NAME" for a command */
 };
 
@@ -84,6 +86,7 @@ struct pending {
 		int64_t mid;
 		int64_t pid;
 		bool low_trust;
+		bool registered;
 		int64_t answers;
 		int64_t invalid;
 	} sum;
@@ -254,6 +257,150 @@ ingest_command(struct ingest_ctx *ctx, const struct message *msg,
 	return true;
 }
 
+/* Whoever sent it, the address was not proven by a token. */
+static bool
+ingest_low_trust(const struct filing *f)
+{
+	return f->match && (strcmp(f->match, "from") == 0 ||
+	    strcmp(f->match, "open") == 0);
+}
+
+/*
+ * Keeps bulk or forged senders from flooding an open consultation: the
+ * excess is held for review instead of registered.
+ */
+#define OPEN_PER_SENDER_PER_HOUR 5
+#define OPEN_NEW_PER_HOUR 50
+
+/*
+ * Sets f->status "held" when msg's sender has written too often in the
+ * last hour, or too many new senders arrived: a person looks at those.
+ */
+static bool
+ingest_flood_check(struct ingest_ctx *ctx, const struct message *msg,
+    struct filing *f, GError **err)
+{
+	g_autofree char *key = addr_key(msg->from_addr);
+	int64_t from_sender, new_unverified;
+
+	if (!db_participant_open_counts(ctx->db, f->cid, key, ctx->now - 3600,
+	    &from_sender, &new_unverified, err))
+		return false;
+	if (from_sender >= OPEN_PER_SENDER_PER_HOUR ||
+	    (!f->pid && new_unverified >= OPEN_NEW_PER_HOUR)) {
+		f->status = "held";
+		f->pid = 0;
+		log_warnx("ingest: open consultation '%s': holding a message "
+		    "for review (%lld from this sender, %lld new senders in "
+		    "the last hour)", f->def->name, (long long)from_sender,
+		    (long long)new_unverified);
+	}
+	return true;
+}
+
+/*
+ * An unknown sender writing to an open consultation's public address, or
+ * answering under its markers, becomes an unverified participant (SPEC
+ * section 6).  Leaves f untouched when no open consultation applies.
+ */
+static bool
+ingest_open(struct ingest_ctx *ctx, const struct message *msg,
+    struct filing *f, GError **err)
+{
+	g_autoptr(GArray) ids = NULL;
+	g_autofree char *key = NULL;
+	g_autofree char *token = NULL;
+	struct participant *p = NULL;
+	const struct definition *def = NULL;
+	struct extract_result *ext = NULL;
+	int64_t cid = 0;
+	bool created, ok = false;
+	size_t i, j;
+
+	if (!msg->from_addr || !addr_valid(msg->from_addr))
+		return true;
+	ids = db_consultation_open_ids(ctx->db, err);
+	if (!ids)
+		return false;
+	for (i = 0; i < ids->len && !def; i++) {
+		g_auto(GStrv) qids = NULL;
+		g_auto(GStrv) ignore = NULL;
+		bool to_public = false;
+
+		cid = g_array_index(ids, int64_t, i);
+		def = ingest_definition(ctx, cid, err);
+		if (!def)
+			return false;
+		for (j = 0; def->public_address && j < msg->recipients->len;
+		    j++)
+			to_public |= g_ascii_strcasecmp(msg->recipients->pdata[j],
+			    def->public_address) == 0;
+		qids = ingest_question_ids(def);
+		ignore = definition_template_lines(def);
+		ext = extract_reply(msg->text, (const char *const *)qids,
+		    (const char *const *)ignore);
+		if (!to_public && !ext->answers->len) {
+			g_clear_pointer(&ext, extract_result_free);
+			def = NULL;
+		}
+	}
+	if (!def)
+		return true;
+	key = addr_key(msg->from_addr);
+	f->cid = cid;
+	f->def = def;
+	f->ext = g_steal_pointer(&ext);
+	f->kind = "reply";
+	f->status = "filed";
+	if (!ingest_flood_check(ctx, msg, f, err))
+		goto out;
+	if (strcmp(f->status, "held") == 0) {
+		ok = true;
+		goto out;
+	}
+	p = participant_new();
+	p->email = addr_normalize(msg->from_addr);
+	p->email_key = g_strdup(key);
+	p->name = msg->from_name ? g_strdup(msg->from_name) : NULL;
+	p->unverified = true;
+	token = token_new(err);
+	if (!token || !db_participant_upsert(ctx->db, cid, p, ctx->now,
+	    &created, err) || db_participant_find(ctx->db, cid, key, &f->pid,
+	    err) != 1 || !db_invitation_add(ctx->db, f->pid, token, ctx->now,
+	    err))
+		goto out;
+	f->match = "open";
+	f->registered = true;
+	ok = true;
+out:
+	if (token)
+		explicit_bzero(token, strlen(token));
+	extract_result_free(ext);
+	participant_free(p);
+	return ok;
+}
+
+/*
+ * An unverified participant who replies with their token has proven the
+ * address: their answers count from now on.
+ */
+static bool
+ingest_confirm(struct ingest_ctx *ctx, struct filing *f, GError **err)
+{
+	int r;
+
+	if (ingest_low_trust(f))
+		return true;
+	r = db_participant_verify(ctx->db, f->pid, err);
+	if (r < 0)
+		return false;
+	if (r && !f->ext->structured) {
+		f->status = "confirmed";
+		f->confirmed = true;
+	}
+	return true;
+}
+
 static bool
 ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
     struct filing *f, GError **err)
@@ -277,6 +424,10 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 	}
 	if (ingest_command(ctx, msg, f))
 		return true;
+	if (!f->pid && !ingest_open(ctx, msg, f, err))
+		return false;
+	if (f->status && strcmp(f->status, "held") == 0)
+		return true;
 	if (!f->pid) {
 		f->kind = "unrelated";
 		f->status = "unmatched";
@@ -286,15 +437,23 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 	f->def = ingest_definition(ctx, f->cid, err);
 	if (!f->def)
 		return false;
-	ids = ingest_question_ids(f->def);
-	ignore = definition_template_lines(f->def);
-	f->ext = extract_reply(msg->text, (const char *const *)ids,
-	    (const char *const *)ignore);
+	if (!f->ext) {
+		ids = ingest_question_ids(f->def);
+		ignore = definition_template_lines(f->def);
+		f->ext = extract_reply(msg->text, (const char *const *)ids,
+		    (const char *const *)ignore);
+	}
 	f->kind = "reply";
 	f->status = f->ext->structured ? "filed" : "unstructured";
+	if (f->def->open && ingest_low_trust(f) && !f->registered) {
+		if (!ingest_flood_check(ctx, msg, f, err))
+			return false;
+		if (strcmp(f->status, "held") == 0)
+			return true;
+	}
 	f->intent = ingest_intent(msg, f);
 	/* Removing answers needs the token: a forged From cannot. */
-	if (f->intent == INTENT_WITHDRAW && strcmp(f->match, "from") == 0) {
+	if (f->intent == INTENT_WITHDRAW && ingest_low_trust(f)) {
 		log_warnx("ingest: WITHDRAW without a token from participant "
 		    "%lld not acted on", (long long)f->pid);
 		f->intent = INTENT_ANSWERS;
@@ -305,7 +464,7 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 		f->status = "withdraw";
 	f->late = (f->def->deadline && ctx->now > f->def->deadline) ||
 	    f->def->closed_at;
-	return true;
+	return ingest_confirm(ctx, f, err);
 }
 
 static bool
@@ -331,7 +490,7 @@ ingest_answers(struct ingest_ctx *ctx, struct filing *f, int64_t mid,
 		row.source = "mail";
 		row.answer = norm ? norm : a->text;
 		row.error = verr;
-		row.trust = strcmp(f->match, "from") == 0 ? "from" : "token";
+		row.trust = ingest_low_trust(f) ? "from" : "token";
 		row.answered_at = ctx->now;
 		if (!db_answer_add(ctx->db, &row, err))
 			return false;
@@ -414,6 +573,11 @@ ingest_receipt_text(const struct filing *f, GHashTable *current)
 	GString *out = g_string_new(NULL);
 	g_autofree char *when = NULL;
 
+	if (f->registered)
+		g_string_append(out, "As this is your first message to this "
+		    "consultation, please confirm your address: reply to this "
+		    "message once, there is no need to write anything. Until "
+		    "then your answers are counted apart.\n\n");
 	if (f->late) {
 		when = letter_date(f->def->closed_at ? f->def->closed_at :
 		    f->def->deadline);
@@ -551,9 +715,10 @@ ingest_write(struct ingest_ctx *ctx, const struct message *msg,
 	if (!db_message_add(ctx->db, &row, &mid, err))
 		return false;
 	f->mid = mid;
-	if (strcmp(f->kind, "reply") == 0) {
-		if (!ingest_answers(ctx, f, mid, err) ||
-		    !ingest_notify(ctx, msg, f, err))
+	if (strcmp(f->kind, "reply") == 0 && f->pid) {
+		if (!ingest_answers(ctx, f, mid, err))
+			return false;
+		if (!f->confirmed && !ingest_notify(ctx, msg, f, err))
 			return false;
 	}
 	for (i = 0; f->ext && i < f->ext->warnings->len; i++)
@@ -600,7 +765,8 @@ ingest_report(struct ingest_result *res, const struct pending *p)
 	log_info("ingest: filed %s %lld (%s) participant %lld, %lld "
 	    "answer(s)%s", f->kind, (long long)f->mid, f->status,
 	    (long long)f->pid, (long long)f->answers,
-	    f->low_trust ? ", matched by From only" : "");
+	    f->low_trust ? ", matched by From only" : f->registered ?
+	    ", new unverified participant" : "");
 }
 
 /*
@@ -732,6 +898,7 @@ ingest_one(struct ingest_ctx *ctx, const char *name, struct pending *p,
 	p->sum.mid = f.mid;
 	p->sum.pid = f.pid;
 	p->sum.low_trust = f.match && strcmp(f.match, "from") == 0;
+	p->sum.registered = f.registered;
 	p->sum.answers = f.answers;
 	p->sum.invalid = f.invalid;
 	ok = true;

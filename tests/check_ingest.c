@@ -983,6 +983,97 @@ START_TEST(test_record_interview_notes)
 }
 END_TEST
 
+static void
+load_feedback_round(struct scenario *s)
+{
+	g_autofree char *dir = g_build_filename(testutil_top(), "templates",
+	    "bpf-report-feedback", NULL);
+	struct definition *def = definition_read(dir, NULL);
+	int64_t cid;
+	bool created;
+
+	ck_assert_ptr_nonnull(def);
+	ck_assert(def->open);
+	ck_assert(db_consultation_store(s->ws.db, def, NOW, &cid, &created,
+	    NULL));
+	definition_free(def);
+}
+
+#define STRANGER "mag.member@example.net"
+
+START_TEST(test_open_consultation_registers_and_confirms)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autofree char *token = NULL;
+	g_autofree char *confirm = NULL;
+	g_autofree char *receipt = NULL;
+
+	scenario_init(&s);
+	load_feedback_round(&s);
+	deliver_text(&s, "From: A MAG member <" STRANGER ">\n"
+	    "To: feedback@igf.example.org\nSubject: comments\n"
+	    "Message-ID: <o1@example.net>\n\n"
+	    "[S1] The summary should lead with the recommendations.\n"
+	    "[G1] Thank you.\n");
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.replies, 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM participant"
+	    " WHERE email_key = ? AND verified = 0", STRANGER), 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer a JOIN"
+	    " participant p ON p.id = a.participant_id WHERE p.email_key = ?"
+	    " AND a.current", STRANGER), 2);
+	receipt = sql_text(&s, "SELECT content FROM outbox WHERE recipient = ?"
+	    " AND kind = 'acknowledgement'", STRANGER, NULL);
+	ck_assert_ptr_nonnull(receipt);
+	ck_assert(strstr(receipt, "confirm your address") != NULL);
+	/* Replying once to the receipt (it carries the token) confirms. */
+	token = token_of(&s, STRANGER);
+	confirm = g_strdup_printf("From: " STRANGER "\nTo: consult+%s@"
+	    "igf.example.org\nSubject: Re: Received\nMessage-ID: "
+	    "<o2@example.net>\n\nconfirmed\n", token);
+	deliver_text(&s, confirm);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM participant"
+	    " WHERE email_key = ? AND verified = 1", STRANGER), 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message"
+	    " WHERE status = 'confirmed'", NULL), 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox"
+	    " WHERE recipient = ?", STRANGER), 1);
+	scenario_release(&s);
+}
+END_TEST
+
+START_TEST(test_open_consultation_holds_floods)
+{
+	struct scenario s;
+	struct ingest_result res;
+	int i;
+
+	scenario_init(&s);
+	load_feedback_round(&s);
+	for (i = 0; i < 8; i++) {
+		g_autofree char *m = g_strdup_printf("From: " STRANGER "\n"
+		    "To: feedback@igf.example.org\nSubject: c\n"
+		    "Message-ID: <f%d@example.net>\n\n[S2] comment %d\n",
+		    i, i);
+
+		deliver_text(&s, m);
+	}
+	/* Markers of a closed consultation only: not registered. */
+	deliver_text(&s, "From: other@example.net\nTo: consult@igf.example.org"
+	    "\nSubject: x\nMessage-ID: <x@example.net>\n\n[Q1] hello\n");
+	file_inbox(&s, &res);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message"
+	    " WHERE status = 'held'", NULL), 8 - 5);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM participant"
+	    " WHERE verified = 0", NULL), 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message"
+	    " WHERE kind = 'unrelated'", NULL), 1);
+	scenario_release(&s);
+}
+END_TEST
+
 Suite *
 ingest_suite(void)
 {
@@ -1013,6 +1104,8 @@ ingest_suite(void)
 	tcase_add_test(tc, test_withdraw_removes_answers_with_one_confirmation);
 	tcase_add_test(tc, test_close_marks_later_replies_late_and_says_so);
 	tcase_add_test(tc, test_record_interview_notes);
+	tcase_add_test(tc, test_open_consultation_registers_and_confirms);
+	tcase_add_test(tc, test_open_consultation_holds_floods);
 	suite_add_tcase(s, tc);
 	return s;
 }
