@@ -25,6 +25,10 @@ struct db_status {
 	int64_t unstructured;	/* replies without markers, for triage */
 	int64_t invalid_answers;	/* failed validation, not yet fixed */
 	int64_t low_trust;	/* replies matched by From only */
+	int64_t unverified;	/* open consultation senders not confirmed
+				   yet: counted apart from the above */
+	int64_t late;		/* replies after the deadline or close */
+	int64_t held;		/* held for review (flood limits) */
 	int64_t failed_sends;
 	int64_t queued_sends;
 	int64_t last_activity;	/* Unix seconds, 0 if none */

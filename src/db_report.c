@@ -46,7 +46,7 @@ db_reply_counts(struct db *db, int64_t cid, struct db_status *s,
 
 	st = db_stmt(db, "WITH req AS (SELECT count(*) AS n FROM question"
 	    "  WHERE consultation_id = ?1 AND optional = 0),"
-	    " per AS (SELECT p.status,"
+	    " per AS (SELECT p.status, p.verified,"
 	    "  EXISTS (SELECT 1 FROM invitation i"
 	    "   WHERE i.participant_id = p.id) AS invited,"
 	    "  (EXISTS (SELECT 1 FROM message m WHERE m.participant_id = p.id"
@@ -57,9 +57,10 @@ db_reply_counts(struct db *db, int64_t cid, struct db_status *s,
 	    "   AND a.current = 1 AND q.optional = 0) AS answered"
 	    "  FROM participant p WHERE p.consultation_id = ?1"
 	    "  AND p.status != 'withdrawn')"
-	    " SELECT coalesce(sum(replied AND answered >= req.n), 0),"
-	    "  coalesce(sum(replied AND answered < req.n), 0),"
-	    "  coalesce(sum(NOT replied AND invited AND status = 'active'), 0)"
+	    " SELECT coalesce(sum(verified AND replied AND answered >= req.n),"
+	    "  0), coalesce(sum(verified AND replied AND answered < req.n), 0),"
+	    "  coalesce(sum(NOT replied AND invited AND status = 'active'"
+	    "  AND verified), 0), coalesce(sum(NOT verified), 0)"
 	    " FROM per, req", err);
 	if (!st)
 		return false;
@@ -69,6 +70,7 @@ db_reply_counts(struct db *db, int64_t cid, struct db_status *s,
 		s->complete = sqlite3_column_int64(st, 0);
 		s->partial = sqlite3_column_int64(st, 1);
 		s->not_replied = sqlite3_column_int64(st, 2);
+		s->unverified = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
@@ -118,6 +120,11 @@ db_report_status(struct db *db, int64_t cid, struct db_status *s,
 	    "  AND b.id > a.id)", cid, &s->invalid_answers, err) &&
 	    db_count(db, "SELECT count(*) FROM message WHERE match = 'from'"
 	    " AND consultation_id = ?", cid, &s->low_trust, err) &&
+	    db_count(db, "SELECT count(*) FROM message WHERE late = 1"
+	    " AND kind = 'reply' AND consultation_id = ?", cid, &s->late,
+	    err) &&
+	    db_count(db, "SELECT count(*) FROM message WHERE status = 'held'"
+	    " AND consultation_id = ?", cid, &s->held, err) &&
 	    db_count(db, "SELECT count(*) FROM outbox WHERE status = 'failed'"
 	    " AND consultation_id = ?", cid, &s->failed_sends, err) &&
 	    db_count(db, "SELECT count(*) FROM outbox WHERE status IN"
