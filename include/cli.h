@@ -46,6 +46,7 @@ int cmd_invite(const struct cli_opts *opts, int argc, char **argv);
 int cmd_remind(const struct cli_opts *opts, int argc, char **argv);
 int cmd_record(const struct cli_opts *opts, int argc, char **argv);
 int cmd_close(const struct cli_opts *opts, int argc, char **argv);
+int cmd_run(const struct cli_opts *opts, int argc, char **argv);
 int cmd_fetch(const struct cli_opts *opts, int argc, char **argv);
 int cmd_ingest(const struct cli_opts *opts, int argc, char **argv);
 int cmd_parse(const struct cli_opts *opts, int argc, char **argv);

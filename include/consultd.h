@@ -7,6 +7,8 @@
 #define CONSULTD_CONSULTD_H
 
 #include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <sysexits.h>
 
 #define CONSULTD_VERSION "0.1.0"
@@ -14,6 +16,20 @@
 /* Every GError we raise is in this domain; its code is an EX_* value. */
 #define CONSULTD_ERROR (consultd_error_quark())
 GQuark consultd_error_quark(void);
+
+/*
+ * Set from a signal handler (SIGTERM, SIGINT) when the process should
+ * finish the message in hand and stop; long loops check it between items.
+ */
+void consultd_request_stop(void);
+bool consultd_stopping(void);
+
+/*
+ * The current time, Unix seconds.  $CONSULTD_NOW, when set, fixes the
+ * start of the clock (the time then runs on from there): how tests and
+ * rehearsals put a consultation days before its deadline.
+ */
+int64_t consultd_now(void);
 
 /* Raw messages larger than this are kept in the spool but not parsed. */
 #define CONSULTD_MAX_MESSAGE_SIZE (25u * 1024 * 1024)

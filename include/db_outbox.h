@@ -36,10 +36,19 @@ bool db_outbox_add(struct db *db, const struct outbox_item *item,
     int64_t now, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
- * Up to limit queued items due at now, oldest first; newly allocated
- * array of struct outbox_item *.
+ * Up to limit queued items due at now with an id above after_id, oldest
+ * first; newly allocated array of struct outbox_item *.  after_id lets a
+ * flush pass over items it deferred without looping on them.
  */
-GPtrArray *db_outbox_due(struct db *db, int64_t now, int limit, GError **err);
+GPtrArray *db_outbox_due(struct db *db, int64_t now, int64_t after_id,
+    int limit, GError **err);
+
+/*
+ * The VERP envelope sender of participant pid: their reply address
+ * (local+TOKEN@domain of the consultation's reply address), newly
+ * allocated, or NULL when they have no token.
+ */
+char *db_outbox_verp(struct db *db, int64_t pid, GError **err);
 
 bool db_outbox_mark_sent(struct db *db, int64_t id, int64_t now,
     GError **err) G_GNUC_WARN_UNUSED_RESULT;

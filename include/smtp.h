@@ -29,7 +29,7 @@ struct smtp_settings {
 	const char *ca_file;	/* PEM bundle, or NULL: the system's CAs */
 	const char *username;	/* or NULL: no AUTH */
 	const char *password;	/* or NULL (with a username: "") */
-	const char *helo_name;	/* EHLO argument, or NULL: the host name */
+	const char *helo_name;	/* EHLO argument, or NULL: host name */
 	long connect_timeout;	/* seconds, > 0 */
 	long total_timeout;	/* seconds per message (or check), > 0 */
 };
@@ -52,8 +52,8 @@ void smtp_free(struct smtp *s);
 enum smtp_outcome {
 	SMTP_SENT,	/* 250 after the final dot: never send it again */
 	SMTP_TEMPFAIL,	/* nothing was delivered: retry later */
-	SMTP_PERMFAIL,	/* refused for good (5xx) or invalid: do not retry */
-	SMTP_UNKNOWN,	/* lost after the final dot: resend, same Message-ID */
+	SMTP_PERMFAIL,	/* refused (5xx) or invalid: do not retry */
+	SMTP_UNKNOWN,	/* no reply to the final dot: resend, same id */
 };
 
 /*
@@ -76,14 +76,18 @@ enum smtp_outcome {
  *                  connection or a timeout before the end of the data;
  *                  EX_UNAVAILABLE: TLS failed (no STARTTLS, certificate)
  *                  or the server refused the session (5xx to the greeting
- *                  or EHLO); EX_NOPERM: login refused.  The last two are
- *                  the server's or the configuration's fault, not this
- *                  message's: stop the run and keep the message queued.
+ *                  or EHLO); EX_NOPERM: login refused; EX_CONFIG: the
+ *                  CA file is unusable.  These three are the server's or
+ *                  the configuration's fault, not this message's: stop
+ *                  the run and keep the message queued.
  *   SMTP_PERMFAIL  EX_DATAERR: a 5xx to MAIL, RCPT, DATA or the final dot,
  *                  or invalid input (above).
  *   SMTP_UNKNOWN   EX_TEMPFAIL: the whole message went out but no reply
  *                  to the final dot came back (connection lost or timed
  *                  out); the server may have queued it.
+ *
+ * After any failure the connection is dropped and the next call opens a
+ * new one (curl 7.88 would reuse a connection whose reply is still due).
  *
  * *code_out (may be NULL) gets the server's last reply code, 0 if none.
  * *reply_out (may be NULL) gets that reply as newly allocated one-line

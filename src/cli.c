@@ -52,6 +52,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "status", cmd_status, "[NAME] [--json]",
 	    "counts, response rates, what needs attention" },
 	{ "flush", cmd_flush, "", "send what waits in the outbox" },
+	{ "run", cmd_run, "", "the daemon: fetch, send, remind on schedule" },
 	{ "check-config", cmd_check_config, "",
 	    "validate the config; log in to the IMAP server" },
 };
@@ -114,13 +115,7 @@ cli_open(const struct cli_opts *opts, struct workspace *ws, int *status_out)
 int64_t
 cli_now(void)
 {
-	const char *fake = g_getenv("CONSULTD_NOW");
-	gint64 v;
-
-	if (fake && g_ascii_string_to_signed(fake, 10, 0, G_MAXINT64, &v,
-	    NULL))
-		return v;
-	return (int64_t)time(NULL);
+	return consultd_now();
 }
 
 int

@@ -1,7 +1,43 @@
 /* SPDX-License-Identifier: MIT */
-/* The error domain shared by every module. */
+/* The error domain shared by every module, and the stop flag. */
 #include "consultd.h"
+
+#include <signal.h>
+#include <time.h>
 
 #include "banned.h"
 
 G_DEFINE_QUARK(consultd-error-quark, consultd_error)
+
+static volatile sig_atomic_t consultd_stop_flag;
+
+/* Async-signal-safe: only stores to a sig_atomic_t. */
+void
+consultd_request_stop(void)
+{
+	consultd_stop_flag = 1;
+}
+
+bool
+consultd_stopping(void)
+{
+	return consultd_stop_flag != 0;
+}
+
+int64_t
+consultd_now(void)
+{
+	static int64_t offset;
+	static bool known;
+	const char *fake;
+	gint64 v;
+
+	if (!known) {
+		fake = g_getenv("CONSULTD_NOW");
+		if (fake && g_ascii_string_to_signed(fake, 10, 0, G_MAXINT64,
+		    &v, NULL))
+			offset = v - (int64_t)time(NULL);
+		known = true;
+	}
+	return (int64_t)time(NULL) + offset;
+}

@@ -49,7 +49,8 @@ db_outbox_add(struct db *db, const struct outbox_item *item, int64_t now,
 }
 
 GPtrArray *
-db_outbox_due(struct db *db, int64_t now, int limit, GError **err)
+db_outbox_due(struct db *db, int64_t now, int64_t after_id, int limit,
+    GError **err)
 {
 	GPtrArray *out;
 	sqlite3_stmt *st;
@@ -58,11 +59,12 @@ db_outbox_due(struct db *db, int64_t now, int limit, GError **err)
 	st = db_stmt(db, "SELECT id, message_id, kind, recipient,"
 	    " consultation_id, participant_id, content, attempts FROM outbox"
 	    " WHERE status IN ('queued', 'unknown') AND next_attempt_at <= ?"
-	    " ORDER BY id LIMIT ?", err);
+	    " AND id > ? ORDER BY id LIMIT ?", err);
 	if (!st)
 		return NULL;
 	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int64(st, 2, after_id);
+	sqlite3_bind_int(st, 3, limit);
 	out = g_ptr_array_new_with_free_func((GDestroyNotify)outbox_item_free);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct outbox_item *item = g_new0(struct outbox_item, 1);
@@ -147,4 +149,30 @@ db_outbox_contacts(struct db *db, int64_t pid, int64_t *reminders_out,
 		return false;
 	}
 	return true;
+}
+
+char *
+db_outbox_verp(struct db *db, int64_t pid, GError **err)
+{
+	sqlite3_stmt *st;
+	char *verp = NULL;
+
+	st = db_stmt(db, "SELECT i.token, c.reply_address FROM participant p"
+	    " JOIN invitation i ON i.participant_id = p.id"
+	    " JOIN consultation c ON c.id = p.consultation_id"
+	    " WHERE p.id = ?", err);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, pid);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *token = (const char *)sqlite3_column_text(st, 0);
+		const char *reply = (const char *)sqlite3_column_text(st, 1);
+		const char *at = reply ? strchr(reply, '@') : NULL;
+
+		if (token && at)
+			verp = g_strdup_printf("%.*s+%s%s",
+			    (int)(at - reply), reply, token, at);
+	}
+	sqlite3_reset(st);
+	return verp;
 }

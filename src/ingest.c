@@ -986,7 +986,9 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 	names = spool_list(ctx.maildir, "new", err);
 	if (!names)
 		goto out;
-	for (i = 0; i < names->len; i += INGEST_BATCH)
+	/* On SIGTERM, stop after the batch in hand: it is committed. */
+	for (i = 0; i < names->len && !consultd_stopping();
+	    i += INGEST_BATCH)
 		if (!ingest_batch(&ctx, names, i, MIN(i + INGEST_BATCH,
 		    names->len), err))
 			goto out;

@@ -1,42 +1,217 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The outbox flush: claim a batch of due items, hand each to the sink,
- * record the outcome.  Only the embedded .eml sink exists so far; SMTP
- * joins it behind the same loop.
+ * record the outcome.  The sink is SMTP when [smtp] url is set, else the
+ * .eml files of the embedded default.  One SMTP connection serves the
+ * whole flush (a campaign), one transaction per recipient (SPEC 10).
  */
 #include "outbox.h"
+
+#include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "consultd.h"
 #include "db.h"
 #include "db_outbox.h"
+#include "db_participant.h"
 #include "emlout.h"
 #include "log.h"
+#include "secret.h"
+#include "smtp.h"
 
 #include "banned.h"
 
 #define OUTBOX_BATCH 200
+/* After this many failed attempts (about five days of back-off) a
+ * temporary failure becomes final. */
+#define OUTBOX_MAX_ATTEMPTS 14
+
+struct outbox_sink {
+	struct smtp *smtp;	/* NULL: the .eml spool */
+	int64_t gap_usec;	/* between two sends, from [smtp] rate */
+};
+
+/* "60/min", "2/s", "1000/h" as microseconds between sends; 0 for none. */
+static bool
+outbox_parse_rate(const char *rate, int64_t *gap_out)
+{
+	g_auto(GStrv) parts = NULL;
+	gint64 n;
+	int64_t period;
+
+	*gap_out = 0;
+	if (!rate)
+		return true;
+	parts = g_strsplit(rate, "/", 2);
+	if (!parts[0] || !parts[1] || !g_ascii_string_to_signed(
+	    g_strstrip(parts[0]), 10, 1, 1000000, &n, NULL))
+		return false;
+	g_strstrip(parts[1]);
+	if (strcmp(parts[1], "s") == 0 || strcmp(parts[1], "sec") == 0)
+		period = 1000000;
+	else if (strcmp(parts[1], "min") == 0 || strcmp(parts[1], "m") == 0)
+		period = 60 * (int64_t)1000000;
+	else if (strcmp(parts[1], "h") == 0 || strcmp(parts[1], "hour") == 0)
+		period = 3600 * (int64_t)1000000;
+	else
+		return false;
+	*gap_out = period / n;
+	return true;
+}
 
 static bool
-outbox_send_one(struct db *db, const struct config *cfg,
+outbox_sink_open(const struct config *cfg, struct outbox_sink *sink,
+    GError **err)
+{
+	struct smtp_settings set = { 0 };
+	char *password = NULL;
+
+	*sink = (struct outbox_sink){ 0 };
+	if (!cfg->smtp.url)
+		return true;
+	if (!outbox_parse_rate(cfg->smtp.rate, &sink->gap_usec)) {
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG, "[smtp] rate '%s' "
+		    "must look like 60/min, 2/s or 1000/h", cfg->smtp.rate);
+		return false;
+	}
+	if (cfg->smtp.username) {
+		password = secret_read(cfg->smtp.password_file,
+		    "smtp-password", "the SMTP password", err);
+		if (!password)
+			return false;
+	}
+	set.url = cfg->smtp.url;
+	set.tls_required = strcmp(cfg->smtp.tls, "none") != 0;
+	set.ca_file = cfg->smtp.ca_file;
+	set.username = cfg->smtp.username;
+	set.password = password;
+	set.connect_timeout = 30;
+	set.total_timeout = 300;
+	sink->smtp = smtp_new(&set, err);
+	secret_free(password);
+	return sink->smtp != NULL;
+}
+
+/*
+ * The envelope sender.  For a participant it is their own reply address
+ * (VERP: consult+TOKEN@domain), so a bounce names its recipient for
+ * certain; otherwise the null sender, as RFC 3834 asks of notices.
+ */
+static char *
+outbox_envelope(struct db *db, const struct outbox_item *item)
+{
+	char *verp = NULL;
+
+	if (item->participant_id)
+		verp = db_outbox_verp(db, item->participant_id, NULL);
+	return verp ? verp : g_strdup("");
+}
+
+/* Exponential back-off with jitter: 1, 2, 4 ... minutes, at most 12 h. */
+static int64_t
+outbox_retry_at(int64_t now, int attempts)
+{
+	int64_t delay = (int64_t)60 << MIN(attempts, 10);
+
+	delay = MIN(delay, 12 * 3600);
+	return now + delay + g_random_int_range(0, (gint32)(delay / 4 + 1));
+}
+
+static bool
+outbox_record(struct db *db, const struct outbox_item *item, bool sent,
+    bool permanent, const char *reason, int64_t now, GError **err)
+{
+	bool ok;
+
+	if (!db_begin(db, err))
+		return false;
+	if (sent)
+		ok = db_outbox_mark_sent(db, item->id, now, err);
+	else
+		ok = db_outbox_mark_failed(db, item->id, reason, permanent,
+		    outbox_retry_at(now, item->attempts), err);
+	/* A recipient refused for good is flagged (SPEC 10). */
+	if (ok && !sent && permanent && item->participant_id)
+		ok = db_participant_set_status(db, item->participant_id,
+		    "bounced", err);
+	if (!ok) {
+		db_rollback(db);
+		return false;
+	}
+	return db_commit(db, err);
+}
+
+static bool
+outbox_send_smtp(struct db *db, struct outbox_sink *sink,
     const struct outbox_item *item, int64_t now, struct outbox_result *res,
     GError **err)
 {
+	g_autofree char *envelope = outbox_envelope(db, item);
+	g_autofree char *reply = NULL;
+	g_autoptr(GError) serr = NULL;
+	enum smtp_outcome outcome;
+	bool permanent;
+	int code = 0;
+
+	outcome = smtp_send(sink->smtp, envelope, item->recipient,
+	    item->content, item->content_len, &code, &reply, &serr);
+	switch (outcome) {
+	case SMTP_SENT:
+		if (!outbox_record(db, item, true, false, NULL, now, err))
+			return false;
+		res->sent++;
+		log_info("outbox: sent %s %lld to participant %lld", item->kind,
+		    (long long)item->id, (long long)item->participant_id);
+		return true;
+	case SMTP_TEMPFAIL:
+		/* The server or our settings, not this message: stop. */
+		if (serr->code == EX_NOPERM || serr->code == EX_UNAVAILABLE ||
+		    serr->code == EX_CONFIG) {
+			g_propagate_error(err, g_steal_pointer(&serr));
+			return false;
+		}
+		break;
+	case SMTP_PERMFAIL:
+	case SMTP_UNKNOWN:
+		break;
+	}
+	permanent = outcome == SMTP_PERMFAIL ||
+	    item->attempts + 1 >= OUTBOX_MAX_ATTEMPTS;
+	if (!outbox_record(db, item, false, permanent, serr->message, now,
+	    err))
+		return false;
+	if (permanent) {
+		res->failed++;
+		log_warnx("outbox: %s %lld to participant %lld failed for good: "
+		    "%s", item->kind, (long long)item->id,
+		    (long long)item->participant_id, serr->message);
+	} else {
+		res->deferred++;
+		log_info("outbox: %s %lld deferred (%s): %s", item->kind,
+		    (long long)item->id, outcome == SMTP_UNKNOWN ?
+		    "outcome unknown, will resend with the same Message-ID" :
+		    "temporary failure", serr->message);
+	}
+	return true;
+}
+
+static bool
+outbox_send_one(struct db *db, struct outbox_sink *sink,
+    const struct config *cfg, const struct outbox_item *item, int64_t now,
+    struct outbox_result *res, GError **err)
+{
 	g_autoptr(GError) serr = NULL;
 
+	if (sink->smtp)
+		return outbox_send_smtp(db, sink, item, now, res, err);
 	if (!emlout_send(cfg->spool, item->id, item->kind, item->content,
 	    item->content_len, &serr)) {
 		/* A full disk or broken spool stops the whole run. */
 		g_propagate_error(err, g_steal_pointer(&serr));
 		return false;
 	}
-	if (!db_begin(db, err))
-		return false;
-	if (!db_outbox_mark_sent(db, item->id, now, err)) {
-		db_rollback(db);
-		return false;
-	}
-	if (!db_commit(db, err))
+	if (!outbox_record(db, item, true, false, NULL, now, err))
 		return false;
 	res->sent++;
 	/* The Message-ID carries the token: log the row id instead. */
@@ -45,30 +220,51 @@ outbox_send_one(struct db *db, const struct config *cfg,
 	return true;
 }
 
+static void
+outbox_pace(const struct outbox_sink *sink)
+{
+	struct timespec ts;
+
+	if (!sink->gap_usec)
+		return;
+	ts.tv_sec = (time_t)(sink->gap_usec / 1000000);
+	ts.tv_nsec = (long)(sink->gap_usec % 1000000) * 1000;
+	nanosleep(&ts, NULL);
+}
+
 bool
 outbox_flush(struct db *db, const struct config *cfg, int64_t now,
     struct outbox_result *res, GError **err)
 {
+	struct outbox_sink sink;
+	int64_t last_id = 0;
+	bool ok = false;
+
 	*res = (struct outbox_result){ 0 };
-	if (cfg->smtp.url) {
-		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
-		    "[smtp] url is set in '%s', but this consultd cannot send "
-		    "over SMTP yet; the messages stay queued. Remove the url "
-		    "to write them to spool/outbox/", cfg->path);
+	if (!outbox_sink_open(cfg, &sink, err))
 		return false;
-	}
-	for (;;) {
-		g_autoptr(GPtrArray) items = db_outbox_due(db, now,
+	while (!consultd_stopping()) {
+		g_autoptr(GPtrArray) items = db_outbox_due(db, now, last_id,
 		    OUTBOX_BATCH, err);
 		size_t i;
 
 		if (!items)
-			return false;
+			goto out;
 		if (!items->len)
-			return true;
-		for (i = 0; i < items->len; i++)
-			if (!outbox_send_one(db, cfg, items->pdata[i], now,
-			    res, err))
-				return false;
+			break;
+		for (i = 0; i < items->len && !consultd_stopping(); i++) {
+			const struct outbox_item *item = items->pdata[i];
+
+			if ((res->sent || res->deferred || res->failed))
+				outbox_pace(&sink);
+			if (!outbox_send_one(db, &sink, cfg, item, now, res,
+			    err))
+				goto out;
+			last_id = item->id;
+		}
 	}
+	ok = true;
+out:
+	smtp_free(sink.smtp);
+	return ok;
 }

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 
@@ -37,7 +38,7 @@ enum smtp_stage {
 	SMTP_STAGE_RCPT,
 	SMTP_STAGE_DATA,
 	SMTP_STAGE_CONTENT,	/* curl is reading the message */
-	SMTP_STAGE_END,		/* all of it handed over: the final dot */
+	SMTP_STAGE_END,		/* all handed over: the final dot */
 	SMTP_STAGE_COMMAND,	/* NOOP of smtp_check() */
 };
 
@@ -252,10 +253,6 @@ smtp_settings_check(const struct smtp_settings *st, GError **err)
 	return true;
 }
 
-/*
- * Server replies arrive here line by line (curl's pingpong layer passes
- * them as "headers").  We keep the last one, joined into one line.
- */
 static void
 smtp_reply_append(GString *reply, const char *p, size_t n)
 {
@@ -265,6 +262,10 @@ smtp_reply_append(GString *reply, const char *p, size_t n)
 		g_string_append_c(reply, g_ascii_iscntrl(p[i]) ? '?' : p[i]);
 }
 
+/*
+ * Server replies arrive here line by line (curl's pingpong layer passes
+ * them as "headers").  We keep the last one, joined into one line.
+ */
 static size_t
 smtp_on_reply(char *buf, size_t size, size_t nitems, void *arg)
 {
@@ -676,6 +677,22 @@ smtp_classify(struct smtp *s, CURLcode rc, const char *rcpt, GError **err)
 	return SMTP_TEMPFAIL;
 }
 
+/*
+ * curl 7.88 keeps a connection whose reply never came (a timeout after
+ * the final dot) and reuses it: the late reply would then be read as
+ * the answer to the next MAIL FROM.  After any failure we shut the socket
+ * down, so that curl finds it dead and connects afresh (no QUIT).
+ */
+static void
+smtp_drop_connection(struct smtp *s)
+{
+	curl_socket_t fd = CURL_SOCKET_BAD;
+
+	if (curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &fd) ==
+	    CURLE_OK && fd != CURL_SOCKET_BAD)
+		shutdown(fd, SHUT_RDWR);
+}
+
 /* Runs one transfer with the stage and reply reset. */
 static CURLcode
 smtp_perform(struct smtp *s)
@@ -690,6 +707,8 @@ smtp_perform(struct smtp *s)
 	s->reply_done = false;
 	s->in_auth = false;
 	rc = curl_easy_perform(s->curl);
+	if (rc != CURLE_OK)
+		smtp_drop_connection(s);
 	if (curl_easy_getinfo(s->curl, CURLINFO_NUM_CONNECTS, &n) ==
 	    CURLE_OK && n > 0)
 		s->connections += (unsigned)n;

@@ -6,17 +6,13 @@
  * envelope injection must never reach the network.
  */
 #include <check.h>
-#include <fcntl.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "consultd.h"
-#include "log.h"
 #include "smtp.h"
 #include "smtp_server.h"
-#include "testutil.h"
 
 #include "banned.h"
 
@@ -63,8 +59,8 @@ smtp_test_crlf(const char *text, size_t len, size_t *len_out)
 	GString *out = g_string_sized_new(len + len / 20);
 	size_t i;
 
+	ck_assert_msg(!memchr(text, '\r', len), "fixture has a CR");
 	for (i = 0; i < len; i++) {
-		ck_assert_msg(text[i] != '\r', "fixture has a CR");
 		if (text[i] == '\n')
 			g_string_append_c(out, '\r');
 		g_string_append_c(out, text[i]);
@@ -116,7 +112,7 @@ smtp_test_find(GPtrArray *msgs, const char *rcpt)
 static void
 smtp_plain_start(void)
 {
-	smtp_plain = smtp_server_start(NULL, &smtp_plain_why);
+	smtp_plain = smtp_server_start(NULL, true, &smtp_plain_why);
 }
 
 static void
@@ -124,6 +120,25 @@ smtp_plain_stop(void)
 {
 	g_clear_pointer(&smtp_plain, smtp_server_stop);
 	g_clear_pointer(&smtp_plain_why, g_free);
+}
+
+/* The deliver case also has a sink that throws mail away, for speed. */
+static struct smtp_server *smtp_discard;
+static char *smtp_discard_why;
+
+static void
+smtp_deliver_start(void)
+{
+	smtp_plain_start();
+	smtp_discard = smtp_server_start(NULL, false, &smtp_discard_why);
+}
+
+static void
+smtp_deliver_stop(void)
+{
+	smtp_plain_stop();
+	g_clear_pointer(&smtp_discard, smtp_server_stop);
+	g_clear_pointer(&smtp_discard_why, g_free);
 }
 
 /* Delivery. */
@@ -303,15 +318,23 @@ START_TEST(test_smtp_line_over_998_octets_is_refused)
 }
 END_TEST
 
+/*
+ * A campaign: SMTP_LOOP_COUNT messages over one connection, to a sink
+ * that writes each to disk (and all must arrive) and to one that throws
+ * them away (the protocol's own cost).  The rate is printed, not asserted.
+ */
 START_TEST(test_smtp_loop_reuses_one_connection)
 {
+	struct smtp_server *srv = _i == 0 ? smtp_plain : smtp_discard;
+	g_autoptr(GError) first = NULL;
+	unsigned i, failed = 0;
 	struct smtp *s;
 	int64_t t0, t1;
-	unsigned i;
 
 	smtp_assert_server(smtp_plain, smtp_plain_why);
-	smtp_server_clear(smtp_plain);
-	s = smtp_test_connect(smtp_server_url(smtp_plain), 10);
+	smtp_assert_server(smtp_discard, smtp_discard_why);
+	smtp_server_clear(srv);
+	s = smtp_test_connect(smtp_server_url(srv), 10);
 	t0 = g_get_monotonic_time();
 	for (i = 0; i < SMTP_LOOP_COUNT; i++) {
 		g_autofree char *rcpt = g_strdup_printf("p%u@example.org", i);
@@ -319,17 +342,25 @@ START_TEST(test_smtp_loop_reuses_one_connection)
 		g_autoptr(GError) err = NULL;
 		size_t len;
 
+		/* No ck_assert in the loop: each one writes to Check's log. */
 		msg = smtp_test_message(i, &len);
-		ck_assert_msg(smtp_send(s, SMTP_TEST_FROM, rcpt, msg, len,
-		    NULL, NULL, &err) == SMTP_SENT, "message %u: %s", i,
-		    err ? err->message : "?");
+		if (smtp_send(s, SMTP_TEST_FROM, rcpt, msg, len, NULL, NULL,
+		    &err) != SMTP_SENT) {
+			failed++;
+			if (!first)
+				first = g_steal_pointer(&err);
+		}
 	}
 	t1 = g_get_monotonic_time();
+	ck_assert_msg(failed == 0, "%u messages failed, the first: %s",
+	    failed, first ? first->message : "?");
 	ck_assert_uint_eq(smtp_connections(s), 1);
 	smtp_free(s);
-	ck_assert_uint_eq(smtp_server_count(smtp_plain), SMTP_LOOP_COUNT);
-	printf("smtp: %d messages on one connection to smtp-sink (capturing "
-	    "to disk) in %.2f s: %.0f messages/s\n", SMTP_LOOP_COUNT,
+	ck_assert_uint_eq(smtp_server_count(srv),
+	    _i == 0 ? SMTP_LOOP_COUNT : 0);
+	printf("smtp: %d messages on one connection to smtp-sink (%s) in "
+	    "%.2f s: %.0f messages/s\n", SMTP_LOOP_COUNT,
+	    _i == 0 ? "capturing to disk" : "discarding",
 	    (double)(t1 - t0) / 1e6,
 	    SMTP_LOOP_COUNT / ((double)(t1 - t0) / 1e6));
 	fflush(stdout);
@@ -346,46 +377,51 @@ struct smtp_fail_case {
 	int err_code;
 	int reply_code;
 	const char *mention;	/* in the error message */
-	bool captured;		/* the sink may hold data (after DATA) */
+	int captured;		/* messages the sink holds after, -1 any */
 };
 
 static const struct smtp_fail_case smtp_fail[] = {
 	{ "4xx at RCPT", { "-r", "RCPT" }, 5, SMTP_TEMPFAIL, EX_TEMPFAIL,
-	    450, "RCPT TO", false },
+	    450, "RCPT TO", 0 },
 	{ "5xx at RCPT", { "-f", "RCPT" }, 5, SMTP_PERMFAIL, EX_DATAERR,
-	    500, "RCPT TO", false },
+	    500, "RCPT TO", 0 },
 	{ "4xx at MAIL", { "-r", "MAIL" }, 5, SMTP_TEMPFAIL, EX_TEMPFAIL,
-	    450, "MAIL FROM", false },
+	    450, "MAIL FROM", 0 },
 	{ "5xx at MAIL", { "-f", "MAIL" }, 5, SMTP_PERMFAIL, EX_DATAERR,
-	    500, "MAIL FROM", false },
+	    500, "MAIL FROM", 0 },
 	{ "421 and hang-up at MAIL", { "-Q", "MAIL" }, 5, SMTP_TEMPFAIL,
-	    EX_TEMPFAIL, 421, "MAIL FROM", false },
+	    EX_TEMPFAIL, 421, "MAIL FROM", 0 },
 	{ "5xx at DATA", { "-f", "DATA" }, 5, SMTP_PERMFAIL, EX_DATAERR,
-	    500, "DATA", false },
+	    500, "DATA", 0 },
 	{ "hang-up at RCPT", { "-q", "RCPT" }, 5, SMTP_TEMPFAIL,
-	    EX_TEMPFAIL, 250, "RCPT TO", false },
+	    EX_TEMPFAIL, 250, "RCPT TO", 0 },
 	{ "hang-up at DATA", { "-q", "DATA" }, 5, SMTP_TEMPFAIL,
-	    EX_TEMPFAIL, 250, "DATA", false },
+	    EX_TEMPFAIL, 250, "DATA", 0 },
+	/* The sink kept both, though we never heard back: resend. */
 	{ "hang-up after the final dot", { "-q", "." }, 5, SMTP_UNKNOWN,
-	    EX_TEMPFAIL, 354, "end of data", true },
+	    EX_TEMPFAIL, 354, "end of data", 2 },
 	{ "451 after the final dot",
 	    { "-r", ".", "-b", "451 4.3.0 Error: queue file write error" }, 5,
 	    SMTP_TEMPFAIL, EX_TEMPFAIL, 451, "451 4.3.0 Error: queue file",
-	    true },
+	    -1 },
 	{ "554 after the final dot",
 	    { "-f", ".", "-B", "554 5.7.1 Message rejected as spam" }, 5,
 	    SMTP_PERMFAIL, EX_DATAERR, 554, "554 5.7.1 Message rejected",
-	    true },
+	    -1 },
 	{ "421 after the final dot", { "-Q", "." }, 5, SMTP_TEMPFAIL,
-	    EX_TEMPFAIL, 421, "end of data", true },
+	    EX_TEMPFAIL, 421, "end of data", -1 },
 	{ "5xx greeting", { "-f", "CONNECT" }, 5, SMTP_TEMPFAIL,
-	    EX_UNAVAILABLE, 500, "greeting", false },
+	    EX_UNAVAILABLE, 500, "greeting", 0 },
 	{ "EHLO and HELO refused", { "-f", "EHLO,HELO" }, 5, SMTP_TEMPFAIL,
-	    EX_UNAVAILABLE, 500, "EHLO", false },
+	    EX_UNAVAILABLE, 500, "EHLO", 0 },
 	{ "no reply to MAIL in time", { "-W", "MAIL:3" }, 1, SMTP_TEMPFAIL,
-	    EX_TEMPFAIL, 250, "MAIL FROM", false },
+	    EX_TEMPFAIL, 250, "MAIL FROM", 0 },
+	/*
+	 * curl 7.88 would reuse this connection and take the late reply
+	 * for the next MAIL FROM's: round two shows it does not.
+	 */
 	{ "no reply to the final dot in time", { "-W", ".:3" }, 1,
-	    SMTP_UNKNOWN, EX_TEMPFAIL, 354, "end of data", true },
+	    SMTP_UNKNOWN, EX_TEMPFAIL, 354, "end of data", -1 },
 };
 
 static struct smtp_server *smtp_fail_srv[G_N_ELEMENTS(smtp_fail)];
@@ -398,7 +434,7 @@ smtp_fail_start(void)
 
 	for (i = 0; i < G_N_ELEMENTS(smtp_fail); i++)
 		smtp_fail_srv[i] = smtp_server_start(smtp_fail[i].options,
-		    &smtp_fail_why[i]);
+		    true, &smtp_fail_why[i]);
 }
 
 static void
@@ -451,9 +487,12 @@ START_TEST(test_smtp_failure_outcomes)
 			ck_assert_msg(reply && g_str_has_prefix(reply, prefix),
 			    "%s: reply '%s'", fc->name, reply);
 	}
+	/* A failed transaction never leaves its connection to the next. */
+	ck_assert_uint_eq(smtp_connections(s), 2);
 	smtp_free(s);
-	if (!fc->captured)
-		ck_assert_uint_eq(smtp_server_count(smtp_fail_srv[_i]), 0);
+	if (fc->captured >= 0)
+		ck_assert_uint_eq(smtp_server_count(smtp_fail_srv[_i]),
+		    (unsigned)fc->captured);
 }
 END_TEST
 
@@ -468,9 +507,9 @@ static void
 smtp_connect_start(void)
 {
 	smtp_plain_start();
-	smtp_auth_refused = smtp_server_start(smtp_auth_refused_opts,
+	smtp_auth_refused = smtp_server_start(smtp_auth_refused_opts, true,
 	    &smtp_auth_refused_why);
-	smtp_idle = smtp_server_start(smtp_idle_opts, &smtp_idle_why);
+	smtp_idle = smtp_server_start(smtp_idle_opts, true, &smtp_idle_why);
 }
 
 static void
@@ -594,44 +633,6 @@ START_TEST(test_smtp_login_refused)
 }
 END_TEST
 
-/* At -vv the conversation is logged, the AUTH line masked (STYLE 10). */
-START_TEST(test_smtp_trace_masks_credentials)
-{
-	struct smtp_settings st = {
-		.username = "consult", .password = SMTP_TEST_PASSWORD,
-		.connect_timeout = 5, .total_timeout = 5,
-	};
-	/* base64 of "\0consult\0s3cret-Pa55", the AUTH PLAIN argument */
-	const char *b64 = "AGNvbnN1bHQAczNjcmV0LVBhNTU=";
-	g_autofree char *dir = testutil_tmpdir();
-	g_autofree char *path = g_build_filename(dir, "stderr", NULL);
-	g_autofree char *text = NULL;
-	g_autoptr(GError) err = NULL;
-	int fd, saved;
-
-	smtp_assert_server(smtp_auth_refused, smtp_auth_refused_why);
-	st.url = smtp_server_url(smtp_auth_refused);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ck_assert_int_ge(fd, 0);
-	saved = dup(STDERR_FILENO);
-	ck_assert_int_ge(saved, 0);
-	ck_assert_int_ge(dup2(fd, STDERR_FILENO), 0);
-	log_init(LOG_LEVEL_TRACE);
-	ck_assert(!smtp_check(&st, &err));
-	log_init(LOG_LEVEL_QUIET);
-	ck_assert_int_ge(dup2(saved, STDERR_FILENO), 0);
-	close(saved);
-	close(fd);
-	ck_assert(g_file_get_contents(path, &text, NULL, NULL));
-	testutil_rmtree(dir);
-	ck_assert_msg(strstr(text, "> AUTH (credentials)"), "%s", text);
-	ck_assert_msg(strstr(text, "> MAIL") == NULL &&
-	    strstr(text, "< 220 smtp-sink"), "%s", text);
-	ck_assert_ptr_null(strstr(text, SMTP_TEST_PASSWORD));
-	ck_assert_ptr_null(strstr(text, b64));
-}
-END_TEST
-
 /* The server closed the idle connection: the next send reconnects. */
 START_TEST(test_smtp_reconnects_after_idle_close)
 {
@@ -741,14 +742,15 @@ smtp_suite(void)
 	suite_add_tcase(suite, tc);
 
 	tc = tcase_create("deliver");
-	tcase_add_unchecked_fixture(tc, smtp_plain_start, smtp_plain_stop);
+	tcase_add_unchecked_fixture(tc, smtp_deliver_start,
+	    smtp_deliver_stop);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_smtp_delivers_byte_exact_on_one_connection);
 	tcase_add_test(tc, test_smtp_null_sender_and_998_octet_line);
 	tcase_add_loop_test(tc, test_smtp_rejects_bad_input_without_network,
 	    0, G_N_ELEMENTS(smtp_invalid));
 	tcase_add_test(tc, test_smtp_line_over_998_octets_is_refused);
-	tcase_add_test(tc, test_smtp_loop_reuses_one_connection);
+	tcase_add_loop_test(tc, test_smtp_loop_reuses_one_connection, 0, 2);
 	suite_add_tcase(suite, tc);
 
 	tc = tcase_create("failures");
@@ -767,7 +769,6 @@ smtp_suite(void)
 	tcase_add_loop_test(tc, test_smtp_tls_required_fails_without_tls, 0,
 	    2);
 	tcase_add_loop_test(tc, test_smtp_login_refused, 0, 2);
-	tcase_add_test(tc, test_smtp_trace_masks_credentials);
 	tcase_add_test(tc, test_smtp_reconnects_after_idle_close);
 	suite_add_tcase(suite, tc);
 	return suite;

@@ -9,6 +9,7 @@
 #define CONSULTD_SMTP_SERVER_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct smtp_server;
@@ -19,20 +20,22 @@ struct smtp_server_message {
 	char *mail_args;	/* X-Mail-Args: "<from>" and any parameters */
 	char *rcpt_args;	/* X-Rcpt-Args of the (first) recipient */
 	char *data;		/* the message as received: dot-stuffing */
-	size_t len;		/* undone, LF line ends (the sink's format) */
+	size_t len;		/* undone, LF line ends (the sink's) */
 };
 
 /*
  * Starts smtp-sink ($SMTP_SINK, default /usr/sbin/smtp-sink) on a free
  * port of 127.0.0.1 with the extra smtp-sink options (NULL-terminated,
  * or NULL), e.g. { "-r", "RCPT", NULL }, and waits until it accepts
- * connections.  Runs it as "nobody" when we are root.  Safe in an
- * unchecked fixture (no ck_assert).  Returns the server, or NULL with
- * *why_out (newly allocated) saying why it could not start, including
- * the sink's own error output.
+ * connections.  With capture, every message is kept (as the sink has it
+ * when it answers the final dot, whatever the answer); without, they are
+ * thrown away (the sink's top speed).  Runs it as "nobody" when we are
+ * root.  Safe in an unchecked fixture (no ck_assert).  Returns the
+ * server, or NULL with *why_out (newly allocated) saying why it could
+ * not start, including the sink's own error output.
  */
 struct smtp_server *smtp_server_start(const char *const *options,
-    char **why_out);
+    bool capture, char **why_out);
 
 /* Stops the server and removes its folder.  Accepts NULL. */
 void smtp_server_stop(struct smtp_server *srv);
