@@ -118,22 +118,35 @@ deps:
 
 install: consultd
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/consultd/templates \
-	    $(DESTDIR)$(UNITDIR)
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/consultd
 	install -m 755 consultd $(DESTDIR)$(BINDIR)/consultd
 	for d in templates/*/; do \
 	    install -d $(DESTDIR)$(DATADIR)/consultd/$$d && \
 	    install -m 644 $$d* $(DESTDIR)$(DATADIR)/consultd/$$d || exit 1; \
 	done
-	sed 's|@BINDIR@|$(BINDIR)|g' systemd/consultd-fetch.service \
-	    > $(DESTDIR)$(UNITDIR)/consultd-fetch.service
-	chmod 644 $(DESTDIR)$(UNITDIR)/consultd-fetch.service
+	for u in consultd.service consultd-fetch.service; do \
+	    sed 's|@BINDIR@|$(BINDIR)|g' systemd/$$u \
+	        > $(DESTDIR)$(UNITDIR)/$$u && \
+	    chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 	install -m 644 systemd/consultd-fetch.timer $(DESTDIR)$(UNITDIR)/
+	install -m 644 man/consultd.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 man/consultd.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	# The sample configuration never replaces one in use.
+	test -e $(DESTDIR)$(SYSCONFDIR)/consultd/consultd.conf || \
+	    sed 's|@DATADIR@|$(DATADIR)|g' systemd/consultd.conf.in \
+	        > $(DESTDIR)$(SYSCONFDIR)/consultd/consultd.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/consultd
 	rm -rf $(DESTDIR)$(DATADIR)/consultd
-	rm -f $(DESTDIR)$(UNITDIR)/consultd-fetch.service \
-	    $(DESTDIR)$(UNITDIR)/consultd-fetch.timer
+	rm -f $(DESTDIR)$(UNITDIR)/consultd.service \
+	    $(DESTDIR)$(UNITDIR)/consultd-fetch.service \
+	    $(DESTDIR)$(UNITDIR)/consultd-fetch.timer \
+	    $(DESTDIR)$(MANDIR)/man8/consultd.8 \
+	    $(DESTDIR)$(MANDIR)/man5/consultd.conf.5
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/consultd/ (your configuration)"
 
 # Fuzzing (tests/fuzz/): a libFuzzer target over the parse path, built by
 # clang with ASan and UBSan from src/*.c.  `make fuzz` runs it FUZZ_SECONDS

@@ -553,6 +553,20 @@ static const char ingest_optout_fallback[] =
     "\n"
     "{{title}}\n";
 
+/* For a consultation that ships no acknowledgement.txt. */
+static const char ingest_receipt_fallback[] =
+    "Subject: Received: {{title}}\n"
+    "\n"
+    "Dear {{name}},\n"
+    "\n"
+    "Thank you for your reply. This is what we have recorded for you:\n"
+    "\n"
+    "{{answers}}\n"
+    "To add or change an answer, reply to this message and write the\n"
+    "new text under the marker of the question, such as [Q1].\n"
+    "\n"
+    "{{title}}\n";
+
 static const char ingest_withdraw_fallback[] =
     "Subject: Your answers were withdrawn: {{title}}\n"
     "\n"
@@ -675,6 +689,7 @@ ingest_notify(struct ingest_ctx *ctx, const struct message *msg,
 		    letter_missing_text(f->def, current));
 		l.kind = "acknowledgement";
 		l.template_name = "acknowledgement";
+		l.fallback = ingest_receipt_fallback;
 		l.vars = vars;
 	}
 	item = letter_build(ctx->cfg, f->def, f->cid, p, p->token, &l,
@@ -692,6 +707,7 @@ ingest_write(struct ingest_ctx *ctx, const struct message *msg,
     GError **err)
 {
 	struct db_message_row row = { 0 };
+	g_autoptr(GError) nerr = NULL;
 	int64_t mid;
 	size_t i;
 
@@ -718,8 +734,19 @@ ingest_write(struct ingest_ctx *ctx, const struct message *msg,
 	if (strcmp(f->kind, "reply") == 0 && f->pid) {
 		if (!ingest_answers(ctx, f, mid, err))
 			return false;
-		if (!f->confirmed && !ingest_notify(ctx, msg, f, err))
-			return false;
+		if (!f->confirmed && !ingest_notify(ctx, msg, f, &nerr)) {
+			/*
+			 * A receipt that cannot be built (template, address)
+			 * must not keep the reply from being filed.
+			 */
+			if (nerr->code != EX_CONFIG &&
+			    nerr->code != EX_DATAERR) {
+				g_propagate_error(err, g_steal_pointer(&nerr));
+				return false;
+			}
+			log_warnx("ingest: no receipt for message %lld: %s",
+			    (long long)mid, nerr->message);
+		}
 	}
 	for (i = 0; f->ext && i < f->ext->warnings->len; i++)
 		if (!db_message_add_warning(ctx->db, mid,

@@ -95,6 +95,24 @@ remind_why_not(struct db *db, const struct definition *def,
 	return NULL;
 }
 
+/* For a consultation that ships no reminder.txt. */
+static const char remind_fallback[] =
+    "Subject: Reminder: {{title}}\n"
+    "\n"
+    "Dear {{name}},\n"
+    "\n"
+    "A reminder that {{title}} closes on {{deadline}}. What we have\n"
+    "recorded from you so far:\n"
+    "\n"
+    "{{answers}}\n"
+    "Questions still open:\n"
+    "\n"
+    "{{missing}}\n"
+    "Reply to this message and write under each marker; answers you\n"
+    "gave are kept.  Reply STOP for no more reminders.\n"
+    "\n"
+    "{{questions}}\n";
+
 static bool
 remind_one(struct db *db, const struct config *cfg,
     const struct definition *def, int64_t cid, const struct participant *p,
@@ -115,6 +133,7 @@ remind_one(struct db *db, const struct config *cfg,
 	    definition_marker_block(def, answers));
 	l.kind = "reminder";
 	l.template_name = "reminder";
+	l.fallback = remind_fallback;
 	l.vars = vars;
 	item = letter_build(cfg, def, cid, p, p->token, &l, now, err);
 	if (!item)

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `consultd run` as systemd would run it: it files what arrives, reloads
+ * on SIGHUP (refusing a broken configuration), refuses a second instance,
+ * stops within seconds on SIGTERM losing nothing, runs a reminder
+ * campaign missed while it was down exactly once, and never logs a token
+ * or a password.
+ */
+#include <check.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+Suite *daemon_suite(void);
+
+static int64_t
+count(const char *dir, const char *sql)
+{
+	g_autofree char *path = g_build_filename(dir, "consultd.db", NULL);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static unsigned
+count_files(const char *dir, const char *sub)
+{
+	g_autofree char *path = g_build_filename(dir, sub, NULL);
+	GDir *d = g_dir_open(path, 0, NULL);
+	unsigned n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (g_dir_read_name(d))
+		n++;
+	g_dir_close(d);
+	return n;
+}
+
+static void
+run_ok(const char *dir, const char *const *args)
+{
+	g_autofree char *err = NULL;
+	int st = testutil_run(dir, args, NULL, &err);
+
+	ck_assert_msg(st == 0, "consultd %s: %d %s", args[0], st, err);
+}
+
+/* A workspace with a one-question consultation, a.example.org invited. */
+static char *
+workspace(int64_t deadline_days)
+{
+	char *dir = testutil_tmpdir();
+	g_autofree char *def = g_build_filename(dir, "def", NULL);
+	g_autofree char *ini = NULL, *inv = NULL, *csv = NULL, *rem = NULL;
+	g_autofree char *text = NULL;
+	g_autoptr(GDateTime) dl = g_date_time_new_from_unix_utc(1796000000 +
+	    deadline_days * 86400);
+	g_autofree char *day = g_date_time_format(dl, "%Y-%m-%d");
+
+	ck_assert_int_eq(g_mkdir_with_parents(def, 0755), 0);
+	text = g_strdup_printf("[consultation]\ntitle = T\n"
+	    "reply_address = consult@example.org\ndeadline = %s\n"
+	    "reminder_days_before = 14;7;2\nreminder_interval_days = 1\n"
+	    "[Q1]\nkind = text\nprompt = Anything?\n", day);
+	ini = testutil_write(def, "consultation.ini", text);
+	inv = testutil_write(def, "invitation.txt",
+	    "Subject: T\n\n{{questions}}\n");
+	rem = testutil_write(def, "reminder.txt",
+	    "Subject: Reminder\n\n{{questions}}\n");
+	csv = testutil_write(dir, "p.csv", "email\na@example.org\n"
+	    "b@example.org\n");
+	run_ok(dir, (const char *const[]){ "init", ".", NULL });
+	run_ok(dir, (const char *const[]){ "load", "def", NULL });
+	run_ok(dir, (const char *const[]){ "import", "def", "p.csv", NULL });
+	return dir;
+}
+
+static void
+add_replies(const char *dir, int first, int n)
+{
+	g_autofree char *newdir = g_build_filename(dir, "spool", "inbox",
+	    "new", NULL);
+	int i;
+
+	for (i = first; i < first + n; i++) {
+		g_autofree char *name = g_strdup_printf("%d.M%06dP1.t",
+		    1000000 + i, i);
+		g_autofree char *text = g_strdup_printf("From: a@example.org\n"
+		    "Subject: Re\nMessage-ID: <d%d@example.org>\n\n"
+		    "[Q1] answer %d\n", i, i);
+		g_autofree char *p = testutil_write(newdir, name, text);
+	}
+}
+
+/* Starts `consultd run` in dir with stderr to dir/daemon.log. */
+static GPid
+start(const char *dir, const char *now)
+{
+	const char *bin = g_getenv("CONSULTD_BIN");
+	const char *argv[] = { "/bin/sh", "-c",
+	    "exec \"$0\" -v run 2>>daemon.log", bin, NULL };
+	char **env = g_get_environ();
+	g_autoptr(GError) err = NULL;
+	GPid pid;
+
+	if (now)
+		env = g_environ_setenv(env, "CONSULTD_NOW", now, TRUE);
+	ck_assert(g_spawn_async(dir, (char **)(uintptr_t)argv, env,
+	    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+	    NULL, &pid, &err));
+	g_strfreev(env);
+	return pid;
+}
+
+static char *
+daemon_log(const char *dir)
+{
+	g_autofree char *path = g_build_filename(dir, "daemon.log", NULL);
+	char *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		text = g_strdup("");
+	return text;
+}
+
+static bool
+wait_for_log(const char *dir, const char *what, int seconds)
+{
+	int i;
+
+	for (i = 0; i < seconds * 20; i++) {
+		g_autofree char *log = daemon_log(dir);
+
+		if (strstr(log, what))
+			return true;
+		g_usleep(50000);
+	}
+	return false;
+}
+
+/* SIGTERM, then the exit status within seconds. */
+static int
+stop(GPid pid)
+{
+	int status = -1, i;
+
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	for (i = 0; i < 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		g_usleep(50000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	ck_abort_msg("consultd run did not stop within 5 s of SIGTERM");
+	return -1;
+}
+
+START_TEST(test_daemon_files_reloads_locks_and_stops)
+{
+	g_autofree char *dir = workspace(60);
+	g_autofree char *conf = g_build_filename(dir, "consultd.conf", NULL);
+	g_autofree char *good = NULL;
+	g_autofree char *log = NULL;
+	g_autofree char *err2 = NULL;
+	g_autofree char *token = NULL;
+	GPid pid;
+
+	run_ok(dir, (const char *const[]){ "invite", "def", NULL });
+	add_replies(dir, 0, 3);
+	pid = start(dir, NULL);
+	ck_assert_msg(wait_for_log(dir, "daemon: started", 5), "no start");
+	ck_assert(wait_for_log(dir, "answer(s)", 10));
+	ck_assert_int_eq(count(dir, "SELECT count(*) FROM message"), 3);
+	/* A second instance refuses, with a reason and EX_TEMPFAIL. */
+	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "run",
+	    NULL }, NULL, &err2), 75);
+	ck_assert(strstr(err2, "another 'consultd run'") != NULL);
+	/* A broken configuration is refused and the old one kept. */
+	ck_assert(g_file_get_contents(conf, &good, NULL, NULL));
+	g_free(testutil_write(dir, "consultd.conf", "[consultd]\nbogus = 1\n"));
+	ck_assert_int_eq(kill(pid, SIGHUP), 0);
+	ck_assert(wait_for_log(dir, "reload refused", 5));
+	g_free(testutil_write(dir, "consultd.conf", good));
+	ck_assert_int_eq(kill(pid, SIGHUP), 0);
+	ck_assert(wait_for_log(dir, "configuration reloaded", 5));
+	ck_assert_int_eq(stop(pid), 0);
+	/* Nothing secret in the log. */
+	log = daemon_log(dir);
+	token = g_strdup_printf("%lld", (long long)0);
+	{
+		g_autofree char *path = g_build_filename(dir, "consultd.db",
+		    NULL);
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT token FROM "
+		    "invitation", -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			ck_assert_msg(!strstr(log, (const char *)
+			    sqlite3_column_text(st, 0)), "token in the log");
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	testutil_rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_daemon_sigterm_during_filing_loses_nothing)
+{
+	g_autofree char *dir = workspace(60);
+	GPid pid;
+	int64_t filed;
+
+	add_replies(dir, 0, 3000);
+	pid = start(dir, NULL);
+	ck_assert(wait_for_log(dir, "daemon: started", 5));
+	g_usleep(150000);
+	ck_assert_int_eq(stop(pid), 0);
+	filed = count(dir, "SELECT count(*) FROM message");
+	/* What was filed left new/; what was not is still there. */
+	ck_assert_int_eq(count_files(dir, "spool/inbox/cur"), filed);
+	ck_assert_int_eq(count_files(dir, "spool/inbox/new") + filed, 3000);
+	fprintf(stderr, "daemon SIGTERM: stopped after filing %lld of 3000\n",
+	    (long long)filed);
+	run_ok(dir, (const char *const[]){ "-q", "fetch", NULL });
+	ck_assert_int_eq(count(dir, "SELECT count(DISTINCT message_id) FROM"
+	    " message"), 3000);
+	ck_assert_int_eq(count(dir, "SELECT count(*) FROM message"), 3000);
+	testutil_rmtree(dir);
+}
+END_TEST
+
+/*
+ * Down over the 14- and 7-day campaigns: back up 6 days before the
+ * deadline, one catch-up campaign; restarted, none again.
+ */
+START_TEST(test_daemon_catches_up_a_missed_campaign_once)
+{
+	g_autofree char *dir = workspace(6);
+	GPid pid;
+
+	run_ok(dir, (const char *const[]){ "invite", "def", NULL });
+	/* Invited 20 days before "now" of the daemon. */
+	ck_assert_int_eq(count(dir, "SELECT count(*) FROM outbox"), 2);
+	pid = start(dir, "1796000000");
+	ck_assert(wait_for_log(dir, "reminder campaign for 'def'", 10));
+	ck_assert_int_eq(stop(pid), 0);
+	pid = start(dir, "1796000100");
+	ck_assert(wait_for_log(dir, "daemon: started", 5));
+	g_usleep(500000);
+	ck_assert_int_eq(stop(pid), 0);
+	ck_assert_int_eq(count(dir, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'reminder'"), 2);
+	testutil_rmtree(dir);
+}
+END_TEST
+
+Suite *
+daemon_suite(void)
+{
+	Suite *s = suite_create("daemon");
+	TCase *tc = tcase_create("daemon");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_daemon_files_reloads_locks_and_stops);
+	tcase_add_test(tc, test_daemon_sigterm_during_filing_loses_nothing);
+	tcase_add_test(tc, test_daemon_catches_up_a_missed_campaign_once);
+	suite_add_tcase(s, tc);
+	return s;
+}
