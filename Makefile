@@ -85,6 +85,7 @@ $(BUILD):
 check: deps
 	$(MAKE) DEVELOPER=1 test
 	$(MAKE) DEVELOPER=1 BUILD=build-san SANITIZE=address,undefined test
+	sh tests/install.sh
 
 test: $(BUILD)/check_consultd $(BUILD)/consultd
 	CONSULTD_BIN=$(CURDIR)/$(BUILD)/consultd ASAN_OPTIONS=detect_leaks=0 \
