@@ -28,6 +28,16 @@ grep -q '/usr/share/consultd/templates' "$stage/etc/consultd/consultd.conf" ||
 "$stage/usr/bin/consultd" -c "$stage/etc/consultd/consultd.conf" \
     check-config >/dev/null 2>"$stage.err" ||
 	{ cat "$stage.err" >&2; fail "the sample configuration does not load"; }
+# The daemon's unit: hardened to an exposure of at most 2.0.
+if command -v systemd-analyze >/dev/null 2>&1; then
+	exposure=$(systemd-analyze security --offline=yes \
+	    "$stage/lib/systemd/system/consultd.service" 2>/dev/null |
+	    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	[ -n "$exposure" ] || fail "systemd-analyze security gave no figure"
+	awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }' ||
+		fail "consultd.service exposure $exposure is above 2.0"
+	echo "install test: consultd.service exposure $exposure"
+fi
 echo "keep me" > "$stage/etc/consultd/consultd.conf"
 make -s install DESTDIR="$stage" PREFIX=/usr >/dev/null
 [ "$(cat "$stage/etc/consultd/consultd.conf")" = "keep me" ] ||
