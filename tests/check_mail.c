@@ -214,6 +214,14 @@ START_TEST(test_mail_receipts_and_reminders_over_smtp)
 	ck_assert_int_eq(rres.sent, 0);
 	remind_result_release(&rres);
 	ck_assert_uint_eq(smtp_server_count(w.sink), 25);
+	/* Invitations, the receipt and the reminders: all strict. */
+	{
+		g_autoptr(GPtrArray) msgs = smtp_server_messages(w.sink);
+		size_t i;
+
+		for (i = 0; i < msgs->len; i++)
+			check_message(msgs->pdata[i]);
+	}
 	world_release(&w);
 }
 END_TEST
