@@ -43,6 +43,14 @@ bool db_commit(struct db *db, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 void db_rollback(struct db *db);
 
 /*
+ * synchronous=FULL (full) or NORMAL for the following commits.  NORMAL
+ * survives a crash of the process, not a power loss: for records that a
+ * repeat makes harmless.
+ */
+bool db_set_full_sync(struct db *db, bool full, GError **err)
+    G_GNUC_WARN_UNUSED_RESULT;
+
+/*
  * A read transaction, so that the several queries of a report see one
  * state of the database; end it with db_rollback().
  */

@@ -180,8 +180,29 @@ static const char *const db_schema_v1[] = {
 	NULL
 };
 
+/*
+ * Version 2 (digest, issue 6): each consultation gets its own digests,
+ * whose periods are bounded by the last answer and message row they
+ * covered, so that consecutive digests neither miss nor repeat a row
+ * whatever the clock does.  The answer index serves the per-participant
+ * lookups of status, digest and report.
+ */
+static const char *const db_schema_v2[] = {
+	"ALTER TABLE digest ADD COLUMN consultation_id INTEGER"
+	"  REFERENCES consultation(id);",
+	"ALTER TABLE digest ADD COLUMN last_answer_id INTEGER NOT NULL"
+	"  DEFAULT 0;",
+	"ALTER TABLE digest ADD COLUMN last_message_id INTEGER NOT NULL"
+	"  DEFAULT 0;",
+	"CREATE INDEX digest_by_consultation ON digest(consultation_id, id);",
+	"CREATE INDEX answer_by_participant ON answer(participant_id,"
+	"  question_id);",
+	NULL
+};
+
 static const char *const *const db_migrations[] = {
 	db_schema_v1,
+	db_schema_v2,
 };
 
 int
@@ -411,6 +432,13 @@ db_begin(struct db *db, GError **err)
 		return false;
 	}
 	return true;
+}
+
+bool
+db_set_full_sync(struct db *db, bool full, GError **err)
+{
+	return db_exec(db, full ? "PRAGMA synchronous = FULL" :
+	    "PRAGMA synchronous = NORMAL", err);
 }
 
 bool

@@ -34,6 +34,13 @@ invite_result_release(struct invite_result *res)
 	g_clear_pointer(&res->would_invite, g_ptr_array_unref);
 }
 
+/*
+ * Invitations are queued this many to a transaction: a durable commit
+ * costs more than building a hundred messages (bench/smtp/).
+ */
+#define INVITE_BATCH 100
+
+/* Token, invitation row and outbox row, inside the caller's transaction. */
 static bool
 invite_one(struct db *db, const struct config *cfg,
     const struct definition *def, int64_t cid, const struct participant *p,
@@ -51,14 +58,8 @@ invite_one(struct db *db, const struct config *cfg,
 	item = letter_build(cfg, def, cid, p, token, &l, now, err);
 	if (!item)
 		goto out;
-	if (!db_begin(db, err))
-		goto out;
-	if (!db_invitation_add(db, p->id, token, now, err) ||
-	    !db_outbox_add(db, item, now, err)) {
-		db_rollback(db);
-		goto out;
-	}
-	ok = db_commit(db, err);
+	ok = db_invitation_add(db, p->id, token, now, err) &&
+	    db_outbox_add(db, item, now, err);
 out:
 	explicit_bzero(token, strlen(token));
 	outbox_item_free(item);
@@ -82,6 +83,7 @@ invite_run(struct db *db, const struct config *cfg, const char *name,
 	people = db_participant_list(db, cid, true, err);
 	if (!people)
 		goto out;
+	/* Each batch is all or nothing: a crash leaves whole invitations. */
 	for (i = 0; i < people->len; i++) {
 		const struct participant *p = people->pdata[i];
 
@@ -90,11 +92,17 @@ invite_run(struct db *db, const struct config *cfg, const char *name,
 			    g_strdup(p->email));
 			continue;
 		}
+		if (i % INVITE_BATCH == 0 && !db_begin(db, err))
+			goto out;
 		if (!invite_one(db, cfg, def, cid, p, now, err)) {
 			g_prefix_error(err, "cannot invite '%s': ", p->email);
+			db_rollback(db);
 			goto out;
 		}
 		res->queued++;
+		if ((i % INVITE_BATCH == INVITE_BATCH - 1 ||
+		    i + 1 == people->len) && !db_commit(db, err))
+			goto out;
 	}
 	if (!dry_run) {
 		/* Also sends what an interrupted earlier run left queued. */

@@ -225,7 +225,8 @@ outbox_pace(const struct outbox_sink *sink)
 {
 	struct timespec ts;
 
-	if (!sink->gap_usec)
+	/* Below a millisecond the sleep would cost more than it paces. */
+	if (sink->gap_usec < 1000)
 		return;
 	ts.tv_sec = (time_t)(sink->gap_usec / 1000000);
 	ts.tv_nsec = (long)(sink->gap_usec % 1000000) * 1000;
@@ -243,6 +244,14 @@ outbox_flush(struct db *db, const struct config *cfg, int64_t now,
 	*res = (struct outbox_result){ 0 };
 	if (!outbox_sink_open(cfg, &sink, err))
 		return false;
+	/*
+	 * "Sent" marks survive a crash of the process at NORMAL; a power
+	 * loss could forget the last few, which are then resent with the
+	 * same Message-ID (recognisable, SPEC 10).  A sync per message
+	 * would cap sending at the disk's sync rate.
+	 */
+	if (!db_set_full_sync(db, false, err))
+		goto out;
 	while (!consultd_stopping()) {
 		g_autoptr(GPtrArray) items = db_outbox_due(db, now, last_id,
 		    OUTBOX_BATCH, err);
@@ -265,6 +274,8 @@ outbox_flush(struct db *db, const struct config *cfg, int64_t now,
 	}
 	ok = true;
 out:
+	if (!db_set_full_sync(db, true, ok ? err : NULL))
+		ok = false;
 	smtp_free(sink.smtp);
 	return ok;
 }
