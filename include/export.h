@@ -8,9 +8,11 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct db;
+struct definition;
 
 enum export_format {
 	EXPORT_WIDE,
@@ -24,5 +26,14 @@ enum export_format {
  */
 bool export_csv(struct db *db, const char *name, enum export_format format,
     bool excel, FILE *fp, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * The same for consultation def (borrowed), whose id is cid, within the
+ * caller's transaction (the digest attaches an export of the state it
+ * reports on).  EX_IOERR when writing fails.
+ */
+bool export_write(struct db *db, int64_t cid, const struct definition *def,
+    enum export_format format, bool excel, FILE *fp, GError **err)
+    G_GNUC_WARN_UNUSED_RESULT;
 
 #endif

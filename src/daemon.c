@@ -23,6 +23,7 @@
 #include "db_consultation.h"
 #include "db_schedule.h"
 #include "definition.h"
+#include "digest.h"
 #include "fetch.h"
 #include "ingest.h"
 #include "log.h"
@@ -185,6 +186,53 @@ daemon_reminders(struct workspace *ws, int64_t now)
 	return next_wake;
 }
 
+/*
+ * The weekly digest on [digest] schedule.  next_due is kept in the
+ * database: a digest that fell due while we were down is sent once, now,
+ * and the next one is scheduled from now.
+ */
+static int64_t
+daemon_digest(struct workspace *ws, int64_t now)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GTimeZone) tz = g_time_zone_new_local();
+	struct digest_result res;
+	int64_t last, next;
+
+	if (!ws->cfg->digest.to)
+		return 0;
+	if (!db_schedule_get(ws->db, "digest", &last, &next, &err)) {
+		daemon_log_error("digest", err);
+		return 0;
+	}
+	if (next && next <= now) {
+		digest_result_init(&res);
+		if (digest_run(ws->db, ws->cfg, NULL, NULL, false, now, &res,
+		    &err)) {
+			log_info("daemon: digest sent (%lld message(s))",
+			    (long long)res.queued);
+			last = now;
+		} else {
+			daemon_log_error("digest", err);
+			g_clear_error(&err);
+			digest_result_release(&res);
+			/* Try again at the next poll, not a week later. */
+			return now + ws->cfg->imap.poll_interval;
+		}
+		digest_result_release(&res);
+		next = 0;
+	}
+	if (!next && !schedule_weekly_next(ws->cfg->digest.schedule, now, tz,
+	    &next)) {
+		log_warnx("daemon: [digest] schedule '%s' is not like "
+		    "'Mon 08:00': no digest", ws->cfg->digest.schedule);
+		return 0;
+	}
+	if (!db_schedule_set(ws->db, "digest", last, next, &err))
+		daemon_log_error("digest", err);
+	return next;
+}
+
 /* SIGHUP: a new configuration, if valid; the database stays open. */
 static void
 daemon_reload(struct workspace *ws)
@@ -231,7 +279,7 @@ bool
 daemon_run(const char *config_path, GError **err)
 {
 	struct workspace ws;
-	int64_t next_poll = 0, next_reminders = 0, now, wake;
+	int64_t next_poll = 0, next_reminders = 0, next_digest = 0, now, wake;
 	int lock;
 	char status[128];
 
@@ -268,8 +316,13 @@ daemon_run(const char *config_path, GError **err)
 			next_reminders = daemon_reminders(&ws, now);
 		if (!next_reminders)
 			next_reminders = now + 3600;
+		if (now >= next_digest) {
+			next_digest = daemon_digest(&ws, now);
+			if (!next_digest)
+				next_digest = now + 3600;
+		}
 		notify_send("WATCHDOG=1");
-		wake = MIN(next_poll, next_reminders);
+		wake = MIN(MIN(next_poll, next_reminders), next_digest);
 		daemon_sleep_until(wake);
 	}
 	notify_send("STOPPING=1");

@@ -142,22 +142,13 @@ static const char *const export_long_head[] = {
 };
 
 bool
-export_csv(struct db *db, const char *name, enum export_format format,
-    bool excel, FILE *fp, GError **err)
+export_write(struct db *db, int64_t cid, const struct definition *def,
+    enum export_format format, bool excel, FILE *fp, GError **err)
 {
 	struct export_state st = { 0 };
-	struct definition *def = NULL;
-	int64_t cid;
 	bool ok = false;
 	size_t i;
 
-	if (!db_begin_read(db, err))
-		return false;
-	def = db_consultation_load(db, name, &cid, err);
-	if (!def) {
-		db_rollback(db);
-		return false;
-	}
 	st.def = def;
 	st.w = csvio_writer_new(fp, excel ? CSVIO_EXCEL : 0);
 	st.answers = g_hash_table_new_full(g_int64_hash, g_int64_equal,
@@ -180,9 +171,24 @@ export_csv(struct db *db, const char *name, enum export_format format,
 	ok = csvio_writer_finish(st.w, err);
 	st.w = NULL;
 out:
-	db_rollback(db);
 	csvio_writer_free(st.w);
 	g_hash_table_unref(st.answers);
+	return ok;
+}
+
+bool
+export_csv(struct db *db, const char *name, enum export_format format,
+    bool excel, FILE *fp, GError **err)
+{
+	struct definition *def;
+	int64_t cid;
+	bool ok;
+
+	if (!db_begin_read(db, err))
+		return false;
+	def = db_consultation_load(db, name, &cid, err);
+	ok = def && export_write(db, cid, def, format, excel, fp, err);
+	db_rollback(db);
 	definition_free(def);
 	return ok;
 }

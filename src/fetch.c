@@ -321,7 +321,7 @@ fetch_one(struct fetch_ctx *ctx, struct fetch_item *it, GError **err)
 	it->name = g_strdup_printf("%s" FETCH_TMP_TAG "%u.%u", base,
 	    ctx->uidvalidity, it->uid);
 	tmp = g_build_filename(ctx->maildir, "tmp", it->name, NULL);
-	it->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	it->fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	if (it->fd < 0) {
 		g_set_error(err, CONSULTD_ERROR, (errno == ENOSPC ||
 		    errno == EDQUOT) ? EX_TEMPFAIL : EX_IOERR,

@@ -9,11 +9,16 @@
 #include "consultd.h"
 #include "db.h"
 #include "db_consultation.h"
+#include "db_digest.h"
 #include "db_report.h"
 #include "definition.h"
 #include "json.h"
 
 #include "banned.h"
+
+/* Items of each kind shown under "Needs attention", and in the JSON. */
+#define STATUS_EXAMPLES 3
+#define STATUS_JSON_ITEMS 100
 
 static int64_t
 status_attention(const struct db_status *s)
@@ -23,8 +28,44 @@ status_attention(const struct db_status *s)
 }
 
 static void
+status_json_items(struct json_writer *w, const GPtrArray *items)
+{
+	static const char *const kinds[DB_ATTENTION_KINDS] = {
+		[DB_ATTENTION_UNSTRUCTURED] = "unstructured",
+		[DB_ATTENTION_UNMATCHED] = "unrelated",
+		[DB_ATTENTION_INVALID] = "invalid_answer",
+		[DB_ATTENTION_LOW_TRUST] = "low_trust",
+		[DB_ATTENTION_BOUNCE] = "bounce",
+		[DB_ATTENTION_FAILED_SEND] = "failed_send",
+	};
+	size_t i;
+
+	json_array_begin(w);
+	for (i = 0; i < items->len; i++) {
+		const struct db_attention *a = items->pdata[i];
+
+		json_object_begin(w);
+		json_key(w, "kind");
+		json_string(w, kinds[a->kind]);
+		json_key(w, "at");
+		json_int(w, a->at);
+		json_key(w, "who");
+		json_string(w, a->who);
+		json_key(w, "what");
+		json_string(w, a->what);
+		json_key(w, "detail");
+		json_string(w, a->detail);
+		json_key(w, "file");
+		json_string(w, a->spool_file);
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
+static void
 status_json(struct json_writer *w, const char *name,
-    const struct definition *def, const struct db_status *s)
+    const struct definition *def, const struct db_status *s,
+    const GPtrArray *items)
 {
 	json_object_begin(w);
 	json_key(w, "consultation");
@@ -80,6 +121,8 @@ status_json(struct json_writer *w, const char *name,
 		json_null(w);
 	json_key(w, "needs_attention");
 	json_int(w, status_attention(s));
+	json_key(w, "attention");
+	status_json_items(w, items);
 	json_object_end(w);
 }
 
@@ -89,9 +132,49 @@ status_percent(int64_t part, int64_t whole)
 	return whole ? (int)((part * 100 + whole / 2) / whole) : 0;
 }
 
+/*
+ * The first items of one kind, each with what to run to see it: a filed
+ * message is shown by `consultd parse`, its file named relative to the
+ * workspace as `init` lays it out (spool/ beside consultd.conf).
+ */
+static void
+status_examples(GString *out, const GPtrArray *items,
+    enum db_attention_kind kind, int64_t total)
+{
+	int64_t shown = 0;
+	size_t i;
+
+	for (i = 0; i < items->len; i++) {
+		const struct db_attention *a = items->pdata[i];
+		g_autoptr(GDateTime) dt = NULL;
+		g_autofree char *when = NULL;
+
+		if (a->kind != kind)
+			continue;
+		dt = g_date_time_new_from_unix_utc(a->at);
+		when = g_date_time_format(dt, "%Y-%m-%d");
+		g_string_append_printf(out, "    %s  %s", when,
+		    a->who ? a->who : "?");
+		if (a->what && *a->what)
+			g_string_append_printf(out, "  \"%s\"", a->what);
+		if (kind == DB_ATTENTION_INVALID ||
+		    kind == DB_ATTENTION_FAILED_SEND)
+			g_string_append_printf(out, ": %s",
+			    a->detail ? a->detail : "?");
+		g_string_append_c(out, '\n');
+		if (a->spool_file)
+			g_string_append_printf(out, "      consultd parse "
+			    "spool/%s\n", a->spool_file);
+		shown++;
+	}
+	if (total > shown)
+		g_string_append_printf(out, "    ... and %lld more\n",
+		    (long long)(total - shown));
+}
+
 static void
 status_text(GString *out, const char *name, const struct definition *def,
-    const struct db_status *s, int64_t now)
+    const struct db_status *s, const GPtrArray *items, int64_t now)
 {
 	int64_t replied = s->complete + s->partial;
 
@@ -139,33 +222,42 @@ status_text(GString *out, const char *name, const struct definition *def,
 	g_string_append(out, "Needs attention:\n");
 	if (s->unstructured)
 		g_string_append_printf(out, "  %lld repl%s without markers, "
-		    "to read by hand (consultd export %s --format long)\n",
-		    (long long)s->unstructured,
-		    s->unstructured == 1 ? "y" : "ies", name);
+		    "to read by hand:\n", (long long)s->unstructured,
+		    s->unstructured == 1 ? "y" : "ies");
+	status_examples(out, items, DB_ATTENTION_UNSTRUCTURED, s->unstructured);
 	if (s->invalid_answers)
 		g_string_append_printf(out, "  %lld answer%s failed "
-		    "validation and wait for a corrected reply\n",
+		    "validation and wait for a corrected reply (or file one: "
+		    "consultd record %s --for EMAIL FILE):\n",
 		    (long long)s->invalid_answers,
-		    s->invalid_answers == 1 ? "" : "s");
+		    s->invalid_answers == 1 ? "" : "s", name);
+	status_examples(out, items, DB_ATTENTION_INVALID, s->invalid_answers);
 	if (s->low_trust)
 		g_string_append_printf(out, "  %lld repl%s matched by From "
-		    "address only (no token): check the sender\n",
+		    "address only (no token): check the sender:\n",
 		    (long long)s->low_trust, s->low_trust == 1 ? "y" : "ies");
+	status_examples(out, items, DB_ATTENTION_LOW_TRUST, s->low_trust);
 	if (s->messages_unrelated)
 		g_string_append_printf(out, "  %lld message%s from unknown "
-		    "senders in the mailbox (spool/inbox/cur)\n",
+		    "senders in the mailbox:\n",
 		    (long long)s->messages_unrelated,
 		    s->messages_unrelated == 1 ? "" : "s");
+	status_examples(out, items, DB_ATTENTION_UNMATCHED,
+	    s->messages_unrelated);
 	if (s->failed_sends)
 		g_string_append_printf(out, "  %lld outgoing message%s "
-		    "failed for good\n", (long long)s->failed_sends,
+		    "failed for good:\n", (long long)s->failed_sends,
 		    s->failed_sends == 1 ? "" : "s");
+	status_examples(out, items, DB_ATTENTION_FAILED_SEND, s->failed_sends);
+	g_string_append_printf(out, "  (consultd status %s --json lists them "
+	    "all; the weekly digest shows what is new)\n", name);
 }
 
 static bool
 status_one(struct db *db, const char *name, bool json, int64_t now,
     struct json_writer *w, GString *out, GError **err)
 {
+	g_autoptr(GPtrArray) items = NULL;
 	struct definition *def;
 	struct db_status s;
 	int64_t cid;
@@ -175,13 +267,18 @@ status_one(struct db *db, const char *name, bool json, int64_t now,
 		return false;
 	def = db_consultation_load(db, name, &cid, err);
 	ok = def && db_report_status(db, cid, &s, err);
+	if (ok) {
+		items = db_digest_attention(db, cid, &DB_DIGEST_RANGE_ALL,
+		    json ? STATUS_JSON_ITEMS : STATUS_EXAMPLES, err);
+		ok = items != NULL;
+	}
 	db_rollback(db);
 	if (!def)
 		return false;
 	if (ok && json)
-		status_json(w, name, def, &s);
+		status_json(w, name, def, &s, items);
 	else if (ok)
-		status_text(out, name, def, &s, now);
+		status_text(out, name, def, &s, items, now);
 	definition_free(def);
 	return ok;
 }

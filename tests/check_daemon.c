@@ -272,6 +272,46 @@ START_TEST(test_daemon_catches_up_a_missed_campaign_once)
 }
 END_TEST
 
+/*
+ * The Monday digest fell due while the daemon was down: sent once when
+ * it comes back, not again on the next restart, next one a week later.
+ */
+START_TEST(test_daemon_sends_a_missed_digest_once)
+{
+	g_autofree char *dir = workspace(60);
+	g_autofree char *conf = g_build_filename(dir, "consultd.conf", NULL);
+	g_autofree char *text = NULL;
+	GPid pid;
+
+	ck_assert(g_file_get_contents(conf, &text, NULL, NULL));
+	g_free(testutil_write(dir, "consultd.conf", "[consultd]\n"
+	    "database = consultd.db\nspool = spool\n[digest]\n"
+	    "to = secretariat@example.org\nschedule = Mon 08:00\n"));
+	/* Sunday night: the first run only schedules Monday 08:00. */
+	pid = start(dir, "1795996800");
+	ck_assert(wait_for_log(dir, "daemon: started", 5));
+	g_usleep(500000);
+	ck_assert_int_eq(stop(pid), 0);
+	ck_assert_int_eq(count(dir, "SELECT next_due FROM schedule"
+	    " WHERE job = 'digest'"), 1796025600);
+	ck_assert_int_eq(count(dir, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'digest'"), 0);
+	/* Back on Wednesday: the missed digest goes out, once. */
+	pid = start(dir, "1796200000");
+	ck_assert(wait_for_log(dir, "digest sent", 10));
+	ck_assert_int_eq(stop(pid), 0);
+	pid = start(dir, "1796200100");
+	ck_assert(wait_for_log(dir, "daemon: started", 5));
+	g_usleep(500000);
+	ck_assert_int_eq(stop(pid), 0);
+	ck_assert_int_eq(count(dir, "SELECT count(*) FROM outbox"
+	    " WHERE kind = 'digest'"), 1);
+	ck_assert_int_eq(count(dir, "SELECT next_due FROM schedule"
+	    " WHERE job = 'digest'"), 1796025600 + 7 * 86400);
+	testutil_rmtree(dir);
+}
+END_TEST
+
 Suite *
 daemon_suite(void)
 {
@@ -282,6 +322,7 @@ daemon_suite(void)
 	tcase_add_test(tc, test_daemon_files_reloads_locks_and_stops);
 	tcase_add_test(tc, test_daemon_sigterm_during_filing_loses_nothing);
 	tcase_add_test(tc, test_daemon_catches_up_a_missed_campaign_once);
+	tcase_add_test(tc, test_daemon_sends_a_missed_digest_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
