@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -132,7 +133,7 @@ server_config(const struct imap_server *srv, const char *self)
 	GString *c = g_string_new(NULL);
 
 	g_string_append_printf(c,
-	    "instance_name = consultd-test-%d\n"
+	    "instance_name = %s\n"
 	    "base_dir = %s/run\n"
 	    "state_dir = %s/state\n"
 	    "log_path = %s/dovecot.log\n"
@@ -152,7 +153,7 @@ server_config(const struct imap_server *srv, const char *self)
 	    "  inet_listener imap {\n    port = %d\n  }\n"
 	    "  inet_listener imaps {\n    port = %d\n    ssl = yes\n  }\n"
 	    "%s"
-	    "}\n", (int)getpid(), srv->dir, srv->dir, srv->dir, srv->dir,
+	    "}\n", srv->instance, srv->dir, srv->dir, srv->dir, srv->dir,
 	    srv->dir, srv->dir, srv->dir, srv->dir, srv->port, srv->tls_port,
 	    self ? "  chroot =\n" : "");
 	if (self)
@@ -163,15 +164,14 @@ server_config(const struct imap_server *srv, const char *self)
 }
 
 static char *
-log_tail(const struct imap_server *srv)
+log_tail(const struct imap_server *srv, const char *name)
 {
-	g_autofree char *path = g_build_filename(srv->dir, "dovecot.log",
-	    NULL);
+	g_autofree char *path = g_build_filename(srv->dir, name, NULL);
 	g_autofree char *text = NULL;
 	size_t len = 0;
 
 	if (!g_file_get_contents(path, &text, &len, NULL))
-		return g_strdup("(no dovecot.log)");
+		return g_strdup_printf("(no %s)", name);
 	return g_strdup(len > 1500 ? text + len - 1500 : text);
 }
 
@@ -182,14 +182,41 @@ dovecot_binary(void)
 	    "/usr/sbin/dovecot" : "dovecot";
 }
 
+/*
+ * Dovecot's master daemonizes with our stdout and stderr still open, so
+ * its output goes to a file rather than to pipes we would wait on.
+ */
+static bool
+start_dovecot(const struct imap_server *srv)
+{
+	const char *argv[] = { dovecot_binary(), "-c", srv->conf, NULL };
+	g_autofree char *out = g_build_filename(srv->dir, "dovecot.start",
+	    NULL);
+	g_autoptr(GError) err = NULL;
+	int fd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	int status = -1;
+	GPid pid;
+
+	if (fd < 0)
+		return false;
+	if (!g_spawn_async_with_fds(srv->dir, (char **)(uintptr_t)argv, NULL,
+	    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH, NULL, NULL, &pid,
+	    -1, fd, fd, &err)) {
+		dprintf(fd, "cannot run dovecot: %s\n", err->message);
+		close(fd);
+		return false;
+	}
+	close(fd);
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0;
+}
+
 bool
 imap_server_resume(struct imap_server *srv)
 {
-	g_autoptr(GString) why = g_string_new(NULL);
 	int i;
 
-	if (!run(srv->dir, (const char *const[]){ dovecot_binary(), "-c",
-	    srv->conf, NULL }, why))
+	if (!start_dovecot(srv))
 		return false;
 	for (i = 0; i < 500; i++) {
 		if (port_open(srv->port) && port_open(srv->tls_port))
@@ -200,7 +227,8 @@ imap_server_resume(struct imap_server *srv)
 }
 
 struct imap_server *
-imap_server_start(char **why_out)
+imap_server_start(const char *const *users, const char *password,
+    char **why_out)
 {
 	struct imap_server *srv = g_new0(struct imap_server, 1);
 	g_autoptr(GString) why = g_string_new(NULL);
@@ -213,6 +241,7 @@ imap_server_start(char **why_out)
 	gid_t gid;
 
 	srv->dir = testutil_tmpdir();
+	srv->instance = g_strdup_printf("consultd-test-%d", (int)getpid());
 	/* Dovecot's processes and the mail user must get in. */
 	chmod(srv->dir, 0755);
 	srv->port = free_port();
@@ -236,16 +265,27 @@ imap_server_start(char **why_out)
 		    g_strerror(errno));
 		goto fail;
 	}
-	passwd = testutil_write(srv->dir, "passwd", "");
+	{
+		g_autoptr(GString) lines = g_string_new(NULL);
+		size_t i;
+
+		for (i = 0; users[i]; i++)
+			g_string_append_printf(lines, "%s:{PLAIN}%s:%u:%u::"
+			    "%s/mail/%s\n", users[i], password, (unsigned)uid,
+			    (unsigned)gid, srv->dir, users[i]);
+		passwd = testutil_write(srv->dir, "passwd", lines->str);
+	}
 	chmod(passwd, 0644);
 	text = server_config(srv, self);
 	srv->conf = testutil_write(srv->dir, "dovecot.conf", text);
 	if (!imap_server_resume(srv)) {
-		g_autofree char *tail = log_tail(srv);
+		g_autofree char *start = log_tail(srv, "dovecot.start");
+		g_autofree char *tail = log_tail(srv, "dovecot.log");
 
 		g_string_append_printf(why, "dovecot did not start on ports "
-		    "%d and %d (is dovecot-imapd installed? make deps); its "
-		    "log ends: %s; ", srv->port, srv->tls_port, tail);
+		    "%d and %d (is dovecot-imapd installed? make deps); it "
+		    "said: %s; its log ends: %s; ", srv->port, srv->tls_port,
+		    start, tail);
 		goto fail;
 	}
 	return srv;
@@ -253,6 +293,52 @@ fail:
 	*why_out = g_strdup(why->str);
 	imap_server_free(srv);
 	return NULL;
+}
+
+/* Alive and not a zombie: PID 1 of a container may never reap it. */
+static bool
+process_alive(pid_t pid)
+{
+	g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
+	g_autofree char *text = NULL;
+	const char *p;
+
+	if (kill(pid, 0) != 0)
+		return false;
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return false;
+	p = strrchr(text, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/*
+ * The processes of our instance still running, by their process title
+ * ("dovecot-INSTANCE/imap ..."): killed one by one, by pid.
+ */
+static void
+kill_sessions(const struct imap_server *srv)
+{
+	g_autofree char *prefix = g_strdup_printf("dovecot-%s/",
+	    srv->instance);
+	GDir *d = g_dir_open("/proc", 0, NULL);
+	const char *name;
+
+	if (!d)
+		return;
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *path = NULL;
+		g_autofree char *cmd = NULL;
+		gint64 pid;
+
+		if (!g_ascii_string_to_signed(name, 10, 2, G_MAXINT32, &pid,
+		    NULL))
+			continue;
+		path = g_strdup_printf("/proc/%s/cmdline", name);
+		if (g_file_get_contents(path, &cmd, NULL, NULL) &&
+		    g_str_has_prefix(cmd, prefix))
+			kill((pid_t)pid, SIGKILL);
+	}
+	g_dir_close(d);
 }
 
 void
@@ -270,10 +356,12 @@ imap_server_stop(struct imap_server *srv)
 		return;
 	if (kill((pid_t)pid, SIGTERM) != 0)
 		return;
-	for (i = 0; i < 500 && kill((pid_t)pid, 0) == 0; i++)
+	kill_sessions(srv);
+	for (i = 0; i < 500 && process_alive((pid_t)pid); i++)
 		g_usleep(10000);
-	if (kill((pid_t)pid, 0) == 0)
+	if (process_alive((pid_t)pid))
 		kill((pid_t)pid, SIGKILL);
+	kill_sessions(srv);
 	/* Its children close their listeners last. */
 	for (i = 0; i < 200 && (port_open(srv->port) ||
 	    port_open(srv->tls_port)); i++)
@@ -291,29 +379,10 @@ imap_server_free(struct imap_server *srv)
 	}
 	g_free(srv->dir);
 	g_free(srv->conf);
+	g_free(srv->instance);
 	g_free(srv->ca_file);
 	g_free(srv->other_ca_file);
 	g_free(srv);
-}
-
-void
-imap_server_add_user(struct imap_server *srv, const char *user,
-    const char *password)
-{
-	g_autofree char *path = g_build_filename(srv->dir, "passwd", NULL);
-	g_autofree char *owner = NULL;
-	uid_t uid = 0;
-	gid_t gid = 0;
-	FILE *fp;
-
-	if (!mail_owner(&uid, &gid, &owner))
-		return;
-	fp = fopen(path, "a");
-	if (!fp)
-		return;
-	fprintf(fp, "%s:{PLAIN}%s:%u:%u::%s/mail/%s\n", user, password,
-	    (unsigned)uid, (unsigned)gid, srv->dir, user);
-	fclose(fp);
 }
 
 struct imap_client {

@@ -16,6 +16,7 @@
 
 struct imap_server {
 	char *dir;		/* temporary folder holding everything */
+	char *instance;		/* Dovecot's instance_name */
 	char *conf;		/* dovecot.conf */
 	char *ca_file;		/* the CA that signed the server certificate */
 	char *other_ca_file;	/* a CA that did not */
@@ -24,13 +25,20 @@ struct imap_server {
 };
 
 /*
- * Makes the folder, certificates and configuration and starts Dovecot.
- * Returns a new server, or NULL with *why_out (newly allocated) saying
- * what failed, with the end of Dovecot's log.
+ * Makes the folder, certificates and configuration, the users (a NULL
+ * terminated list; all with password) and starts Dovecot.  Returns a new
+ * server, or NULL with *why_out (newly allocated) saying what failed,
+ * with the end of Dovecot's log.  Dovecot rereads its passwd-file at
+ * most once a second, so users are made before it starts.
  */
-struct imap_server *imap_server_start(char **why_out);
+struct imap_server *imap_server_start(const char *const *users,
+    const char *password, char **why_out);
 
-/* Stops Dovecot (SIGTERM to master.pid, waits until it is gone). */
+/*
+ * Stops Dovecot as a crash or a restart would: SIGTERM to master.pid,
+ * waiting until it is gone, and SIGKILL to the IMAP sessions of this
+ * instance that outlive it (Dovecot 2.3 lets them finish).
+ */
 void imap_server_stop(struct imap_server *srv);
 
 /* Starts a stopped Dovecot again, same ports; false if it failed. */
@@ -38,10 +46,6 @@ bool imap_server_resume(struct imap_server *srv);
 
 /* Stops Dovecot and removes the folder; accepts NULL. */
 void imap_server_free(struct imap_server *srv);
-
-/* Adds a passwd-file user (Dovecot rereads the file). */
-void imap_server_add_user(struct imap_server *srv, const char *user,
-    const char *password);
 
 /* A client session: one libcurl handle logged in as user. */
 struct imap_client;

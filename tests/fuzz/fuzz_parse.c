@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -211,8 +213,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json = parse_to_json(raw, size, &err);
 	if (json) {
 		/* A non-JSON answer is a finding like a crash. */
-		if (check_json && !fuzz_json_valid(json, strlen(json)))
-			__builtin_trap();
+		if (check_json && !fuzz_json_valid(json, strlen(json))) {
+			fprintf(stderr, "fuzz_parse: bad JSON: %s", json);
+			abort();
+		}
 		g_free(json);
 	} else {
 		assert(err && err->domain == CONSULTD_ERROR);
