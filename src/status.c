@@ -24,7 +24,7 @@ static int64_t
 status_attention(const struct db_status *s)
 {
 	return s->unstructured + s->messages_unrelated + s->invalid_answers +
-	    s->low_trust + s->failed_sends;
+	    s->low_trust + s->failed_sends + s->held;
 }
 
 static void
@@ -110,6 +110,12 @@ status_json(struct json_writer *w, const char *name,
 	json_int(w, s->invalid_answers);
 	json_key(w, "low_trust");
 	json_int(w, s->low_trust);
+	json_key(w, "unverified");
+	json_int(w, s->unverified);
+	json_key(w, "late");
+	json_int(w, s->late);
+	json_key(w, "held");
+	json_int(w, s->held);
 	json_key(w, "failed_sends");
 	json_int(w, s->failed_sends);
 	json_key(w, "queued_sends");
@@ -201,6 +207,18 @@ status_text(GString *out, const char *name, const struct definition *def,
 	    (long long)s->partial, (long long)s->not_replied);
 	g_string_append_printf(out, "  bounced        %lld, opted out %lld\n",
 	    (long long)s->bounced, (long long)s->opted_out);
+	if (s->unverified)
+		g_string_append_printf(out, "  unverified     %lld sender(s) of "
+		    "an open consultation, counted apart until they confirm\n",
+		    (long long)s->unverified);
+	if (s->late)
+		g_string_append_printf(out, "  late           %lld repl%s after "
+		    "the deadline or the close\n", (long long)s->late,
+		    s->late == 1 ? "y" : "ies");
+	if (s->held)
+		g_string_append_printf(out, "  held           %lld message(s) "
+		    "held for review (open consultation flood limits)\n",
+		    (long long)s->held);
 	g_string_append_printf(out, "  messages       %lld replies, %lld "
 	    "auto-replies, %lld bounces\n", (long long)s->messages_reply,
 	    (long long)s->messages_auto_reply, (long long)s->messages_bounce);

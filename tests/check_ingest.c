@@ -23,6 +23,7 @@
 #include "record.h"
 #include "remind.h"
 #include "spool.h"
+#include "status.h"
 #include "testutil.h"
 #include "token.h"
 #include "workspace.h"
@@ -1070,6 +1071,17 @@ START_TEST(test_open_consultation_holds_floods)
 	    " WHERE verified = 0", NULL), 1);
 	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message"
 	    " WHERE kind = 'unrelated'", NULL), 1);
+	{
+		g_autoptr(GString) out = g_string_new(NULL);
+
+		ck_assert(status_render(s.ws.db, "bpf-report-feedback", true,
+		    NOW, out, NULL));
+		ck_assert(strstr(out->str, "\"held\": 3") != NULL);
+		ck_assert(strstr(out->str, "\"unverified\": 1") != NULL);
+		/* Counted apart: not among the complete or partial. */
+		ck_assert(strstr(out->str, "\"partial\": 0") != NULL);
+		ck_assert(strstr(out->str, "\"complete\": 0") != NULL);
+	}
 	scenario_release(&s);
 }
 END_TEST
