@@ -92,7 +92,10 @@ GHashTable *db_participant_answers(struct db *db, int64_t pid, GError **err);
 bool db_participant_withdraw(struct db *db, int64_t pid, GError **err)
     G_GNUC_WARN_UNUSED_RESULT;
 
-/* Marks participant pid's address confirmed: 1 it was not, 0 already. */
+/*
+ * Marks participant pid's address confirmed, and their answers ordinary
+ * (trust "token"): 1 it was not confirmed, 0 already, -1 error.
+ */
 int db_participant_verify(struct db *db, int64_t pid, GError **err);
 
 /*

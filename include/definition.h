@@ -80,8 +80,9 @@ char *definition_marker_block(const struct definition *def,
     GHashTable *answers);
 
 /*
- * Lines of the template that must never be taken for an answer (choice
- * options as listed).  NULL-terminated, newly allocated (g_strfreev).
+ * Lines of the template that must never be taken for an answer: each
+ * prompt as its marker line shows it, and choice options as listed.
+ * NULL-terminated, newly allocated (g_strfreev).
  */
 char **definition_template_lines(const struct definition *def);
 

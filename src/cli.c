@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "consultd.h"
 #include "log.h"
@@ -125,6 +126,14 @@ cli_now(void)
 	return consultd_now();
 }
 
+static bool
+cli_interactive(void)
+{
+	const char *js = g_getenv("JOURNAL_STREAM");
+
+	return isatty(STDERR_FILENO) || (js && *js);
+}
+
 int
 cli_main(int argc, char **argv)
 {
@@ -167,8 +176,13 @@ cli_main(int argc, char **argv)
 		cli_print_usage(stderr);
 		return EX_USAGE;
 	}
-	log_init((enum log_level)CLAMP(LOG_LEVEL_INFO + opts.verbosity,
-	    LOG_LEVEL_QUIET, LOG_LEVEL_TRACE));
+	/*
+	 * One line per filed or sent message on a terminal and in the
+	 * journal; quiet (warnings only) in scripts and cron, unless -v.
+	 */
+	log_init((enum log_level)CLAMP((cli_interactive() ? LOG_LEVEL_INFO :
+	    LOG_LEVEL_QUIET) + opts.verbosity, LOG_LEVEL_QUIET,
+	    LOG_LEVEL_TRACE));
 	for (i = 0; i < G_N_ELEMENTS(cli_cmds); i++)
 		if (strcmp(cli_cmds[i].name, argv[optind]) == 0)
 			break;

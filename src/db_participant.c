@@ -370,7 +370,17 @@ db_participant_verify(struct db *db, int64_t pid, GError **err)
 	sqlite3_bind_int64(st, 1, pid);
 	if (!db_exec_stmt(db, st, err))
 		return -1;
-	return sqlite3_changes(db->sqlite) > 0;
+	if (sqlite3_changes(db->sqlite) == 0)
+		return 0;
+	/* Confirmed: what they sent counts like any participant's. */
+	st = db_stmt(db, "UPDATE answer SET trust = 'token'"
+	    " WHERE participant_id = ? AND trust = 'from'", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, pid);
+	if (!db_exec_stmt(db, st, err))
+		return -1;
+	return 1;
 }
 
 bool

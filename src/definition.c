@@ -434,6 +434,14 @@ definition_template_lines(const struct definition *def)
 	for (i = 0; i < def->questions->len; i++) {
 		const struct question *q = def->questions->pdata[i];
 
+		/* The prompt as the marker line shows it (with its scale). */
+		if (q->kind == QUESTION_RATING)
+			g_ptr_array_add(lines, g_strdup_printf("%s (%d-%d)",
+			    q->prompt, q->scale_min, q->scale_max));
+		else if (q->kind == QUESTION_YESNO)
+			g_ptr_array_add(lines, g_strdup_printf("%s (yes/no)",
+			    q->prompt));
+		g_ptr_array_add(lines, g_strdup(q->prompt));
 		for (j = 0; j < q->options->len; j++)
 			g_ptr_array_add(lines, g_strdup_printf("%zu. %s",
 			    j + 1, (char *)q->options->pdata[j]));

@@ -209,6 +209,48 @@ START_TEST(test_cli_demo_end_to_end)
 }
 END_TEST
 
+/* The four stages of README, as tests/stages.sh runs them. */
+START_TEST(test_cli_four_stages)
+{
+	g_autofree char *dir = testutil_tmpdir();
+	g_autofree char *script = g_build_filename(testutil_top(), "tests",
+	    "stages.sh", NULL);
+	g_autofree char *out = NULL;
+	g_autofree char *errs = NULL;
+	g_autofree char *feedback = NULL;
+	g_autofree char *path = NULL;
+	g_autoptr(GError) err = NULL;
+	const char *argv[] = { "sh", script, NULL };
+	char **env = g_get_environ();
+	sqlite3 *db;
+	int status;
+
+	env = g_environ_setenv(env, "STAGES_DIR", dir, TRUE);
+	ck_assert(g_spawn_sync(NULL, (char **)(uintptr_t)argv, env,
+	    G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &errs, &status, &err));
+	g_strfreev(env);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "stages failed: %s\n%s", out, errs);
+	db = open_db(dir);
+	/* Stage 2: the interview, recorded as such. */
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM answer WHERE source"
+	    " = 'interview' AND recorded_by = 'secretariat' AND current"), 5);
+	/* Stages 3-4: the feedback round, its sender confirmed. */
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM answer a JOIN"
+	    " participant p ON p.id = a.participant_id JOIN consultation c"
+	    " ON c.id = p.consultation_id WHERE c.name = 'bpf-draft-feedback'"
+	    " AND p.verified AND a.current AND a.trust = 'token'"), 3);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM consultation WHERE"
+	    " name = 'bpf-on-bpfs' AND closed_at IS NOT NULL"), 1);
+	sqlite3_close(db);
+	path = g_build_filename(dir, "feedback.md", NULL);
+	ck_assert(g_file_get_contents(path, &feedback, NULL, NULL));
+	ck_assert(strstr(feedback, "The summary should lead") != NULL);
+	ck_assert(strstr(feedback, "## G1.") != NULL);
+	testutil_rmtree(dir);
+}
+END_TEST
+
 #define KILL_MESSAGES 1000
 
 /* count replies from one participant, each its own message. */
@@ -351,6 +393,7 @@ cli_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(e2e, 240);
 	tcase_add_test(e2e, test_cli_demo_end_to_end);
+	tcase_add_test(e2e, test_cli_four_stages);
 	tcase_add_test(e2e, test_cli_kill_during_fetch_loses_and_doubles_nothing);
 	suite_add_tcase(s, e2e);
 	return s;
