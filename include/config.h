@@ -30,7 +30,8 @@ struct config_smtp {
 	char *password_file;
 	char *ca_file;
 	char *tls;
-	char *from;		/* "Name <addr>", or NULL: from the consultation */
+	char *from;		/* "Name <addr>", or NULL: from the
+				   consultation */
 	char *reply_address;	/* NULL: from the consultation */
 	char *rate;		/* "60/min" */
 };
@@ -48,7 +49,8 @@ struct config_commands {
 
 struct config {
 	char *path;		/* the file read, absolute; NULL for defaults */
-	char *database;		/* absolute paths, resolved against path's folder */
+	char *database;		/* absolute paths, resolved against
+				   path's folder */
 	char *spool;
 	char *templates;
 	struct config_imap imap;

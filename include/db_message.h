@@ -86,8 +86,8 @@ struct db_answer_row {
  * Adds an answer (caller's transaction).  A valid answer becomes the
  * current one for its question, except that a low-trust ("from") answer
  * never replaces an existing answer, it only fills a gap; an invalid one
- * is kept with its error and leaves the current answer as it was.  EX_DATAERR when the
- * question does not exist.
+ * is kept with its error and leaves the current answer as it was.
+ * EX_DATAERR when the question does not exist.
  */
 bool db_answer_add(struct db *db, const struct db_answer_row *row,
     GError **err) G_GNUC_WARN_UNUSED_RESULT;

@@ -21,7 +21,8 @@ struct db_status {
 	int64_t messages_auto_reply;
 	int64_t messages_bounce;
 	int64_t messages_command;
-	int64_t messages_unrelated;	/* across the mailbox: no consultation */
+	int64_t messages_unrelated;	/* across the mailbox: no
+					   consultation */
 	int64_t unstructured;	/* replies without markers, for triage */
 	int64_t invalid_answers;	/* failed validation, not yet fixed */
 	int64_t low_trust;	/* replies matched by From only */

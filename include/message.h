@@ -22,12 +22,14 @@ struct message_attachment {
 
 struct message {
 	char *message_id;	/* without angle brackets, or NULL */
-	char *from_addr;	/* addr-spec of the single From mailbox, or NULL */
+	char *from_addr;	/* addr-spec of the single From mailbox,
+				   or NULL */
 	char *from_name;	/* decoded display name, or NULL */
 	char *subject;		/* decoded, or NULL */
 	char *in_reply_to;	/* first msg-id, without brackets, or NULL */
 	GPtrArray *references;	/* char *, msg-ids without brackets */
-	GPtrArray *recipients;	/* char *, addr-specs from To, Cc, Delivered-To */
+	GPtrArray *recipients;	/* char *, addr-specs from To, Cc,
+				   Delivered-To */
 	char *return_path;	/* envelope sender addr-spec, or NULL */
 	int64_t date;		/* Unix seconds from Date:, 0 if none */
 

@@ -31,9 +31,9 @@ cmd_close(const struct cli_opts *opts, int argc, char **argv)
 	if (r < 0)
 		status = cli_fail(err);
 	else {
-		printf(r ? "closed '%s': no more reminders; replies from now on "
-		    "are filed as late and told so\n" : "'%s' was closed "
-		    "already\n", argv[1]);
+		printf(r ? "closed '%s': no more reminders; replies from "
+		    "now on are filed as late and told so\n" :
+		    "'%s' was closed already\n", argv[1]);
 		status = 0;
 	}
 	definition_free(def);

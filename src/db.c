@@ -41,7 +41,8 @@ static const char *const db_schema_v1[] = {
 	"  consultation_id INTEGER NOT NULL REFERENCES consultation(id),"
 	"  qid TEXT NOT NULL,"
 	"  position INTEGER NOT NULL,"
-	"  kind TEXT NOT NULL CHECK (kind IN ('text','rating','choice','yesno')),"
+	"  kind TEXT NOT NULL CHECK (kind IN"
+	"    ('text','rating','choice','yesno')),"
 	"  prompt TEXT NOT NULL,"
 	"  help TEXT,"
 	"  scale_min INTEGER,"
@@ -134,11 +135,13 @@ static const char *const db_schema_v1[] = {
 	"  recorded_by TEXT,"
 	"  answer TEXT NOT NULL,"
 	"  error TEXT,"
-	"  trust TEXT NOT NULL DEFAULT 'token' CHECK (trust IN ('token','from')),"
+	"  trust TEXT NOT NULL DEFAULT 'token' CHECK (trust IN"
+	"    ('token','from')),"
 	"  answered_at INTEGER NOT NULL,"
 	"  current INTEGER NOT NULL DEFAULT 0"
 	");",
-	"CREATE UNIQUE INDEX answer_current ON answer(participant_id, question_id)"
+	"CREATE UNIQUE INDEX answer_current"
+	"  ON answer(participant_id, question_id)"
 	"  WHERE current = 1;",
 	"CREATE INDEX answer_by_question ON answer(question_id);",
 	"CREATE TABLE outbox ("

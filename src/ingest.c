@@ -333,8 +333,8 @@ ingest_open(struct ingest_ctx *ctx, const struct message *msg,
 			return false;
 		for (j = 0; def->public_address && j < msg->recipients->len;
 		    j++)
-			to_public |= g_ascii_strcasecmp(msg->recipients->pdata[j],
-			    def->public_address) == 0;
+			to_public |= g_ascii_strcasecmp(
+			    msg->recipients->pdata[j], def->public_address) == 0;
 		qids = ingest_question_ids(def);
 		ignore = definition_template_lines(def);
 		ext = extract_reply(msg->text, (const char *const *)qids,

@@ -63,8 +63,8 @@ letter_answers_text(const struct definition *def, GHashTable *answers,
 		else if (!e)
 			g_string_append(out, "    (no answer yet)\n");
 		if (e)
-			g_string_append_printf(out, "    NOT ACCEPTED: %s; reply "
-			    "with just that marker and your answer\n", e);
+			g_string_append_printf(out, "    NOT ACCEPTED: %s; "
+			    "reply with just that marker and your answer\n", e);
 		g_string_append_c(out, '\n');
 	}
 	return g_string_free(out, FALSE);

@@ -183,8 +183,8 @@ outbox_send_smtp(struct db *db, struct outbox_sink *sink,
 		return false;
 	if (permanent) {
 		res->failed++;
-		log_warnx("outbox: %s %lld to participant %lld failed for good: "
-		    "%s", item->kind, (long long)item->id,
+		log_warnx("outbox: %s %lld to participant %lld failed for "
+		    "good: %s", item->kind, (long long)item->id,
 		    (long long)item->participant_id, serr->message);
 	} else {
 		res->deferred++;

@@ -100,7 +100,8 @@ int64_t
 schedule_reminder_due(int64_t deadline, const char *days_before,
     int64_t last_run, int64_t now)
 {
-	g_autoptr(GArray) times = schedule_reminder_times(deadline, days_before);
+	g_autoptr(GArray) times = schedule_reminder_times(deadline,
+	    days_before);
 	int64_t best = 0;
 	size_t i;
 
@@ -116,7 +117,8 @@ schedule_reminder_due(int64_t deadline, const char *days_before,
 int64_t
 schedule_reminder_next(int64_t deadline, const char *days_before, int64_t now)
 {
-	g_autoptr(GArray) times = schedule_reminder_times(deadline, days_before);
+	g_autoptr(GArray) times = schedule_reminder_times(deadline,
+	    days_before);
 	int64_t best = 0;
 	size_t i;
 

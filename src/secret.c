@@ -37,7 +37,8 @@ secret_read(const char *path, const char *credential, const char *what,
 	}
 	if (!path) {
 		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
-		    "%s is not configured: set its file in the configuration%s%s%s",
+		    "%s is not configured: set its file in the "
+		    "configuration%s%s%s",
 		    what, credential ? ", or give systemd credential '" : "",
 		    credential ? credential : "", credential ? "'" : "");
 		return NULL;

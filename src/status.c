@@ -208,12 +208,13 @@ status_text(GString *out, const char *name, const struct definition *def,
 	g_string_append_printf(out, "  bounced        %lld, opted out %lld\n",
 	    (long long)s->bounced, (long long)s->opted_out);
 	if (s->unverified)
-		g_string_append_printf(out, "  unverified     %lld sender(s) of "
-		    "an open consultation, counted apart until they confirm\n",
+		g_string_append_printf(out, "  unverified     %lld "
+		    "sender(s) of an open consultation, counted apart until "
+		    "they confirm\n",
 		    (long long)s->unverified);
 	if (s->late)
-		g_string_append_printf(out, "  late           %lld repl%s after "
-		    "the deadline or the close\n", (long long)s->late,
+		g_string_append_printf(out, "  late           %lld repl%s "
+		    "after the deadline or the close\n", (long long)s->late,
 		    s->late == 1 ? "y" : "ies");
 	if (s->held)
 		g_string_append_printf(out, "  held           %lld message(s) "
