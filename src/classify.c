@@ -206,8 +206,12 @@ classify_returned_to(const struct message *msg)
 	for (i = 0; i < msg->attachments->len; i++) {
 		const struct message_attachment *a = msg->attachments->pdata[i];
 		const char *p = (const char *)a->data;
-		const char *end = p + a->size;
+		const char *end;
 
+		/* An empty part has no data: no pointer arithmetic on NULL. */
+		if (!p)
+			continue;
+		end = p + a->size;
 		if (!a->content_type || (strcmp(a->content_type,
 		    "message/rfc822") != 0 && strcmp(a->content_type,
 		    "text/rfc822-headers") != 0))

@@ -390,6 +390,16 @@ definition_question(const struct definition *def, const char *id)
 	return NULL;
 }
 
+static bool
+definition_ends_as_prompt(const char *prompt)
+{
+	size_t n = strlen(prompt);
+
+	return n && (prompt[n - 1] == '?' || prompt[n - 1] == ':' ||
+	    prompt[n - 1] == ')' || g_str_has_suffix(prompt, "\xef\xbc\x9f") ||
+	    g_str_has_suffix(prompt, "\xd8\x9f"));
+}
+
 static void
 definition_option_line(GString *out, size_t n, const char *option)
 {
@@ -408,6 +418,14 @@ definition_marker_block(const struct definition *def, GHashTable *answers)
 		    g_hash_table_lookup(answers, q->id) : NULL;
 
 		g_string_append_printf(out, "[%s] %s", q->id, q->prompt);
+		/*
+		 * A prompt that does not end as a question gets a colon, so
+		 * that a reader of the reply can tell it from an answer
+		 * written on the marker line (extract relies on it).
+		 */
+		if ((q->kind == QUESTION_TEXT || q->kind == QUESTION_CHOICE) &&
+		    !definition_ends_as_prompt(q->prompt))
+			g_string_append_c(out, ':');
 		if (q->kind == QUESTION_RATING)
 			g_string_append_printf(out, " (%d-%d)", q->scale_min,
 			    q->scale_max);
@@ -442,6 +460,9 @@ definition_template_lines(const struct definition *def)
 			g_ptr_array_add(lines, g_strdup_printf("%s (yes/no)",
 			    q->prompt));
 		g_ptr_array_add(lines, g_strdup(q->prompt));
+		if (!definition_ends_as_prompt(q->prompt))
+			g_ptr_array_add(lines, g_strdup_printf("%s:",
+			    q->prompt));
 		for (j = 0; j < q->options->len; j++)
 			g_ptr_array_add(lines, g_strdup_printf("%zu. %s",
 			    j + 1, (char *)q->options->pdata[j]));

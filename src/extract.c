@@ -294,14 +294,19 @@ extract_is_separator(const char *s)
 static bool
 extract_is_mobile_signature(const char *s)
 {
+	char *low;
+	bool found = false;
 	size_t i;
 
 	if (strlen(s) > 80 || strchr(s, ','))
 		return false;
+	/* Lowercased as UTF-8: "Отправлено с iPhone" is Cyrillic. */
+	low = g_utf8_strdown(s, -1);
 	for (i = 0; extract_mobile_sigs[i]; i++)
-		if (extract_has_prefix_ci(s, extract_mobile_sigs[i]))
-			return true;
-	return false;
+		if (g_str_has_prefix(low, extract_mobile_sigs[i]))
+			found = true;
+	g_free(low);
+	return found;
 }
 
 /* "Ref: TOKEN", the token line closing our messages (SPEC 5). */
@@ -655,6 +660,20 @@ extract_after_scale(const char *s)
 	return found;
 }
 
+/* The end of a "(yes/no)" the invitation puts after a yes/no prompt. */
+static const char *
+extract_after_yesno(const char *s)
+{
+	const char *found = NULL;
+	const char *p;
+
+	for (p = strchr(s, '('); p; p = strchr(p + 1, '('))
+		if (g_ascii_strncasecmp(p, "(yes/no)", 8) == 0)
+			found = p + 8;
+	return found;
+}
+
+/* A prompt ends as a question, or with a colon (section prompts). */
 static bool
 extract_ends_as_question(const char *s)
 {
@@ -662,9 +681,44 @@ extract_ends_as_question(const char *s)
 
 	while (n > 0 && (s[n - 1] == '*' || s[n - 1] == '_' || s[n - 1] == ' '))
 		n--;
-	return (n >= 1 && s[n - 1] == '?') ||
+	return (n >= 1 && (s[n - 1] == '?' || s[n - 1] == ':')) ||
+	    (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9a", 3) == 0) ||
 	    (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9f", 3) == 0) ||
 	    (n >= 2 && memcmp(s + n - 2, "\xd8\x9f", 2) == 0);
+}
+
+/*
+ * Without the definition (consultd parse), a choice's options as the
+ * invitation lists them: "  1. Option" (two spaces, as the marker block
+ * renders them) under a C-question's marker, before any answer text.
+ * A participant's own numbered list is seldom indented just so.
+ */
+static bool
+extract_looks_like_option_line(const char *text)
+{
+	const char *p = text;
+
+	if (p[0] != ' ' || p[1] != ' ' || !g_ascii_isdigit(p[2]))
+		return false;
+	p += 2;
+	while (g_ascii_isdigit(*p))
+		p++;
+	return p[0] == '.' && p[1] == ' ' && p[2] && p[2] != ' ';
+}
+
+static bool
+extract_looks_like_option(const struct extract_section *sec,
+    const char *text)
+{
+	size_t i;
+
+	if (sec->id[0] != 'C' || sec->first ||
+	    !extract_looks_like_option_line(text))
+		return false;
+	for (i = 0; i < sec->lines->len; i++)
+		if (!extract_is_blank_or_deco(sec->lines->pdata[i]))
+			return false;
+	return true;
 }
 
 /* Is s a known template line (prompt of id or an ignore line)? */
@@ -712,6 +766,8 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
 			return extract_after_prompt(after);
 	}
 	after = extract_after_scale(rest);
+	if (!after)
+		after = extract_after_yesno(rest);
 	if (after)
 		return extract_after_prompt(after);
 	if (extract_ends_as_question(rest))
@@ -913,6 +969,12 @@ extract_walk(struct extract_ctx *c)
 				sec.options++;
 				sec.option = l->content;
 			}
+			continue;
+		}
+		if (l->kind == EXTRACT_TEXT && extract_looks_like_option(&sec,
+		    l->text)) {
+			sec.options++;
+			sec.option = l->content;
 			continue;
 		}
 		g_ptr_array_add(sec.lines, l->text);

@@ -89,10 +89,19 @@ json_escape(GString *out, const char *s, size_t len)
 		const char *bad;
 
 		if (c >= 0x80) {
-			/* Copy the longest valid UTF-8 run at once. */
-			if (g_utf8_validate(p, end - p, &bad)) {
-				g_string_append_len(out, p, end - p);
-				break;
+			/*
+			 * A run of bytes >= 0x80 holds only multi-byte
+			 * characters: copy what of it is valid UTF-8, and
+			 * go back to escaping right after it.
+			 */
+			const char *q = p;
+
+			while (q < end && (unsigned char)*q >= 0x80)
+				q++;
+			if (g_utf8_validate(p, q - p, &bad)) {
+				g_string_append_len(out, p, q - p);
+				p = q;
+				continue;
 			}
 			if (bad == p) {
 				g_string_append(out, "\xef\xbf\xbd");
