@@ -905,11 +905,32 @@ extract_drop_rules(GPtrArray *lines)
 	}
 }
 
+/*
+ * At the header of an unquoted original (Outlook, or text after an
+ * attribution line with nothing quoted).  When the participant wrote no
+ * marker above it, they typed their answers into the original, under its
+ * markers ("see my answers below"): keep reading, taking only what is
+ * under a marker and not template text.  Otherwise the original is the
+ * template they answered above it: stop.
+ */
+static bool
+extract_enter_original(struct extract_ctx *c, struct extract_section *sec,
+    bool *in_original)
+{
+	extract_close_section(c, sec);
+	if (c->res->structured)
+		return false;
+	*in_original = true;
+	return true;
+}
+
 static void
 extract_walk(struct extract_ctx *c)
 {
 	struct extract_section sec = { 0 };
 	bool in_signature = false;
+	/* Past the header of an unquoted original the participant wrote in. */
+	bool in_original = false;
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
@@ -918,9 +939,13 @@ extract_walk(struct extract_ctx *c)
 
 		if (l->depth == 0 && (l->kind == EXTRACT_BOUNDARY ||
 		    extract_is_header_block(c, i))) {
+			if (in_original)
+				continue;
 			extract_drop_rules(sec.lines ? sec.lines :
 			    c->free_lines);
-			break;
+			if (!extract_enter_original(c, &sec, &in_original))
+				break;
+			continue;
 		}
 		switch (l->kind) {
 		case EXTRACT_MARKER:
@@ -936,7 +961,8 @@ extract_walk(struct extract_ctx *c)
 		case EXTRACT_ATTRIBUTION:
 			if (l->depth == 0)
 				extract_close_section(c, &sec);
-			if (l->depth == 0 && l->stop)
+			if (l->depth == 0 && l->stop &&
+			    !extract_enter_original(c, &sec, &in_original))
 				goto out;
 			in_signature = false;
 			continue;
@@ -960,7 +986,8 @@ extract_walk(struct extract_ctx *c)
 		if (in_signature)
 			continue;
 		if (!sec.lines) {
-			g_ptr_array_add(c->free_lines, l->text);
+			if (!in_original)
+				g_ptr_array_add(c->free_lines, l->text);
 			continue;
 		}
 		if (l->kind == EXTRACT_TEXT &&

@@ -124,18 +124,28 @@ static const struct extract_case extract_cases[] = {
 	{ "original_message_stops", "[Q1] What?\nA.\n\n-----Original Message---"
 	    "--\nFrom: S\n[Q2] Less?\nnot mine\n", false, "Q1=A.", NULL, true,
 	    0 },
-	{ "outlook_header_block_stops", "Top text.\n\nFrom: S <s@x.org>\n"
-	    "Sent: Monday, February 3, 2025 10:00 AM\nTo: Ana\n\n"
-	    "[Q1] What?\nnot an answer\n", false, "", "Top text.", false, 0 },
+	/*
+	 * Nothing answered above an unquoted original: the answers were
+	 * typed into it, under its markers ("see my answers below").
+	 */
+	{ "outlook_inline_below_header_block", "Top text.\n\nFrom: S "
+	    "<s@x.org>\nSent: Monday, February 3, 2025 10:00 AM\nTo: Ana\n\n"
+	    "Dear Ana,\n[Q1] What?\ntyped inline\n", false,
+	    "Q1=typed inline", "Top text.", true, 0 },
 	{ "outlook_bold_header_block", "Top.\n*From:* S\n*Sent:* Monday\n"
-	    "[Q1] What?\nx\n", false, "", "Top.", false, 0 },
-	{ "underscore_rule_stops", "Top.\n________________________________\n"
-	    "[Q1] What?\nx\n", false, "", "Top.", false, 0 },
+	    "[Q1] What?\nx\n", false, "Q1=x", "Top.", true, 0 },
+	{ "underscore_rule_then_inline", "Top.\n"
+	    "________________________________\n[Q1] What?\nx\n", false, "Q1=x",
+	    "Top.", true, 0 },
+	/* Answered above: the original below is only the template. */
+	{ "outlook_header_block_after_answers", "[Q1] What?\nmine\n\nFrom: S "
+	    "<s@x.org>\nSent: Monday, February 3, 2025 10:00 AM\nTo: Ana\n\n"
+	    "[Q1] What?\nold answer\n", false, "Q1=mine", NULL, true, 0 },
 	{ "from_alone_is_text", "[Q1] What?\nFrom: my point of view, yes.\n",
 	    false, "Q1=From: my point of view, yes.", NULL, true, 0 },
 	{ "unquoted_original_after_attribution", "Top.\n\nOn Mon, 3 Feb 2025 "
 	    "S <s@x.org> wrote:\n\nDear participant,\n[Q1] What?\n", false,
-	    "", "Top.", false, 0 },
+	    "", "Top.", true, 0 },
 	{ "bottom_posting_kept", "On Mon, 3 Feb 2025 S <s@x.org> wrote:\n"
 	    "> Hi\n\nHello below.\n", false, "", "Hello below.", false, 0 },
 	{ "wrapped_attribution", "Top.\n\nOn Mon, 3 Feb 2025 at 10:00, IGF "

@@ -38,8 +38,6 @@ struct replies_known {
 	"ignore_lines)"
 
 static const struct replies_known replies_known_failures[] = {
-	{ "outlook_inline_below_header", "extract: answers typed into the "
-	    "unquoted original below an Outlook header block are dropped" },
 	{ NULL, NULL },
 };
 
