@@ -20,4 +20,13 @@
 bool emlout_send(const char *spool, int64_t id, const char *kind,
     const char *content, size_t len, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * As emlout_send for a batch: the file is complete and synced, but only
+ * emlout_commit() makes its name durable; call it before recording the
+ * batch as sent.
+ */
+bool emlout_send_batched(const char *spool, int64_t id, const char *kind,
+    const char *content, size_t len, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+bool emlout_commit(const char *spool, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
 #endif

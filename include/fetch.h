@@ -29,11 +29,13 @@ struct ingest_result;
  * says, and only then recorded as done.  A message over max_message_size
  * is not fetched: a placeholder with its header is filed and the message
  * flagged \Flagged and FETCH_KEYWORD_TOO_LARGE at the server.  Lost
- * connections are retried with back-off (1, 2, 4, 8 s).  res accumulates
- * what was filed.  Errors: EX_NOPERM login refused; EX_CONFIG bad
- * settings, password file readable by others, untrusted certificate;
- * EX_UNAVAILABLE / EX_TEMPFAIL server unreachable after the retries or
- * another fetch running; and those of ingest_spool.
+ * connections are retried with back-off (1, 2, 4, 8 s).  A second fetch
+ * into the same spool waits for the first; on SIGTERM (consultd_stopping)
+ * it stops between batches, what is done recorded.  res accumulates what
+ * was filed.  Errors: EX_NOPERM login refused; EX_CONFIG bad settings,
+ * password file readable by others, untrusted certificate;
+ * EX_UNAVAILABLE / EX_TEMPFAIL server unreachable after the retries;
+ * and those of ingest_spool.
  */
 bool fetch_run(struct db *db, const struct config *cfg, int64_t now,
     struct ingest_result *res, GError **err) G_GNUC_WARN_UNUSED_RESULT;

@@ -43,6 +43,13 @@ bool spool_write_atomic(const char *tmpdir, const char *path,
     const char *data, size_t len, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
+ * As spool_write_atomic, without the sync of path's folder: for a batch,
+ * which syncs the folder once (spool_sync) before it relies on the files.
+ */
+bool spool_write_atomic_nosync(const char *tmpdir, const char *path,
+    const char *data, size_t len, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
  * The file names in maildir/new (or maildir/cur), oldest first (Maildir
  * names start with the delivery time).  Newly allocated array of char *.
  */
@@ -82,6 +89,18 @@ char *spool_read_header(const char *path, size_t max, size_t *len_out,
  * unlock), or -1 with EX_IOERR.
  */
 int spool_lock(const char *maildir, GError **err);
+
+/*
+ * As spool_mark_filed, without syncing cur/: for a batch, which then
+ * calls spool_sync(maildir, "cur") once.  A move lost to a crash before
+ * that sync leaves the file in new/, where filing recognises it.
+ */
+char *spool_mark_filed_nosync(const char *maildir, const char *name,
+    GError **err);
+
+/* fsyncs maildir/sub. */
+bool spool_sync(const char *maildir, const char *sub, GError **err)
+    G_GNUC_WARN_UNUSED_RESULT;
 
 /* Removes maildir/new/NAME (a duplicate of a message already filed). */
 bool spool_discard(const char *maildir, const char *name, GError **err);

@@ -26,3 +26,25 @@ emlout_send(const char *spool, int64_t id, const char *kind,
 	}
 	return true;
 }
+
+bool
+emlout_send_batched(const char *spool, int64_t id, const char *kind,
+    const char *content, size_t len, GError **err)
+{
+	g_autofree char *name = g_strdup_printf("%08lld-%s.eml",
+	    (long long)id, kind);
+	g_autofree char *tmpdir = g_build_filename(spool, "tmp", NULL);
+	g_autofree char *path = g_build_filename(spool, "outbox", name, NULL);
+
+	if (!spool_write_atomic_nosync(tmpdir, path, content, len, err)) {
+		g_prefix_error(err, "cannot write outgoing message: ");
+		return false;
+	}
+	return true;
+}
+
+bool
+emlout_commit(const char *spool, GError **err)
+{
+	return spool_sync(spool, "outbox", err);
+}

@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +49,7 @@ struct fetch_ctx {
 	bool transient;		/* the pass failed on the way: retry */
 	bool restart;		/* UIDVALIDITY changed under us */
 	bool progress;		/* the pass recorded a batch */
+	bool stopped;		/* SIGTERM: stop between batches */
 	int64_t fetched;
 	int64_t too_large;
 };
@@ -495,6 +495,12 @@ fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
 		goto out;
 	if (!ingest_spool(ctx->db, ctx->cfg, ctx->now, ctx->res, err))
 		goto out;
+	/* ingest may have stopped early: act only on a whole batch. */
+	if (consultd_stopping()) {
+		ctx->stopped = true;
+		ok = true;
+		goto out;
+	}
 	if (!fetch_act(ctx, items, n, err))
 		goto out;
 	if (!db_imap_state_set(ctx->db, ctx->key, ctx->uidvalidity,
@@ -568,6 +574,10 @@ fetch_pass(struct fetch_ctx *ctx, GError **err)
 			if (!fetch_batch(ctx, &g_array_index(uids, uint32_t, i),
 			    n, big, err))
 				return false;
+			if (ctx->stopped || consultd_stopping()) {
+				ctx->stopped = true;
+				return true;
+			}
 		}
 		/* UIDs only grow: none will appear below uidnext. */
 		if (!db_imap_state_set(ctx->db, ctx->key, ctx->uidvalidity,
@@ -575,29 +585,6 @@ fetch_pass(struct fetch_ctx *ctx, GError **err)
 			return false;
 	}
 	return true;
-}
-
-/* Only one fetch per spool: a second one would fetch the same UIDs. */
-static int
-fetch_lock(const struct config *cfg, GError **err)
-{
-	g_autofree char *path = g_build_filename(cfg->spool, "fetch.lock",
-	    NULL);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-
-	if (fd < 0) {
-		g_set_error(err, CONSULTD_ERROR, EX_IOERR,
-		    "cannot open '%s': %s", path, g_strerror(errno));
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		g_set_error(err, CONSULTD_ERROR, EX_TEMPFAIL,
-		    "another consultd is fetching into '%s' (lock '%s'); "
-		    "try again later", cfg->spool, path);
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 /* What a fetch killed half-way left in tmp/ (we hold the lock). */
@@ -638,7 +625,7 @@ fetch_imap(struct fetch_ctx *ctx, GError **err)
 			delay = 1;
 		}
 		if ((!ctx->transient && !ctx->restart) ||
-		    failures >= FETCH_RETRIES) {
+		    failures >= FETCH_RETRIES || consultd_stopping()) {
 			if (failures)
 				g_prefix_error(&e, "gave up after %u "
 				    "attempts: ", failures + 1);
@@ -677,7 +664,12 @@ fetch_run(struct db *db, const struct config *cfg, int64_t now,
 	ctx.keep = g_strcmp0(ic->after_fetch, "keep") == 0;
 	if (g_str_has_prefix(ic->after_fetch, "move:"))
 		ctx.move_to = ic->after_fetch + 5;
-	lock = fetch_lock(cfg, err);
+	/*
+	 * One fetch per spool (a second would fetch the same UIDs): a manual
+	 * run waits for the daemon's.  Not the inbox's lock, which
+	 * ingest_spool takes inside.
+	 */
+	lock = spool_lock(cfg->spool, err);
 	if (lock < 0)
 		goto out;
 	fetch_clean_tmp(ctx.maildir);
@@ -691,9 +683,9 @@ fetch_run(struct db *db, const struct config *cfg, int64_t now,
 	    imap_location(ctx.imap));
 	if (!fetch_imap(&ctx, err))
 		goto out;
-	log_info("fetch: %lld message(s) fetched from %s, %lld too large",
+	log_info("fetch: %lld message(s) fetched from %s, %lld too large%s",
 	    (long long)ctx.fetched, imap_location(ctx.imap),
-	    (long long)ctx.too_large);
+	    (long long)ctx.too_large, ctx.stopped ? "; stopped early" : "");
 	ok = true;
 out:
 	if (!ok && ctx.fetched)

@@ -341,8 +341,8 @@ imap_new(const struct imap_options *opts, GError **err)
 	curl_easy_setopt(c, CURLOPT_PASSWORD,
 	    opts->password ? opts->password : "");
 	/* STARTTLS or fail; never CURLUSESSL_TRY, which goes on in clear. */
-	curl_easy_setopt(c, CURLOPT_USE_SSL, opts->plain ? (long)CURLUSESSL_NONE :
-	    (long)CURLUSESSL_ALL);
+	curl_easy_setopt(c, CURLOPT_USE_SSL,
+	    opts->plain ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (opts->ca_file)

@@ -953,14 +953,17 @@ ingest_settle(struct ingest_ctx *ctx, GPtrArray *batch, GError **err)
 			if (!spool_discard(ctx->maildir, p->name, err))
 				return false;
 		} else {
-			moved = spool_mark_filed(ctx->maildir, p->name, err);
+			moved = spool_mark_filed_nosync(ctx->maildir, p->name,
+			    err);
 			if (!moved)
 				return false;
 			g_free(moved);
 		}
 		ingest_report(ctx->res, p);
 	}
-	return true;
+	/* One sync of cur/ and new/ for the batch's moves and removals. */
+	return spool_sync(ctx->maildir, "cur", err) &&
+	    spool_sync(ctx->maildir, "new", err);
 }
 
 static bool

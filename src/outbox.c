@@ -196,27 +196,45 @@ outbox_send_smtp(struct db *db, struct outbox_sink *sink,
 	return true;
 }
 
+/*
+ * The embedded default, a batch at a time: every file written and
+ * synced, the folder synced once, then the batch marked sent in one
+ * transaction.  A crash in between writes the same files again.
+ */
 static bool
-outbox_send_one(struct db *db, struct outbox_sink *sink,
-    const struct config *cfg, const struct outbox_item *item, int64_t now,
-    struct outbox_result *res, GError **err)
+outbox_send_eml_batch(struct db *db, const struct config *cfg,
+    GPtrArray *items, int64_t now, struct outbox_result *res, GError **err)
 {
-	g_autoptr(GError) serr = NULL;
+	size_t i;
 
-	if (sink->smtp)
-		return outbox_send_smtp(db, sink, item, now, res, err);
-	if (!emlout_send(cfg->spool, item->id, item->kind, item->content,
-	    item->content_len, &serr)) {
-		/* A full disk or broken spool stops the whole run. */
-		g_propagate_error(err, g_steal_pointer(&serr));
-		return false;
+	for (i = 0; i < items->len; i++) {
+		const struct outbox_item *item = items->pdata[i];
+
+		if (!emlout_send_batched(cfg->spool, item->id, item->kind,
+		    item->content, item->content_len, err))
+			return false;
 	}
-	if (!outbox_record(db, item, true, false, NULL, now, err))
+	if (!emlout_commit(cfg->spool, err) || !db_begin(db, err))
 		return false;
-	res->sent++;
-	/* The Message-ID carries the token: log the row id instead. */
-	log_info("outbox: sent %s %lld to participant %lld", item->kind,
-	    (long long)item->id, (long long)item->participant_id);
+	for (i = 0; i < items->len; i++) {
+		const struct outbox_item *item = items->pdata[i];
+
+		if (!db_outbox_mark_sent(db, item->id, now, err)) {
+			db_rollback(db);
+			return false;
+		}
+	}
+	if (!db_commit(db, err))
+		return false;
+	for (i = 0; i < items->len; i++) {
+		const struct outbox_item *item = items->pdata[i];
+
+		res->sent++;
+		/* The Message-ID carries the token: log the row id instead. */
+		log_info("outbox: wrote %s %lld to participant %lld",
+		    item->kind, (long long)item->id,
+		    (long long)item->participant_id);
+	}
 	return true;
 }
 
@@ -261,13 +279,20 @@ outbox_flush(struct db *db, const struct config *cfg, int64_t now,
 			goto out;
 		if (!items->len)
 			break;
+		if (!sink.smtp) {
+			if (!outbox_send_eml_batch(db, cfg, items, now, res,
+			    err))
+				goto out;
+			last_id = ((struct outbox_item *)
+			    items->pdata[items->len - 1])->id;
+			continue;
+		}
 		for (i = 0; i < items->len && !consultd_stopping(); i++) {
 			const struct outbox_item *item = items->pdata[i];
 
 			if ((res->sent || res->deferred || res->failed))
 				outbox_pace(&sink);
-			if (!outbox_send_one(db, &sink, cfg, item, now, res,
-			    err))
+			if (!outbox_send_smtp(db, &sink, item, now, res, err))
 				goto out;
 			last_id = item->id;
 		}

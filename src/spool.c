@@ -213,12 +213,11 @@ spool_deliver_file(const char *maildir, const char *path, char **name_out,
 }
 
 bool
-spool_write_atomic(const char *tmpdir, const char *path, const char *data,
-    size_t len, GError **err)
+spool_write_atomic_nosync(const char *tmpdir, const char *path,
+    const char *data, size_t len, GError **err)
 {
 	g_autofree char *name = spool_unique_name();
 	g_autofree char *tmp = g_build_filename(tmpdir, name, NULL);
-	g_autofree char *dir = g_path_get_dirname(path);
 
 	if (!spool_write_tmp(tmp, -1, data, len, err))
 		return false;
@@ -227,7 +226,17 @@ spool_write_atomic(const char *tmpdir, const char *path, const char *data,
 		unlink(tmp);
 		return false;
 	}
-	return spool_fsync_dir(dir, err);
+	return true;
+}
+
+bool
+spool_write_atomic(const char *tmpdir, const char *path, const char *data,
+    size_t len, GError **err)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+
+	return spool_write_atomic_nosync(tmpdir, path, data, len, err) &&
+	    spool_fsync_dir(dir, err);
 }
 
 static int
@@ -317,8 +326,9 @@ out:
 	return data;
 }
 
-char *
-spool_mark_filed(const char *maildir, const char *name, GError **err)
+static char *
+spool_move_filed(const char *maildir, const char *name, bool sync,
+    GError **err)
 {
 	g_autofree char *src = g_build_filename(maildir, "new", name, NULL);
 	g_autofree char *curdir = g_build_filename(maildir, "cur", NULL);
@@ -330,11 +340,31 @@ spool_mark_filed(const char *maildir, const char *name, GError **err)
 		g_free(dst);
 		return NULL;
 	}
-	if (!spool_fsync_dir(curdir, err)) {
+	if (sync && !spool_fsync_dir(curdir, err)) {
 		g_free(dst);
 		return NULL;
 	}
 	return dst;
+}
+
+char *
+spool_mark_filed(const char *maildir, const char *name, GError **err)
+{
+	return spool_move_filed(maildir, name, true, err);
+}
+
+char *
+spool_mark_filed_nosync(const char *maildir, const char *name, GError **err)
+{
+	return spool_move_filed(maildir, name, false, err);
+}
+
+bool
+spool_sync(const char *maildir, const char *sub, GError **err)
+{
+	g_autofree char *dir = g_build_filename(maildir, sub, NULL);
+
+	return spool_fsync_dir(dir, err);
 }
 
 bool
