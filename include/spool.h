@@ -43,8 +43,8 @@ bool spool_write_atomic(const char *tmpdir, const char *path,
     const char *data, size_t len, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
- * As spool_write_atomic, without the sync of path's folder: for a batch,
- * which syncs the folder once (spool_sync) before it relies on the files.
+ * As spool_write_atomic, without any sync: for a batch, which calls
+ * spool_sync_all() on the folder once before it relies on the files.
  */
 bool spool_write_atomic_nosync(const char *tmpdir, const char *path,
     const char *data, size_t len, GError **err) G_GNUC_WARN_UNUSED_RESULT;
@@ -97,6 +97,12 @@ int spool_lock(const char *maildir, GError **err);
  */
 char *spool_mark_filed_nosync(const char *maildir, const char *name,
     GError **err);
+
+/*
+ * Syncs the file system holding dir (syncfs) and dir itself: makes a
+ * batch of spool_write_atomic_nosync() files durable at once.
+ */
+bool spool_sync_all(const char *dir, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
 /* fsyncs maildir/sub. */
 bool spool_sync(const char *maildir, const char *sub, GError **err)

@@ -46,5 +46,7 @@ emlout_send_batched(const char *spool, int64_t id, const char *kind,
 bool
 emlout_commit(const char *spool, GError **err)
 {
-	return spool_sync(spool, "outbox", err);
+	g_autofree char *dir = g_build_filename(spool, "outbox", NULL);
+
+	return spool_sync_all(dir, err);
 }

@@ -118,7 +118,7 @@ spool_write_all(int fd, const char *data, size_t len)
 /* Copies src (an fd) or data into a new file at tmp, synced. */
 static bool
 spool_write_tmp(const char *tmp, int src, const char *data, size_t len,
-    GError **err)
+    bool sync, GError **err)
 {
 	char buf[65536];
 	int fd;
@@ -150,7 +150,7 @@ spool_write_tmp(const char *tmp, int src, const char *data, size_t len,
 			}
 		}
 	}
-	if (fsync(fd) != 0) {
+	if (sync && fsync(fd) != 0) {
 		spool_set_errno(err, errno, "sync", tmp);
 		goto out;
 	}
@@ -174,7 +174,7 @@ spool_deliver_from(const char *maildir, int src, const char *data,
 	g_autofree char *newdir = g_build_filename(maildir, "new", NULL);
 	g_autofree char *dst = g_build_filename(newdir, name, NULL);
 
-	if (!spool_write_tmp(tmp, src, data, len, err))
+	if (!spool_write_tmp(tmp, src, data, len, true, err))
 		return false;
 	if (rename(tmp, dst) != 0) {
 		spool_set_errno(err, errno, "move into place", dst);
@@ -219,7 +219,7 @@ spool_write_atomic_nosync(const char *tmpdir, const char *path,
 	g_autofree char *name = spool_unique_name();
 	g_autofree char *tmp = g_build_filename(tmpdir, name, NULL);
 
-	if (!spool_write_tmp(tmp, -1, data, len, err))
+	if (!spool_write_tmp(tmp, -1, data, len, false, err))
 		return false;
 	if (rename(tmp, path) != 0) {
 		spool_set_errno(err, errno, "move into place", path);
@@ -233,10 +233,18 @@ bool
 spool_write_atomic(const char *tmpdir, const char *path, const char *data,
     size_t len, GError **err)
 {
+	g_autofree char *name = spool_unique_name();
+	g_autofree char *tmp = g_build_filename(tmpdir, name, NULL);
 	g_autofree char *dir = g_path_get_dirname(path);
 
-	return spool_write_atomic_nosync(tmpdir, path, data, len, err) &&
-	    spool_fsync_dir(dir, err);
+	if (!spool_write_tmp(tmp, -1, data, len, true, err))
+		return false;
+	if (rename(tmp, path) != 0) {
+		spool_set_errno(err, errno, "move into place", path);
+		unlink(tmp);
+		return false;
+	}
+	return spool_fsync_dir(dir, err);
 }
 
 static int
@@ -365,6 +373,24 @@ spool_sync(const char *maildir, const char *sub, GError **err)
 	g_autofree char *dir = g_build_filename(maildir, sub, NULL);
 
 	return spool_fsync_dir(dir, err);
+}
+
+bool
+spool_sync_all(const char *dir, GError **err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0) {
+		spool_set_errno(err, errno, "open folder", dir);
+		return false;
+	}
+	/* One syncfs for a batch of files beats an fsync each. */
+	ok = syncfs(fd) == 0 && fsync(fd) == 0;
+	if (!ok)
+		spool_set_errno(err, errno, "sync", dir);
+	close(fd);
+	return ok;
 }
 
 bool
