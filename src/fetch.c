@@ -393,16 +393,20 @@ fetch_publish(struct fetch_ctx *ctx, struct fetch_item *items, size_t n,
 	for (i = 0; i < n; i++) {
 		g_autofree char *tmp = NULL;
 		g_autofree char *dst = NULL;
-		int fd = items[i].fd;
+		int fd = items[i].fd, e = 0;
 
 		if (fd < 0)
 			continue;
 		items[i].fd = -1;
-		if (fsync(fd) != 0 || close(fd) != 0) {
-			g_set_error(err, CONSULTD_ERROR, (errno == ENOSPC ||
-			    errno == EDQUOT) ? EX_TEMPFAIL : EX_IOERR,
+		if (fsync(fd) != 0)
+			e = errno;
+		if (close(fd) != 0 && !e)
+			e = errno;
+		if (e) {
+			g_set_error(err, CONSULTD_ERROR, (e == ENOSPC ||
+			    e == EDQUOT) ? EX_TEMPFAIL : EX_IOERR,
 			    "cannot sync '%s': %s", items[i].name,
-			    g_strerror(errno));
+			    g_strerror(e));
 			return false;
 		}
 		if (items[i].gone)

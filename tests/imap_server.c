@@ -97,9 +97,8 @@ make_ca(const char *dir, const char *name, GString *why)
 static bool
 make_certificates(const char *dir, GString *why)
 {
-	g_autofree char *ext = testutil_write(dir, "server.ext",
-	    "subjectAltName = IP:127.0.0.1, DNS:localhost\n");
-
+	g_free(testutil_write(dir, "server.ext",
+	    "subjectAltName = IP:127.0.0.1, DNS:localhost\n"));
 	return make_ca(dir, "ca", why) && make_ca(dir, "other-ca", why) &&
 	    run(dir, (const char *const[]){ "openssl", "req", "-newkey", "ec",
 	    "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
@@ -383,6 +382,40 @@ imap_server_free(struct imap_server *srv)
 	g_free(srv->ca_file);
 	g_free(srv->other_ca_file);
 	g_free(srv);
+}
+
+bool
+imap_server_deliver(const struct imap_server *srv, const char *user,
+    const char *data, size_t len)
+{
+	static const char *const subs[] = { "", "tmp", "new", "cur" };
+	static unsigned seq;
+	g_autofree char *owner = NULL;
+	g_autofree char *name = NULL;
+	g_autofree char *tmp = NULL;
+	g_autofree char *dst = NULL;
+	uid_t uid;
+	gid_t gid;
+	size_t i;
+
+	if (!mail_owner(&uid, &gid, &owner))
+		return false;
+	for (i = 0; i < G_N_ELEMENTS(subs); i++) {
+		g_autofree char *d = g_build_filename(srv->dir, "mail", user,
+		    subs[i], NULL);
+
+		if (g_file_test(d, G_FILE_TEST_IS_DIR))
+			continue;
+		if (mkdir(d, 0700) != 0 || chown(d, uid, gid) != 0)
+			return false;
+	}
+	name = g_strdup_printf("%lld.M%uP%d.test",
+	    (long long)g_get_real_time() / G_USEC_PER_SEC, seq++,
+	    (int)getpid());
+	tmp = g_build_filename(srv->dir, "mail", user, "tmp", name, NULL);
+	dst = g_build_filename(srv->dir, "mail", user, "new", name, NULL);
+	return g_file_set_contents(tmp, data, (gssize)len, NULL) &&
+	    chown(tmp, uid, gid) == 0 && rename(tmp, dst) == 0;
 }
 
 struct imap_client {
