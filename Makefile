@@ -89,8 +89,10 @@ check: deps
 	$(MAKE) DEVELOPER=1 BUILD=build-san SANITIZE=address,undefined test
 	sh tests/install.sh
 
+# Sanitized code runs slower: the tests' time limits stretch with it.
 test: $(BUILD)/check_consultd $(BUILD)/consultd
 	CONSULTD_BIN=$(CURDIR)/$(BUILD)/consultd ASAN_OPTIONS=detect_leaks=0 \
+	    CK_TIMEOUT_MULTIPLIER=$(if $(SANITIZE),3,1) \
 	    $(BUILD)/check_consultd
 
 check-valgrind: $(BUILD)/check_consultd $(BUILD)/consultd

@@ -146,6 +146,7 @@ cli_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_opts opts = { 0 };
+	enum log_level level;
 	int c, status = EX_USAGE;
 	size_t i;
 
@@ -178,11 +179,17 @@ cli_main(int argc, char **argv)
 	}
 	/*
 	 * One line per filed or sent message on a terminal and in the
-	 * journal; quiet (warnings only) in scripts and cron, unless -v.
+	 * journal; warnings only in scripts and cron.  -v is debug and -vv
+	 * adds the protocol traces wherever we run (STYLE 10).
 	 */
-	log_init((enum log_level)CLAMP((cli_interactive() ? LOG_LEVEL_INFO :
-	    LOG_LEVEL_QUIET) + opts.verbosity, LOG_LEVEL_QUIET,
-	    LOG_LEVEL_TRACE));
+	if (opts.verbosity > 0)
+		level = (enum log_level)MIN(LOG_LEVEL_INFO + opts.verbosity,
+		    LOG_LEVEL_TRACE);
+	else if (opts.verbosity < 0)
+		level = LOG_LEVEL_QUIET;
+	else
+		level = cli_interactive() ? LOG_LEVEL_INFO : LOG_LEVEL_QUIET;
+	log_init(level);
 	for (i = 0; i < G_N_ELEMENTS(cli_cmds); i++)
 		if (strcmp(cli_cmds[i].name, argv[optind]) == 0)
 			break;

@@ -22,6 +22,7 @@
 #include "imap.h"
 #include "ingest.h"
 #include "log.h"
+#include "secret.h"
 #include "spool.h"
 
 #include "banned.h"
@@ -30,7 +31,6 @@
 #define FETCH_BATCH		100	/* messages per group commit */
 #define FETCH_RETRIES		4	/* back-off 1, 2, 4, 8 s */
 #define FETCH_HEADER_MAX	(256 * 1024)
-#define FETCH_PASSWORD_MAX	4096
 #define FETCH_TMP_TAG		",imap="
 
 struct fetch_ctx {
@@ -66,76 +66,10 @@ struct fetch_item {
 char *
 fetch_password(const struct config_imap *ic, GError **err)
 {
-	const char *creds = g_getenv("CREDENTIALS_DIRECTORY");
-	g_autofree char *cpath = NULL;
-	const char *path = ic->password_file;
-	char buf[FETCH_PASSWORD_MAX + 1];
-	char *pw = NULL;
-	struct stat st;
-	ssize_t n;
-	size_t len;
-	int fd;
-
-	if (!path && creds && *creds) {
-		cpath = g_build_filename(creds, "imap-password", NULL);
-		path = cpath;
-	}
-	if (!path) {
-		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
-		    "[imap] password_file is not set and there is no systemd "
-		    "credential imap-password ($CREDENTIALS_DIRECTORY)");
-		return NULL;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
-		    "cannot read the IMAP password file '%s': %s", path,
-		    g_strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
-		    "the IMAP password file '%s' is not a regular file", path);
-		goto out;
-	}
-	if (st.st_mode & 077) {
-		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
-		    "the IMAP password file '%s' may be read or written by "
-		    "others (mode %04o); run chmod 600 '%s'", path,
-		    (unsigned)(st.st_mode & 07777), path);
-		goto out;
-	}
-	do
-		n = read(fd, buf, sizeof(buf) - 1);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
-		    "cannot read the IMAP password file '%s': %s", path,
-		    g_strerror(errno));
-		goto out;
-	}
-	buf[n] = '\0';
-	len = strcspn(buf, "\r\n");
-	if (len == 0) {
-		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
-		    "the IMAP password file '%s' is empty", path);
-		goto out;
-	}
-	pw = g_strndup(buf, len);
-out:
-	explicit_bzero(buf, sizeof(buf));
-	close(fd);
-	return pw;
+	return secret_read(ic->password_file, "imap-password",
+	    "the IMAP password", err);
 }
 
-static void
-fetch_password_free(char *pw)
-{
-	if (pw) {
-		explicit_bzero(pw, strlen(pw));
-		g_free(pw);
-	}
-}
 
 static struct imap *
 fetch_open(const struct config_imap *ic, GError **err)
@@ -160,7 +94,7 @@ fetch_open(const struct config_imap *ic, GError **err)
 	o.connect_timeout = (long)CLAMP(ic->connect_timeout, 1, 3600);
 	o.timeout = (long)CLAMP(ic->timeout, 1, 86400);
 	imap = imap_new(&o, err);
-	fetch_password_free(pw);
+	secret_free(pw);
 	return imap;
 }
 

@@ -12,9 +12,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "imap_server.h"
+#include "smtp_server.h"
 #include "testutil.h"
 
 Suite *daemon_suite(void);
@@ -312,6 +315,98 @@ START_TEST(test_daemon_sends_a_missed_digest_once)
 }
 END_TEST
 
+#define DAEMON_PASSWORD "daemon-Pw-for-tests-1"
+
+/*
+ * The whole service: consultd run against a real Dovecot and a real SMTP
+ * server.  Invitations go out over SMTP; a reply delivered to the IMAP
+ * mailbox is fetched, filed, flagged on the server and acknowledged over
+ * SMTP; the password never reaches the log.
+ */
+START_TEST(test_daemon_against_real_servers)
+{
+	static const char *const users[] = { "daemon", NULL };
+	g_autofree char *why = NULL;
+	g_autofree char *swhy = NULL;
+	struct imap_server *imap = imap_server_start(users, DAEMON_PASSWORD,
+	    &why);
+	struct smtp_server *smtp;
+	g_autofree char *dir = NULL;
+	g_autofree char *conf = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *pw = NULL;
+	g_autofree char *token = NULL;
+	g_autofree char *reply = NULL;
+	g_autofree char *log = NULL;
+	g_autofree char *survey = g_build_filename(testutil_top(), "tests",
+	    "fixtures", "imap", "survey", NULL);
+	g_autofree char *csv = g_build_filename(testutil_top(), "tests",
+	    "fixtures", "imap", "participants.csv", NULL);
+	struct imap_client *client;
+	GPid pid;
+	int i;
+
+	ck_assert_msg(imap != NULL, "the test Dovecot did not start: %s", why);
+	smtp = smtp_server_start(NULL, true, &swhy);
+	ck_assert_msg(smtp != NULL, "smtp-sink did not start: %s", swhy);
+	dir = testutil_tmpdir();
+	run_ok(dir, (const char *const[]){ "init", ".", NULL });
+	run_ok(dir, (const char *const[]){ "load", survey, NULL });
+	run_ok(dir, (const char *const[]){ "import", "survey", csv, NULL });
+	pw = testutil_write(dir, "imap.pw", DAEMON_PASSWORD "\n");
+	ck_assert_int_eq(chmod(pw, 0600), 0);
+	text = g_strdup_printf("[consultd]\ndatabase = consultd.db\n"
+	    "spool = spool\n[imap]\nurl = imap://127.0.0.1:%d/INBOX\n"
+	    "username = daemon\npassword_file = imap.pw\ntls = none\n"
+	    "poll_interval = 10\n[smtp]\nurl = %s\ntls = none\n"
+	    "rate = 1000/s\n", imap->port, smtp_server_url(smtp));
+	conf = testutil_write(dir, "consultd.conf", text);
+	run_ok(dir, (const char *const[]){ "invite", "survey", NULL });
+	ck_assert_uint_eq(smtp_server_count(smtp), 1);
+	{
+		g_autofree char *path = g_build_filename(dir, "consultd.db",
+		    NULL);
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT token FROM "
+		    "invitation", -1, &st, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		token = g_strdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	reply = g_strdup_printf("From: Ann Example <a@example.org>\r\n"
+	    "To: consult+%s@example.org\r\nSubject: Re: survey\r\n"
+	    "Message-ID: <daemon-reply@example.org>\r\n\r\n"
+	    "[Q1] Yes: more time.\r\n", token);
+	ck_assert(imap_server_deliver(imap, "daemon", reply, strlen(reply)));
+	pid = start(dir, NULL);
+	ck_assert(wait_for_log(dir, "daemon: started", 5));
+	ck_assert_msg(wait_for_log(dir, "filed reply", 20), "not filed");
+	/* The receipt went out over SMTP. */
+	for (i = 0; i < 100 && smtp_server_count(smtp) < 2; i++)
+		g_usleep(100000);
+	ck_assert_uint_eq(smtp_server_count(smtp), 2);
+	ck_assert_int_eq(stop(pid), 0);
+	/* Flagged on the server only now that it is filed. */
+	client = imap_client_new(imap, "daemon", DAEMON_PASSWORD);
+	ck_assert_ptr_nonnull(client);
+	ck_assert_int_eq(imap_client_count(client, "INBOX",
+	    "KEYWORD $Consultd-Filed"), 1);
+	imap_client_free(client);
+	ck_assert_int_eq(count(dir, "SELECT count(*) FROM answer"), 1);
+	log = daemon_log(dir);
+	ck_assert_msg(strstr(log, DAEMON_PASSWORD) == NULL,
+	    "the password is in the log");
+	ck_assert(strstr(log, token) == NULL);
+	smtp_server_stop(smtp);
+	imap_server_free(imap);
+	testutil_rmtree(dir);
+}
+END_TEST
+
 Suite *
 daemon_suite(void)
 {
@@ -323,6 +418,7 @@ daemon_suite(void)
 	tcase_add_test(tc, test_daemon_sigterm_during_filing_loses_nothing);
 	tcase_add_test(tc, test_daemon_catches_up_a_missed_campaign_once);
 	tcase_add_test(tc, test_daemon_sends_a_missed_digest_once);
+	tcase_add_test(tc, test_daemon_against_real_servers);
 	suite_add_tcase(s, tc);
 	return s;
 }
