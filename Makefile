@@ -56,7 +56,9 @@ SUITES = $(filter-out main,$(CHECK_SRCS:tests/check_%.c=%))
 
 all: consultd
 
+# rm first: a consultd that is running cannot be overwritten in place.
 consultd: $(BUILD)/consultd
+	rm -f $@
 	cp $< $@
 
 $(BUILD)/consultd: $(BUILD)/main.o $(BUILD)/libconsultd.a
@@ -201,6 +203,20 @@ bench: $(BUILD)/consultd $(BUILD)/bench/parse_floor
 	    sh bench/run.sh $(BENCH_N)
 
 .PHONY: bench
+
+# IMAP benchmark (bench/imap/README.md): consultd fetch from a private
+# loopback Dovecot against mbsync (isync) with fsync on and off, same
+# mailbox, same run.  BENCH_IMAP_N is the list of reply counts.  Never part
+# of `make check`.
+BENCH_IMAP_PKGS = isync dovecot-imapd curl
+BENCH_IMAP_N ?= 1000 10000
+
+bench-imap: $(BUILD)/consultd
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(BENCH_IMAP_PKGS)"
+	CONSULTD_BIN=$(CURDIR)/$(BUILD)/consultd sh bench/imap/run.sh \
+	    $(BENCH_IMAP_N)
+
+.PHONY: bench-imap
 
 clean:
 	rm -rf build build-san consultd
