@@ -47,6 +47,12 @@ override CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
 override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
+# The peer corpora the tests read (../shared/corpora beside the tree, as
+# in the workplace; CONSULTD_CORPORA=DIR to point elsewhere).
+CONSULTD_CORPORA ?= $(firstword $(wildcard $(CURDIR)/../shared/corpora \
+		    /work/shared/corpora) $(CURDIR)/../shared/corpora)
+export CONSULTD_CORPORA
+
 SRCS = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 CHECK_SRCS = $(sort $(wildcard tests/check_*.c))
@@ -72,7 +78,8 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.inc | $(BUILD)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Itests -I$(BUILD)/tests -c -o $@ $<
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Itests -I$(BUILD)/tests \
+	    -DCONSULTD_CORPORA_DIR='"$(CONSULTD_CORPORA)/"' -c -o $@ $<
 
 # The suite list is derived from the tests/check_*.c file names.
 $(BUILD)/tests/suites.inc: $(CHECK_SRCS) | $(BUILD)

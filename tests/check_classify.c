@@ -17,7 +17,7 @@
 
 Suite *classify_suite(void);
 
-#define CORPORA "../shared/corpora/"
+#define CORPORA CONSULTD_CORPORA_DIR
 
 struct rule_case {
 	const char *name;

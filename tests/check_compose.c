@@ -18,7 +18,7 @@
 
 Suite *compose_suite(void);
 
-#define CORPORA "../shared/corpora/"
+#define CORPORA CONSULTD_CORPORA_DIR
 #define TEST_DATE INT64_C(1714557600)	/* 2024-05-01 10:00:00 UTC */
 
 static void

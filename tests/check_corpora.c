@@ -17,7 +17,7 @@
 
 Suite *corpora_suite(void);
 
-#define CORPORA_DEFAULT "../shared/corpora"
+#define CORPORA_DEFAULT CONSULTD_CORPORA_DIR
 #define CORPORA_MIN_RATE 95.0
 
 struct corpora_case {

@@ -20,7 +20,7 @@
 Suite *csvio_suite(void);
 
 #define CSVIO_TEST_FIXTURES "tests/fixtures/csv/"
-#define CSVIO_TEST_CORPUS "../shared/corpora/gmime/data/filters/"
+#define CSVIO_TEST_CORPUS CONSULTD_CORPORA_DIR "gmime/data/filters/"
 
 /* Rows as text: "LINE:[field][!not-utf8-field]\n" per row. */
 struct collect {

@@ -14,7 +14,7 @@
 Suite *extract_suite(void);
 
 #define FIXTURES "tests/fixtures/parse/"
-#define CORPORA "../shared/corpora/"
+#define CORPORA CONSULTD_CORPORA_DIR
 
 static const char *const bpf_ids[] = { "Q1", "Q2", "R1", "C1", NULL };
 static const char *const bpf_ignore[] = {

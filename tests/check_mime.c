@@ -18,7 +18,7 @@
 
 Suite *mime_suite(void);
 
-#define CORPORA "../shared/corpora/"
+#define CORPORA CONSULTD_CORPORA_DIR
 
 static void
 setup_gmime(void)

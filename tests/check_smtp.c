@@ -18,7 +18,7 @@
 
 Suite *smtp_suite(void);
 
-#define CORPORA "../shared/corpora/"
+#define CORPORA CONSULTD_CORPORA_DIR
 #define FIXTURES "tests/fixtures/smtp/"
 #define SMTP_TEST_FROM "bounces+x@consult.example.org"
 #define SMTP_TEST_HELO "consultd-test.example.org"
