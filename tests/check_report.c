@@ -376,50 +376,6 @@ START_TEST(test_report_and_digest_commands)
 }
 END_TEST
 
-/* test-output/ beside the binary under test (build/, build-san/). */
-static char *
-test_output_dir(void)
-{
-	const char *bin = g_getenv("CONSULTD_BIN");
-	g_autofree char *top = NULL;
-	char *dir;
-
-	ck_assert_msg(bin != NULL, "CONSULTD_BIN is not set (run make check)");
-	top = g_path_get_dirname(bin);
-	dir = g_build_filename(top, "test-output", NULL);
-	ck_assert_int_eq(g_mkdir_with_parents(dir, 0755), 0);
-	return dir;
-}
-
-/* Renders html with headless Chromium; returns the rendered DOM. */
-static char *
-render(const char *html, const char *name)
-{
-	g_autofree char *out = test_output_dir();
-	g_autofree char *file = g_strconcat(name, ".html", NULL);
-	g_autofree char *png_name = g_strconcat(name, ".png", NULL);
-	g_autofree char *dom_name = g_strconcat(name, ".dom.html", NULL);
-	g_autofree char *path = testutil_write(out, file, html);
-	g_autofree char *png = g_build_filename(out, png_name, NULL);
-	g_autofree char *dom = g_build_filename(out, dom_name, NULL);
-	g_autofree char *script = g_build_filename(testutil_top(), "tests",
-	    "browser", "render.sh", NULL);
-	g_autofree char *errs = NULL;
-	g_autoptr(GError) err = NULL;
-	const char *argv[] = { "sh", script, path, png, dom, NULL };
-	char *text = NULL;
-	int status = -1;
-
-	ck_assert_msg(g_spawn_sync(NULL, (char **)(uintptr_t)argv, NULL,
-	    G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-	    &errs, &status, &err), "cannot run %s: %s", script,
-	    err ? err->message : "?");
-	ck_assert_msg(g_spawn_check_wait_status(status, NULL),
-	    "headless Chromium could not render %s:\n%s", path, errs);
-	ck_assert(g_file_test(png, G_FILE_TEST_IS_REGULAR));
-	ck_assert(g_file_get_contents(dom, &text, NULL, NULL));
-	return text;
-}
 
 START_TEST(test_report_html_renders_in_chromium)
 {
@@ -429,7 +385,7 @@ START_TEST(test_report_html_renders_in_chromium)
 
 	seed(&s);
 	html = render_report(&s, REPORT_HTML, false);
-	dom = render(html, "report");
+	dom = testutil_render(html, "report");
 	HAS(dom, "Review of the IGF Best Practice Forums 2014-2019");
 	HAS(dom, "Q1. What worked well in the BPF(s) you took part in?");
 	HAS(dom, "BPF: Gender and Access");

@@ -25,4 +25,12 @@ const char *testutil_top(void);
 int testutil_run(const char *dir, const char *const *args, char **out_out,
     char **err_out);
 
+/*
+ * Renders html with headless Chromium (tests/browser/render.sh), saving
+ * NAME.html, NAME.png and NAME.dom.html under test-output/ beside the
+ * binary under test; returns the rendered DOM, newly allocated.  Fails
+ * the test when Chromium cannot render.
+ */
+char *testutil_render(const char *html, const char *name);
+
 #endif
