@@ -6,6 +6,7 @@
  */
 #include "db.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -218,8 +219,16 @@ void
 db_set_error(struct db *db, GError **err, const char *what)
 {
 	int rc = sqlite3_extended_errcode(db->sqlite);
+	int sys = sqlite3_system_errno(db->sqlite);
 	int code;
 
+	/* SQLite reports a full disk under the WAL index as an I/O error. */
+	if (sys == ENOSPC || sys == EDQUOT || (rc & 0xff) == SQLITE_FULL) {
+		g_set_error(err, CONSULTD_ERROR, EX_TEMPFAIL, "%s: the disk "
+		    "is full (%s); free some space and run again", what,
+		    sqlite3_errmsg(db->sqlite));
+		return;
+	}
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
