@@ -192,7 +192,24 @@ fuzz: $(FUZZ_BUILD)/fuzz_parse
 fuzz-short:
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
-.PHONY: fuzz fuzz-short
+# The CSV reader (participant import) and the configuration loader, each
+# FUZZ_SECONDS on seeds from tests/fixtures.
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(SRCS) $(wildcard include/*.h)
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
+	mkdir -p $(FUZZ_BUILD)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(SRCS) $(LIBS)
+
+fuzz-inputs: $(FUZZ_BUILD)/fuzz_csv $(FUZZ_BUILD)/fuzz_config
+	mkdir -p $(FUZZ_BUILD)/csv-corpus $(FUZZ_BUILD)/config-corpus
+	cp tests/fixtures/csv/*.csv tests/fixtures/demo/participants.csv \
+	    $(FUZZ_BUILD)/csv-corpus/
+	cp systemd/consultd.conf.in $(FUZZ_BUILD)/config-corpus/
+	cd $(FUZZ_BUILD) && for t in csv config; do \
+	    ASAN_OPTIONS=detect_leaks=1 ./fuzz_$$t \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -print_final_stats=1 $$t-corpus || exit 1; done
+
+.PHONY: fuzz fuzz-short fuzz-inputs
 
 # Benchmark (bench/README.md): consultd ingest against a GMime parse-only
 # floor and a Python baseline on generated replies.  BENCH_N is the list of
