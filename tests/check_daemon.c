@@ -12,7 +12,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -123,6 +127,9 @@ start(const char *dir, const char *now)
 
 	if (now)
 		env = g_environ_setenv(env, "CONSULTD_NOW", now, TRUE);
+	if (g_getenv("TEST_NOTIFY_SOCKET"))
+		env = g_environ_setenv(env, "NOTIFY_SOCKET",
+		    g_getenv("TEST_NOTIFY_SOCKET"), TRUE);
 	ck_assert(g_spawn_async(dir, (char **)(uintptr_t)argv, env,
 	    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
 	    NULL, &pid, &err));
@@ -407,6 +414,67 @@ START_TEST(test_daemon_against_real_servers)
 }
 END_TEST
 
+/* The next datagram on fd, within 10 s, NUL-terminated. */
+static char *
+notify_next(int fd)
+{
+	char buf[512];
+	ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+
+	ck_assert_msg(n > 0, "no notification from consultd run: %s",
+	    g_strerror(errno));
+	buf[n] = '\0';
+	return g_strdup(buf);
+}
+
+/* Type=notify: READY when started, RELOADING on SIGHUP, STOPPING. */
+START_TEST(test_daemon_speaks_sd_notify)
+{
+	g_autofree char *dir = workspace(60);
+	g_autofree char *path = g_build_filename(dir, "notify.sock", NULL);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { 10, 0 };
+	g_autofree char *m1 = NULL;
+	char *m;
+	bool reloading = false, ready_again = false, stopping = false;
+	int fd, i;
+	GPid pid;
+
+	ck_assert_uint_lt(strlen(path), sizeof(sa.sun_path));
+	memcpy(sa.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)), 0);
+	g_setenv("TEST_NOTIFY_SOCKET", path, TRUE);
+	pid = start(dir, NULL);
+	g_unsetenv("TEST_NOTIFY_SOCKET");
+	m1 = notify_next(fd);
+	ck_assert_msg(g_str_has_prefix(m1, "READY=1"), "first: %s", m1);
+	ck_assert_int_eq(kill(pid, SIGHUP), 0);
+	for (i = 0; i < 20 && !ready_again; i++) {
+		m = notify_next(fd);
+		if (strstr(m, "RELOADING=1"))
+			reloading = true;
+		else if (reloading && strstr(m, "READY=1"))
+			ready_again = true;
+		g_free(m);
+	}
+	ck_assert(reloading && ready_again);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	for (i = 0; i < 20 && !stopping; i++) {
+		m = notify_next(fd);
+		stopping = strstr(m, "STOPPING=1") != NULL;
+		g_free(m);
+	}
+	ck_assert(stopping);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	close(fd);
+	testutil_rmtree(dir);
+}
+END_TEST
+
 Suite *
 daemon_suite(void)
 {
@@ -419,6 +487,7 @@ daemon_suite(void)
 	tcase_add_test(tc, test_daemon_catches_up_a_missed_campaign_once);
 	tcase_add_test(tc, test_daemon_sends_a_missed_digest_once);
 	tcase_add_test(tc, test_daemon_against_real_servers);
+	tcase_add_test(tc, test_daemon_speaks_sd_notify);
 	suite_add_tcase(s, tc);
 	return s;
 }
