@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,12 +37,29 @@
 #include "banned.h"
 
 static volatile sig_atomic_t daemon_reload_flag;
+/*
+ * The self-pipe: a signal that arrives between the loop's look at the
+ * flags and its sleep would otherwise wait for the next wake-up (up to a
+ * poll interval).  Handlers write a byte; the sleep polls the pipe.
+ */
+static int daemon_wake[2] = { -1, -1 };
+
+static void
+daemon_wake_up(void)
+{
+	int saved = errno;
+
+	if (daemon_wake[1] >= 0)
+		(void)!write(daemon_wake[1], "x", 1);
+	errno = saved;
+}
 
 static void
 daemon_on_stop(int sig)
 {
 	(void)sig;
 	consultd_request_stop();
+	daemon_wake_up();
 }
 
 static void
@@ -49,6 +67,7 @@ daemon_on_hup(int sig)
 {
 	(void)sig;
 	daemon_reload_flag = 1;
+	daemon_wake_up();
 }
 
 static void
@@ -56,6 +75,9 @@ daemon_signals(void)
 {
 	struct sigaction sa;
 
+	if (daemon_wake[0] < 0 && pipe2(daemon_wake, O_CLOEXEC |
+	    O_NONBLOCK) != 0)
+		log_warn("daemon: cannot make the wake-up pipe");
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	/* No SA_RESTART: a signal must cut a sleep short. */
@@ -263,16 +285,21 @@ daemon_sleep_until(int64_t when)
 {
 	int64_t now = consultd_now();
 	int64_t wd = notify_watchdog_usec();
-	struct timespec ts = { 0, 0 };
+	int64_t secs;
+	struct pollfd pfd = { .fd = daemon_wake[0], .events = POLLIN };
+	char drain[64];
 
-	if (when <= now)
+	if (when <= now || consultd_stopping() || daemon_reload_flag)
 		return;
-	ts.tv_sec = (time_t)(when - now);
+	secs = when - now;
 	/* Wake for the watchdog at half its interval. */
-	if (wd && ts.tv_sec > wd / 2000000)
-		ts.tv_sec = (time_t)MAX(wd / 2000000, 1);
-	/* A signal ends the sleep early (EINTR): the loop looks again. */
-	nanosleep(&ts, NULL);
+	if (wd && secs > wd / 2000000)
+		secs = MAX(wd / 2000000, 1);
+	/* A signal writes to the pipe (or interrupts poll): look again. */
+	if (poll(&pfd, daemon_wake[0] >= 0 ? 1 : 0,
+	    (int)MIN(secs, 3600) * 1000) > 0)
+		while (read(daemon_wake[0], drain, sizeof(drain)) > 0)
+			;
 }
 
 bool
