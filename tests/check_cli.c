@@ -95,19 +95,6 @@ count(sqlite3 *db, const char *sql)
 	return v;
 }
 
-static unsigned
-count_files(const char *dir, const char *sub)
-{
-	g_autofree char *path = g_build_filename(dir, sub, NULL);
-	GDir *d = g_dir_open(path, 0, NULL);
-	unsigned n = 0;
-
-	ck_assert_msg(d != NULL, "no folder %s", path);
-	while (g_dir_read_name(d))
-		n++;
-	g_dir_close(d);
-	return n;
-}
 
 static int
 run_in(const char *dir, const char *const *args)
@@ -161,14 +148,14 @@ START_TEST(test_cli_demo_end_to_end)
 	    " 'elodie.marchand-vasseur@example.net'"), 4);
 	sqlite3_close(db);
 	/* 12 invitations, one receipt per reply. */
-	ck_assert_uint_eq(count_files(dir, "spool/outbox"), 17);
+	ck_assert_uint_eq(testutil_count_files(dir, "spool/outbox"), 17);
 	ck_assert_int_eq(count(db_receipts = open_db(dir),
 	    "SELECT count(DISTINCT m.id) FROM outbox o JOIN message m"
 	    " ON o.message_id LIKE 'consultd.acknowledgement.%.m' || m.id"
 	    " || '@%' WHERE o.kind = 'acknowledgement'"), 5);
 	sqlite3_close(db_receipts);
-	ck_assert_uint_eq(count_files(dir, "spool/inbox/new"), 0);
-	ck_assert_uint_eq(count_files(dir, "spool/inbox/cur"), 5);
+	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/new"), 0);
+	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/cur"), 5);
 
 	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "status",
 	    "bpf-on-bpfs", "--json", NULL }, &json, NULL), 0);
@@ -204,7 +191,7 @@ START_TEST(test_cli_demo_end_to_end)
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM answer"), 47);
 	ck_assert_int_eq(count(db, "PRAGMA user_version"), db_schema_version());
 	sqlite3_close(db);
-	ck_assert_uint_eq(count_files(dir, "spool/outbox"), 17);
+	ck_assert_uint_eq(testutil_count_files(dir, "spool/outbox"), 17);
 	testutil_rmtree(dir);
 }
 END_TEST
@@ -370,9 +357,9 @@ START_TEST(test_cli_kill_during_fetch_loses_and_doubles_nothing)
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM"
 	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
 	sqlite3_close(db);
-	ck_assert_uint_eq(count_files(dir, "spool/inbox/new"), 0);
-	ck_assert_uint_eq(count_files(dir, "spool/inbox/tmp"), 0);
-	ck_assert_uint_eq(count_files(dir, "spool/inbox/cur"), total);
+	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/new"), 0);
+	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/tmp"), 0);
+	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/cur"), total);
 	fprintf(stderr, "kill test: %d kills (%d mid-filing) in %d runs; "
 	    "full run %lld ms; %lld messages filed once each\n", kills,
 	    mid_kills, runs + 1, (long long)full_run / 1000,

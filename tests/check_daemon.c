@@ -26,37 +26,7 @@
 
 Suite *daemon_suite(void);
 
-static int64_t
-count(const char *dir, const char *sql)
-{
-	g_autofree char *path = g_build_filename(dir, "consultd.db", NULL);
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t v = -1;
 
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
-static unsigned
-count_files(const char *dir, const char *sub)
-{
-	g_autofree char *path = g_build_filename(dir, sub, NULL);
-	GDir *d = g_dir_open(path, 0, NULL);
-	unsigned n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while (g_dir_read_name(d))
-		n++;
-	g_dir_close(d);
-	return n;
-}
 
 static void
 run_ok(const char *dir, const char *const *args)
@@ -196,7 +166,8 @@ START_TEST(test_daemon_files_reloads_locks_and_stops)
 	pid = start(dir, NULL);
 	ck_assert_msg(wait_for_log(dir, "daemon: started", 5), "no start");
 	ck_assert(wait_for_log(dir, "answer(s)", 10));
-	ck_assert_int_eq(count(dir, "SELECT count(*) FROM message"), 3);
+	ck_assert_int_eq(testutil_db_int(dir,
+	    "SELECT count(*) FROM message"), 3);
 	/* A second instance refuses, with a reason and EX_TEMPFAIL. */
 	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "run",
 	    NULL }, NULL, &err2), 75);
@@ -243,16 +214,19 @@ START_TEST(test_daemon_sigterm_during_filing_loses_nothing)
 	ck_assert(wait_for_log(dir, "daemon: started", 5));
 	g_usleep(150000);
 	ck_assert_int_eq(stop(pid), 0);
-	filed = count(dir, "SELECT count(*) FROM message");
+	filed = testutil_db_int(dir, "SELECT count(*) FROM message");
 	/* What was filed left new/; what was not is still there. */
-	ck_assert_int_eq(count_files(dir, "spool/inbox/cur"), filed);
-	ck_assert_int_eq(count_files(dir, "spool/inbox/new") + filed, 3000);
+	ck_assert_int_eq(testutil_count_files(dir, "spool/inbox/cur"), filed);
+	ck_assert_int_eq(testutil_count_files(dir,
+	    "spool/inbox/new") + filed, 3000);
 	fprintf(stderr, "daemon SIGTERM: stopped after filing %lld of 3000\n",
 	    (long long)filed);
 	run_ok(dir, (const char *const[]){ "-q", "fetch", NULL });
-	ck_assert_int_eq(count(dir, "SELECT count(DISTINCT message_id) FROM"
+	ck_assert_int_eq(testutil_db_int(dir,
+	    "SELECT count(DISTINCT message_id) FROM"
 	    " message"), 3000);
-	ck_assert_int_eq(count(dir, "SELECT count(*) FROM message"), 3000);
+	ck_assert_int_eq(testutil_db_int(dir,
+	    "SELECT count(*) FROM message"), 3000);
 	testutil_rmtree(dir);
 }
 END_TEST
@@ -268,7 +242,8 @@ START_TEST(test_daemon_catches_up_a_missed_campaign_once)
 
 	run_ok(dir, (const char *const[]){ "invite", "def", NULL });
 	/* Invited 20 days before "now" of the daemon. */
-	ck_assert_int_eq(count(dir, "SELECT count(*) FROM outbox"), 2);
+	ck_assert_int_eq(testutil_db_int(dir,
+	    "SELECT count(*) FROM outbox"), 2);
 	pid = start(dir, "1796000000");
 	ck_assert(wait_for_log(dir, "reminder campaign for 'def'", 10));
 	ck_assert_int_eq(stop(pid), 0);
@@ -276,7 +251,7 @@ START_TEST(test_daemon_catches_up_a_missed_campaign_once)
 	ck_assert(wait_for_log(dir, "daemon: started", 5));
 	g_usleep(500000);
 	ck_assert_int_eq(stop(pid), 0);
-	ck_assert_int_eq(count(dir, "SELECT count(*) FROM outbox"
+	ck_assert_int_eq(testutil_db_int(dir, "SELECT count(*) FROM outbox"
 	    " WHERE kind = 'reminder'"), 2);
 	testutil_rmtree(dir);
 }
@@ -302,9 +277,9 @@ START_TEST(test_daemon_sends_a_missed_digest_once)
 	ck_assert(wait_for_log(dir, "daemon: started", 5));
 	g_usleep(500000);
 	ck_assert_int_eq(stop(pid), 0);
-	ck_assert_int_eq(count(dir, "SELECT next_due FROM schedule"
+	ck_assert_int_eq(testutil_db_int(dir, "SELECT next_due FROM schedule"
 	    " WHERE job = 'digest'"), 1796025600);
-	ck_assert_int_eq(count(dir, "SELECT count(*) FROM outbox"
+	ck_assert_int_eq(testutil_db_int(dir, "SELECT count(*) FROM outbox"
 	    " WHERE kind = 'digest'"), 0);
 	/* Back on Wednesday: the missed digest goes out, once. */
 	pid = start(dir, "1796200000");
@@ -314,9 +289,9 @@ START_TEST(test_daemon_sends_a_missed_digest_once)
 	ck_assert(wait_for_log(dir, "daemon: started", 5));
 	g_usleep(500000);
 	ck_assert_int_eq(stop(pid), 0);
-	ck_assert_int_eq(count(dir, "SELECT count(*) FROM outbox"
+	ck_assert_int_eq(testutil_db_int(dir, "SELECT count(*) FROM outbox"
 	    " WHERE kind = 'digest'"), 1);
-	ck_assert_int_eq(count(dir, "SELECT next_due FROM schedule"
+	ck_assert_int_eq(testutil_db_int(dir, "SELECT next_due FROM schedule"
 	    " WHERE job = 'digest'"), 1796025600 + 7 * 86400);
 	testutil_rmtree(dir);
 }
@@ -403,7 +378,8 @@ START_TEST(test_daemon_against_real_servers)
 	ck_assert_int_eq(imap_client_count(client, "INBOX",
 	    "KEYWORD $Consultd-Filed"), 1);
 	imap_client_free(client);
-	ck_assert_int_eq(count(dir, "SELECT count(*) FROM answer"), 1);
+	ck_assert_int_eq(testutil_db_int(dir,
+	    "SELECT count(*) FROM answer"), 1);
 	log = daemon_log(dir);
 	ck_assert_msg(strstr(log, DAEMON_PASSWORD) == NULL,
 	    "the password is in the log");

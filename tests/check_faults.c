@@ -19,36 +19,7 @@
 
 Suite *faults_suite(void);
 
-static int64_t
-count(const char *dir, const char *sql)
-{
-	g_autofree char *path = g_build_filename(dir, "consultd.db", NULL);
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t v = -1;
 
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
-static unsigned
-count_files(const char *dir, const char *sub)
-{
-	g_autofree char *path = g_build_filename(dir, sub, NULL);
-	GDir *d = g_dir_open(path, 0, NULL);
-	unsigned n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while (g_dir_read_name(d))
-		n++;
-	g_dir_close(d);
-	return n;
-}
 
 /* Fills the file system holding dir, leaving about `left` bytes. */
 static char *
@@ -129,7 +100,7 @@ START_TEST(test_faults_disk_full_then_space_returns)
 		    1000000 + i, i);
 		g_autofree char *text = g_strdup_printf("From: "
 		    "a@example.org\nSubject: Re\nMessage-ID: <f%d@example.org>"
-		    "\n\n[Q1] %d %s\n", i, i, "padding padding padding padding");
+		    "\n\n[Q1] %d padding padding padding padding\n", i, i);
 
 		g_free(testutil_write(newdir, name, text));
 	}
@@ -140,20 +111,23 @@ START_TEST(test_faults_disk_full_then_space_returns)
 	    status, err);
 	ck_assert_msg(strstr(err, "full") != NULL, "unclear: %s", err);
 	/* Nothing lost: every message is in new/ or, filed, in cur/. */
-	filed = count_files(dir, "spool/inbox/cur");
-	ck_assert_int_eq(count_files(dir, "spool/inbox/new") + filed,
+	filed = testutil_count_files(dir, "spool/inbox/cur");
+	ck_assert_int_eq(testutil_count_files(dir, "spool/inbox/new") + filed,
 	    REPLIES);
 	/* Space returns (a reader needs room for the WAL index too). */
 	ck_assert_int_eq(unlink(filler), 0);
-	ck_assert_int_eq(count(dir, "SELECT count(*) FROM message"), filed);
-	ck_assert_int_eq(count(dir, "SELECT count(*) FROM"
+	ck_assert_int_eq(testutil_db_int(dir,
+	    "SELECT count(*) FROM message"), filed);
+	ck_assert_int_eq(testutil_db_int(dir, "SELECT count(*) FROM"
 	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
 	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "fetch",
 	    NULL }, NULL, NULL), 0);
-	ck_assert_int_eq(count(dir, "SELECT count(*) FROM message"), REPLIES);
-	ck_assert_int_eq(count(dir, "SELECT count(DISTINCT message_id) FROM"
+	ck_assert_int_eq(testutil_db_int(dir,
+	    "SELECT count(*) FROM message"), REPLIES);
+	ck_assert_int_eq(testutil_db_int(dir,
+	    "SELECT count(DISTINCT message_id) FROM"
 	    " message"), REPLIES);
-	ck_assert_int_eq(count_files(dir, "spool/inbox/new"), 0);
+	ck_assert_int_eq(testutil_count_files(dir, "spool/inbox/new"), 0);
 	fprintf(stderr, "disk full: exit 75 with %u of %d filed; all %d filed "
 	    "once after space returned\n", filed, REPLIES, REPLIES);
 }

@@ -411,19 +411,6 @@ db_count(const char *dir, const char *sql)
 	return v;
 }
 
-static unsigned
-count_files(const char *dir, const char *sub)
-{
-	g_autofree char *path = g_build_filename(dir, sub, NULL);
-	GDir *d = g_dir_open(path, 0, NULL);
-	unsigned n = 0;
-
-	ck_assert_msg(d != NULL, "no folder %s", path);
-	while (g_dir_read_name(d))
-		n++;
-	g_dir_close(d);
-	return n;
-}
 
 /* Filed exactly once each, answers too, and the spool drained. */
 static void
@@ -435,9 +422,10 @@ assert_filed_once(const char *dir, int64_t n)
 	ck_assert_int_eq(db_count(dir, "SELECT count(*) FROM answer"), n);
 	ck_assert_int_eq(db_count(dir, "SELECT count(*) FROM"
 	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
-	ck_assert_uint_eq(count_files(dir, "spool/inbox/new"), 0);
-	ck_assert_uint_eq(count_files(dir, "spool/inbox/tmp"), 0);
-	ck_assert_uint_eq(count_files(dir, "spool/inbox/cur"), (unsigned)n);
+	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/new"), 0);
+	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/tmp"), 0);
+	ck_assert_uint_eq(testutil_count_files(dir,
+	    "spool/inbox/cur"), (unsigned)n);
 }
 
 static void

@@ -44,36 +44,16 @@ struct scenario {
 static void
 scenario_init(struct scenario *s)
 {
-	g_autofree char *conf = NULL;
 	g_autofree char *tdir = g_build_filename(testutil_top(), "templates",
 	    "bpf-on-bpfs", NULL);
-	g_autofree char *csv = g_build_filename(testutil_top(), "tests",
-	    "fixtures", "demo", "participants.csv", NULL);
-	struct participants_result pres;
-	struct invite_result ires;
-	GError *err = NULL;
 	int64_t cid;
-	bool created;
 
 	g_mime_init();
 	s->dir = testutil_tmpdir();
-	ck_assert(workspace_init(s->dir, &created, NULL));
-	conf = g_build_filename(s->dir, "consultd.conf", NULL);
-	ck_assert(workspace_open(&s->ws, conf, NULL));
-	s->def = definition_read(tdir, &err);
-	ck_assert_msg(s->def != NULL, "%s", err ? err->message : "");
-	ck_assert(db_consultation_store(s->ws.db, s->def, NOW, &cid, &created,
-	    NULL));
-	participants_result_init(&pres);
-	ck_assert(participants_import(s->ws.db, cid, csv, false, NOW, &pres,
-	    NULL));
-	participants_result_release(&pres);
-	invite_result_init(&ires);
-	ck_assert_msg(invite_run(s->ws.db, s->ws.cfg, "bpf-on-bpfs", false,
-	    NOW, &ires, &err), "%s", err ? err->message : "");
-	ck_assert_int_eq(ires.queued, 12);
-	ck_assert_int_eq(ires.sent, 12);
-	invite_result_release(&ires);
+	ck_assert_int_eq(testutil_demo_workspace(&s->ws, s->dir, NOW, NOW,
+	    &cid), 12);
+	s->def = definition_read(tdir, NULL);
+	ck_assert_ptr_nonnull(s->def);
 	ck_assert_int_eq(sqlite3_open(s->ws.cfg->database, &s->sql),
 	    SQLITE_OK);
 }

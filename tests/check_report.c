@@ -107,36 +107,11 @@ file_reply(struct seeded *s, size_t who, int64_t at, const char *const *qa)
 static void
 seed(struct seeded *s)
 {
-	g_autofree char *conf = NULL;
-	g_autofree char *tdir = g_build_filename(testutil_top(), "templates",
-	    NAME, NULL);
-	g_autofree char *csv = g_build_filename(testutil_top(), "tests",
-	    "fixtures", "demo", "participants.csv", NULL);
-	struct definition *def;
-	struct participants_result pres;
-	struct invite_result ires;
-	GError *err = NULL;
-	bool created;
-
 	mime_init();
 	s->messages = 0;
 	s->dir = testutil_tmpdir();
-	ck_assert(workspace_init(s->dir, &created, NULL));
-	conf = g_build_filename(s->dir, "consultd.conf", NULL);
-	ck_assert(workspace_open(&s->ws, conf, NULL));
-	def = definition_read(tdir, &err);
-	ck_assert_msg(def != NULL, "%s", err ? err->message : "");
-	ck_assert(db_consultation_store(s->ws.db, def, NOW - 30 * DAY, &s->cid,
-	    &created, NULL));
-	definition_free(def);
-	participants_result_init(&pres);
-	ck_assert(participants_import(s->ws.db, s->cid, csv, false,
-	    NOW - 30 * DAY, &pres, NULL));
-	participants_result_release(&pres);
-	invite_result_init(&ires);
-	ck_assert_msg(invite_run(s->ws.db, s->ws.cfg, NAME, false,
-	    NOW - 29 * DAY, &ires, &err), "%s", err ? err->message : "");
-	invite_result_release(&ires);
+	ck_assert_int_gt(testutil_demo_workspace(&s->ws, s->dir,
+	    NOW - 30 * DAY, NOW - 29 * DAY, &s->cid), 0);
 	/* Tamsin: Civil society; Gender and Access, Local Content. */
 	file_reply(s, 0, NOW - 9 * DAY, (const char *const[]){
 	    "Q1", "The open, bottom-up process <b>mattered</b> | a lot.",

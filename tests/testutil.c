@@ -2,10 +2,17 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "db_consultation.h"
+#include "definition.h"
+#include "invite.h"
+#include "participants.h"
+#include "workspace.h"
 
 char *
 testutil_tmpdir(void)
@@ -131,4 +138,72 @@ testutil_render(const char *html, const char *name)
 	ck_assert(g_file_test(png, G_FILE_TEST_IS_REGULAR));
 	ck_assert(g_file_get_contents(dom, &text, NULL, NULL));
 	return text;
+}
+
+unsigned
+testutil_count_files(const char *dir, const char *sub)
+{
+	g_autofree char *path = g_build_filename(dir, sub, NULL);
+	GDir *d = g_dir_open(path, 0, NULL);
+	unsigned n = 0;
+
+	ck_assert_msg(d != NULL, "no folder %s", path);
+	while (g_dir_read_name(d))
+		n++;
+	g_dir_close(d);
+	return n;
+}
+
+int64_t
+testutil_db_int(const char *dir, const char *sql)
+{
+	g_autofree char *path = g_build_filename(dir, "consultd.db", NULL);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+int64_t
+testutil_demo_workspace(struct workspace *ws, const char *dir,
+    int64_t load_at, int64_t invite_at, int64_t *cid_out)
+{
+	g_autofree char *conf = g_build_filename(dir, "consultd.conf", NULL);
+	g_autofree char *tdir = g_build_filename(testutil_top(), "templates",
+	    "bpf-on-bpfs", NULL);
+	g_autofree char *csv = g_build_filename(testutil_top(), "tests",
+	    "fixtures", "demo", "participants.csv", NULL);
+	struct participants_result pres;
+	struct invite_result ires;
+	struct definition *def;
+	GError *err = NULL;
+	int64_t sent;
+	bool created;
+
+	ck_assert(workspace_init(dir, &created, NULL));
+	ck_assert(workspace_open(ws, conf, NULL));
+	def = definition_read(tdir, &err);
+	ck_assert_msg(def != NULL, "%s", err ? err->message : "");
+	ck_assert(db_consultation_store(ws->db, def, load_at, cid_out,
+	    &created, NULL));
+	definition_free(def);
+	participants_result_init(&pres);
+	ck_assert(participants_import(ws->db, *cid_out, csv, false, load_at,
+	    &pres, NULL));
+	participants_result_release(&pres);
+	invite_result_init(&ires);
+	ck_assert_msg(invite_run(ws->db, ws->cfg, "bpf-on-bpfs", false,
+	    invite_at, &ires, &err), "%s", err ? err->message : "");
+	sent = ires.sent;
+	invite_result_release(&ires);
+	return sent;
 }

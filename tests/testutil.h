@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* A new temporary folder (removed by testutil_rmtree), newly allocated. */
 char *testutil_tmpdir(void);
@@ -24,6 +25,28 @@ const char *testutil_top(void);
  */
 int testutil_run(const char *dir, const char *const *args, char **out_out,
     char **err_out);
+
+struct workspace;
+
+/* The number of entries in dir/sub; fails the test if there is no such
+ * folder. */
+unsigned testutil_count_files(const char *dir, const char *sub);
+
+/*
+ * The first column of the first row of sql on dir/consultd.db, read by a
+ * connection of its own; -1 when there is no row.
+ */
+int64_t testutil_db_int(const char *dir, const char *sql);
+
+/*
+ * Makes a workspace in dir (which must exist) and opens it into ws: the
+ * shipped bpf-on-bpfs consultation loaded at load_at, the demo's twelve
+ * participants imported, and invited at invite_at on the embedded
+ * default.  The caller has called mime_init().  Returns the number of
+ * invitations sent; *cid_out gets the consultation's id.
+ */
+int64_t testutil_demo_workspace(struct workspace *ws, const char *dir,
+    int64_t load_at, int64_t invite_at, int64_t *cid_out);
 
 /*
  * Renders html with headless Chromium (tests/browser/render.sh), saving
