@@ -15,17 +15,11 @@
 
 /*
  * Writes content (RFC 5322, CRLF) as spool/outbox/NNNNNNNN-KIND.eml for
- * outbox row id.  EX_TEMPFAIL when the disk is full, EX_IOERR otherwise.
+ * outbox row id, complete under its final name but not yet durable: a
+ * batch calls emlout_commit() once before recording itself as sent.
+ * EX_TEMPFAIL when the disk is full, EX_IOERR otherwise.
  */
-bool emlout_send(const char *spool, int64_t id, const char *kind,
-    const char *content, size_t len, GError **err) G_GNUC_WARN_UNUSED_RESULT;
-
-/*
- * As emlout_send for a batch: the file is complete and synced, but only
- * emlout_commit() makes its name durable; call it before recording the
- * batch as sent.
- */
-bool emlout_send_batched(const char *spool, int64_t id, const char *kind,
+bool emlout_write(const char *spool, int64_t id, const char *kind,
     const char *content, size_t len, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 bool emlout_commit(const char *spool, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -64,8 +64,10 @@ char *spool_read(const char *path, size_t max, size_t *len_out,
     GError **err);
 
 /*
- * Moves maildir/new/NAME to maildir/cur/NAME:2,S (filed) and fsyncs cur/.
- * Returns the new path, newly allocated.
+ * Moves maildir/new/NAME to maildir/cur/NAME:2,S (filed) and returns the
+ * new path, newly allocated.  cur/ is not synced: a batch calls
+ * spool_sync(maildir, "cur") once.  A move lost to a crash before that
+ * leaves the file in new/, where filing recognises it.
  */
 char *spool_mark_filed(const char *maildir, const char *name, GError **err);
 
@@ -90,13 +92,6 @@ char *spool_read_header(const char *path, size_t max, size_t *len_out,
  */
 int spool_lock(const char *maildir, GError **err);
 
-/*
- * As spool_mark_filed, without syncing cur/: for a batch, which then
- * calls spool_sync(maildir, "cur") once.  A move lost to a crash before
- * that sync leaves the file in new/, where filing recognises it.
- */
-char *spool_mark_filed_nosync(const char *maildir, const char *name,
-    GError **err);
 
 /*
  * Syncs the file system holding dir (syncfs) and dir itself: makes a

@@ -12,23 +12,7 @@
 #include "banned.h"
 
 bool
-emlout_send(const char *spool, int64_t id, const char *kind,
-    const char *content, size_t len, GError **err)
-{
-	g_autofree char *name = g_strdup_printf("%08lld-%s.eml",
-	    (long long)id, kind);
-	g_autofree char *tmpdir = g_build_filename(spool, "tmp", NULL);
-	g_autofree char *path = g_build_filename(spool, "outbox", name, NULL);
-
-	if (!spool_write_atomic(tmpdir, path, content, len, err)) {
-		g_prefix_error(err, "cannot write outgoing message: ");
-		return false;
-	}
-	return true;
-}
-
-bool
-emlout_send_batched(const char *spool, int64_t id, const char *kind,
+emlout_write(const char *spool, int64_t id, const char *kind,
     const char *content, size_t len, GError **err)
 {
 	g_autofree char *name = g_strdup_printf("%08lld-%s.eml",

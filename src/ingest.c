@@ -953,7 +953,7 @@ ingest_settle(struct ingest_ctx *ctx, GPtrArray *batch, GError **err)
 			if (!spool_discard(ctx->maildir, p->name, err))
 				return false;
 		} else {
-			moved = spool_mark_filed_nosync(ctx->maildir, p->name,
+			moved = spool_mark_filed(ctx->maildir, p->name,
 			    err);
 			if (!moved)
 				return false;

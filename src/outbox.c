@@ -210,7 +210,7 @@ outbox_send_eml_batch(struct db *db, const struct config *cfg,
 	for (i = 0; i < items->len; i++) {
 		const struct outbox_item *item = items->pdata[i];
 
-		if (!emlout_send_batched(cfg->spool, item->id, item->kind,
+		if (!emlout_write(cfg->spool, item->id, item->kind,
 		    item->content, item->content_len, err))
 			return false;
 	}

@@ -334,37 +334,19 @@ out:
 	return data;
 }
 
-static char *
-spool_move_filed(const char *maildir, const char *name, bool sync,
-    GError **err)
+char *
+spool_mark_filed(const char *maildir, const char *name, GError **err)
 {
 	g_autofree char *src = g_build_filename(maildir, "new", name, NULL);
-	g_autofree char *curdir = g_build_filename(maildir, "cur", NULL);
 	g_autofree char *base = g_strconcat(name, ":2,S", NULL);
-	char *dst = g_build_filename(curdir, base, NULL);
+	char *dst = g_build_filename(maildir, "cur", base, NULL);
 
 	if (rename(src, dst) != 0) {
 		spool_set_errno(err, errno, "move filed message", src);
 		g_free(dst);
 		return NULL;
 	}
-	if (sync && !spool_fsync_dir(curdir, err)) {
-		g_free(dst);
-		return NULL;
-	}
 	return dst;
-}
-
-char *
-spool_mark_filed(const char *maildir, const char *name, GError **err)
-{
-	return spool_move_filed(maildir, name, true, err);
-}
-
-char *
-spool_mark_filed_nosync(const char *maildir, const char *name, GError **err)
-{
-	return spool_move_filed(maildir, name, false, err);
 }
 
 bool

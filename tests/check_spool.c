@@ -29,6 +29,7 @@ START_TEST(test_spool_deliver_mark_filed_and_list_order)
 	tmp = spool_list(inbox, "tmp", NULL);
 	ck_assert_uint_eq(tmp->len, 0);
 	moved = spool_mark_filed(inbox, a, NULL);
+	ck_assert(spool_sync(inbox, "cur", NULL));
 	ck_assert(g_str_has_suffix(moved, ":2,S"));
 	data = spool_read(moved, 100, &len, NULL);
 	ck_assert_uint_eq(len, 7);
