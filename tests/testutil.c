@@ -3,7 +3,9 @@
 
 #include <check.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -206,4 +208,32 @@ testutil_demo_workspace(struct workspace *ws, const char *dir,
 	sent = ires.sent;
 	invite_result_release(&ires);
 	return sent;
+}
+
+unsigned
+testutil_scale(unsigned short_count, unsigned full_count)
+{
+	return g_strcmp0(g_getenv("CONSULTD_RELIABILITY"), "full") == 0 ?
+	    full_count : short_count;
+}
+
+void
+testutil_report(const char *name, const char *fmt, ...)
+{
+	const char *log = g_getenv("CONSULTD_RELIABILITY_LOG");
+	g_autofree char *text = NULL;
+	g_autofree char *line = NULL;
+	va_list ap;
+	FILE *fp;
+
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	line = g_strdup_printf("reliability: %s: %s\n", name, text);
+	fputs(line, stderr);
+	/* Appends of one short line are whole even from forked tests. */
+	if (log && (fp = fopen(log, "a")) != NULL) {
+		fputs(line, fp);
+		fclose(fp);
+	}
 }

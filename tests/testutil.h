@@ -56,4 +56,19 @@ int64_t testutil_demo_workspace(struct workspace *ws, const char *dir,
  */
 char *testutil_render(const char *html, const char *name);
 
+/*
+ * The reliability suites run short in `make check` and long in `make
+ * reliability` (CONSULTD_RELIABILITY=full): the count a test uses.
+ */
+unsigned testutil_scale(unsigned short_count, unsigned full_count);
+
+/*
+ * Prints one result line of a reliability test to stderr, as
+ * "reliability: NAME: key=value ...", and appends it to the file
+ * $CONSULTD_RELIABILITY_LOG when that is set (make reliability collects
+ * them into its report).
+ */
+void testutil_report(const char *name, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
 #endif
