@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "consultd.h"
@@ -22,6 +24,7 @@
 #include "fetch.h"
 #include "imap.h"
 #include "imap_server.h"
+#include "tcp_proxy.h"
 #include "testutil.h"
 
 Suite *imap_suite(void);
@@ -245,7 +248,7 @@ static char *srv_why;
 static const char *const users[] = {
 	"basic", "kill", "restart", "validity", "twice", "move", "large",
 	"wrongpw", "tls0", "tls1", "tls2", "tls3", "tls4", "check", "trace",
-	NULL
+	"cut", "crash", NULL
 };
 
 static void
@@ -631,6 +634,164 @@ START_TEST(test_fetch_survives_dovecot_restart)
 }
 END_TEST
 
+/* Messages flagged on the server: never more than are filed. */
+static void
+assert_flagged_at_most_filed(struct imap_client *c, const char *dir)
+{
+	int flagged = imap_client_count(c, "INBOX",
+	    "KEYWORD " FETCH_KEYWORD_FILED);
+	int64_t filed = db_count(dir, "SELECT count(*) FROM message");
+
+	ck_assert_msg(flagged <= filed, "%d flagged on the server, only %lld "
+	    "filed", flagged, (long long)filed);
+}
+
+#define CUT_MESSAGES 40
+#define CUT_LARGE 4		/* the first ones, about 400 KB each */
+
+/*
+ * The connection cut by the network after N bytes from the server, N
+ * anywhere from the greeting to the middle of a 400 KB literal; then
+ * whatever the next connection brings.  Each run of `consultd fetch`
+ * either finishes or gives up with EX_TEMPFAIL (a timer runs it again);
+ * a cut never leaves a partial message filed or spooled, never flags one
+ * unfiled, and in the end each message is filed once, byte for byte.
+ */
+START_TEST(test_fetch_survives_connections_cut_mid_reply)
+{
+	static const size_t fixed[] = { 40, 300, 150000, 350000, 2000,
+	    60000 };
+	struct imap_client *c = new_user("cut");
+	unsigned ncuts = testutil_scale(G_N_ELEMENTS(fixed), 30);
+	g_autofree size_t *cuts = g_new(size_t, ncuts);
+	g_autoptr(GRand) rnd = g_rand_new_with_seed(8);
+	struct tcp_proxy *proxy;
+	g_autofree char *dir = NULL;
+	g_autofree char *section = NULL;
+	size_t delivered = 0, spooled = 0;
+	unsigned i, runs = 0, gave_up = 0;
+	int status;
+
+	for (i = 0; i < ncuts; i++)
+		cuts[i] = i < G_N_ELEMENTS(fixed) ? fixed[i] :
+		    (size_t)exp(g_rand_double_range(rnd, log(20), log(2e6)));
+	for (i = 0; i < CUT_MESSAGES; i++) {
+		g_autofree char *m = reply_text("cut", (int)i,
+		    i < CUT_LARGE ? 400000 : 0);
+
+		ck_assert(imap_server_deliver(srv, "cut", m, strlen(m)));
+		delivered += strlen(m);
+	}
+	proxy = tcp_proxy_start(srv->port, cuts, ncuts);
+	ck_assert_ptr_nonnull(proxy);
+	section = g_strdup_printf("url = imap://127.0.0.1:%d/INBOX\n"
+	    "username = cut\ntls = none\n", tcp_proxy_port(proxy));
+	dir = make_workspace(section);
+	do {
+		g_autofree char *err = NULL;
+
+		ck_assert_uint_lt(runs++, ncuts + 5);
+		status = run_in(dir, (const char *const[]){ "fetch", NULL },
+		    &err);
+		ck_assert_msg(status == 0 || status == EX_TEMPFAIL,
+		    "exit %d: %s", status, err);
+		if (status == EX_TEMPFAIL) {
+			ck_assert_msg(strstr(err, "try") || strstr(err,
+			    "again"), "no advice: %s", err);
+			gave_up++;
+		}
+		ck_assert_uint_eq(testutil_count_files(dir,
+		    "spool/inbox/new"), 0);
+		assert_flagged_at_most_filed(c, dir);
+	} while (status != 0);
+	ck_assert_uint_eq(tcp_proxy_cuts_done(proxy), ncuts);
+	tcp_proxy_stop(proxy);
+	assert_filed_once(dir, CUT_MESSAGES);
+	assert_flagged(c, "INBOX", CUT_MESSAGES);
+	/* No message shortened on the way: the spool holds every byte. */
+	{
+		g_autofree char *cur = g_build_filename(dir, "spool", "inbox",
+		    "cur", NULL);
+		GDir *d = g_dir_open(cur, 0, NULL);
+		const char *name;
+
+		ck_assert_ptr_nonnull(d);
+		while ((name = g_dir_read_name(d)) != NULL) {
+			g_autofree char *p = g_build_filename(cur, name, NULL);
+			struct stat st;
+
+			ck_assert_int_eq(stat(p, &st), 0);
+			spooled += (size_t)st.st_size;
+		}
+		g_dir_close(d);
+	}
+	ck_assert_uint_eq(spooled, delivered);
+	testutil_report("imap-cut", "cuts=%u runs=%u gave_up=%u messages=%d "
+	    "lost=0 duplicated=0 truncated=0 flagged_unfiled=0", ncuts, runs,
+	    gave_up, CUT_MESSAGES);
+	imap_client_free(c);
+	testutil_rmtree(dir);
+}
+END_TEST
+
+#define CRASH_MESSAGES 1000
+
+/*
+ * Dovecot killed with SIGKILL in the middle of a fetch and started
+ * again, several times: the fetch reconnects or gives up with
+ * EX_TEMPFAIL; nothing lost, doubled or flagged unfiled.
+ */
+START_TEST(test_fetch_survives_dovecot_killed)
+{
+	struct imap_client *c = new_user("crash");
+	g_autofree char *dir = make_workspace(PLAIN_SECTION("crash",
+	    "INBOX"));
+	g_autofree char *errfile = g_build_filename(dir, "fetch.err", NULL);
+	unsigned kills = testutil_scale(2, 10), k, runs = 1, landed = 0;
+	int status = -1;
+	GPid pid;
+
+	deliver_replies("crash", "crash", 0, CRASH_MESSAGES);
+	imap_client_free(c);
+	pid = spawn_fetch(dir, errfile);
+	for (k = 1; k <= kills; k++) {
+		int64_t target = (int64_t)k * CRASH_MESSAGES / (kills + 1);
+		int i;
+
+		for (i = 0; i < 4000 && filed_now(dir) < target; i++) {
+			if (waitpid(pid, &status, WNOHANG) == pid) {
+				ck_assert_msg(WIFEXITED(status) &&
+				    (WEXITSTATUS(status) == 0 ||
+				    WEXITSTATUS(status) == EX_TEMPFAIL),
+				    "fetch ended with status %d", status);
+				pid = spawn_fetch(dir, errfile);
+				runs++;
+			}
+			g_usleep(5000);
+		}
+		if (filed_now(dir) < CRASH_MESSAGES)
+			landed++;
+		imap_server_kill(srv);
+		g_usleep(300000);
+		ck_assert(imap_server_resume(srv));
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && (WEXITSTATUS(status) == 0 ||
+	    WEXITSTATUS(status) == EX_TEMPFAIL), "status %d", status);
+	ck_assert_msg(landed >= 1, "no kill landed before the fetch ended");
+	c = imap_client_new(srv, "crash", PASSWORD);
+	assert_flagged_at_most_filed(c, dir);
+	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	assert_filed_once(dir, CRASH_MESSAGES);
+	assert_flagged(c, "INBOX", CRASH_MESSAGES);
+	testutil_report("imap-server-killed", "kills=%u mid_fetch=%u "
+	    "runs=%u messages=%d lost=0 duplicated=0 flagged_unfiled=0",
+	    kills, landed, runs + 1, CRASH_MESSAGES);
+	imap_client_free(c);
+	testutil_rmtree(dir);
+}
+END_TEST
+
 /*
  * (c) The mailbox deleted and made again (new UIDVALIDITY) with the
  * same messages plus new ones: only the new ones are filed.
@@ -945,6 +1106,8 @@ imap_suite(void)
 	tcase_add_test(dovecot, test_fetch_files_flags_and_refetches_nothing);
 	tcase_add_test(dovecot, test_fetch_kill9_loses_and_doubles_nothing);
 	tcase_add_test(dovecot, test_fetch_survives_dovecot_restart);
+	tcase_add_test(dovecot, test_fetch_survives_connections_cut_mid_reply);
+	tcase_add_test(dovecot, test_fetch_survives_dovecot_killed);
 	tcase_add_test(dovecot, test_fetch_uidvalidity_change_refiles_nothing);
 	tcase_add_test(dovecot, test_fetch_same_message_twice_is_filed_once);
 	tcase_add_test(dovecot, test_fetch_moves_filed_mail);

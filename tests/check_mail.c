@@ -6,8 +6,10 @@
  * refuses or hangs up after the final dot.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "consultd.h"
@@ -36,16 +38,33 @@ struct world {
 	sqlite3 *sql;
 };
 
+/* n participants in dir/many.csv, newly allocated path. */
+static char *
+write_participants(const char *dir, unsigned n)
+{
+	g_autoptr(GString) csv = g_string_new("email,name,language\n");
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		g_string_append_printf(csv, "p%04u@example.org,"
+		    "Participant %u,en\n", i, i);
+	return testutil_write(dir, "many.csv", csv->str);
+}
+
+/*
+ * A workspace sending to a fresh smtp-sink run with sink_options, the
+ * shipped consultation loaded and the demo's participants imported, or
+ * n generated ones when n > 0.
+ */
 static void
-world_init(struct world *w, const char *const *sink_options)
+world_init_n(struct world *w, const char *const *sink_options, unsigned n)
 {
 	g_autofree char *why = NULL;
 	g_autofree char *conf = NULL;
 	g_autofree char *text = NULL;
 	g_autofree char *tdir = g_build_filename(testutil_top(), "templates",
 	    "bpf-on-bpfs", NULL);
-	g_autofree char *csv = g_build_filename(testutil_top(), "tests",
-	    "fixtures", "demo", "participants.csv", NULL);
+	g_autofree char *csv = NULL;
 	struct participants_result pres;
 	struct definition *def;
 	int64_t cid;
@@ -55,6 +74,9 @@ world_init(struct world *w, const char *const *sink_options)
 	w->sink = smtp_server_start(sink_options, true, &why);
 	ck_assert_msg(w->sink != NULL, "cannot start smtp-sink: %s", why);
 	w->dir = testutil_tmpdir();
+	csv = n > 0 ? write_participants(w->dir, n) : g_build_filename(
+	    testutil_top(), "tests", "fixtures", "demo", "participants.csv",
+	    NULL);
 	text = g_strdup_printf("[consultd]\ndatabase = consultd.db\n"
 	    "spool = spool\n[smtp]\nurl = %s\ntls = none\n"
 	    "from = IGF Secretariat <consult@igf.example.org>\n"
@@ -71,6 +93,12 @@ world_init(struct world *w, const char *const *sink_options)
 	participants_result_release(&pres);
 	ck_assert_int_eq(sqlite3_open(w->ws.cfg->database, &w->sql),
 	    SQLITE_OK);
+}
+
+static void
+world_init(struct world *w, const char *const *sink_options)
+{
+	world_init_n(w, sink_options, 0);
 }
 
 static void
@@ -333,6 +361,133 @@ START_TEST(test_mail_unknown_outcome_resends_same_message_id)
 }
 END_TEST
 
+/*
+ * The failures of SMTP at the scale of a real campaign: every invitation
+ * meets a server that defers at RCPT, refuses at RCPT, answers 421 and
+ * closes after the final dot, or closes after the final dot without a
+ * word; then (after the back-off) a server that takes everything.  SPEC
+ * section 10: deferred mail is sent once later, refused mail fails with
+ * the recipient flagged, unknown outcomes are resent with their
+ * Message-ID.  Nobody gets two different invitations, nobody none.
+ */
+static const struct {
+	const char *name;
+	const char *options[3];
+	bool permanent;
+} scale_faults[] = {
+	{ "4xx at RCPT", { "-r", "RCPT", NULL }, false },
+	{ "5xx at RCPT", { "-f", "RCPT", NULL }, true },
+	{ "421 and close after the final dot", { "-Q", ".", NULL }, false },
+	{ "close without a reply after the final dot", { "-q", ".", NULL },
+	    false },
+};
+
+/* The Message-ID header's value in a captured message, or NULL. */
+static char *
+captured_message_id(const struct smtp_server_message *m)
+{
+	const char *p = strstr(m->data, "\nMessage-Id: ");
+
+	if (!p)
+		p = strstr(m->data, "\nMessage-ID: ");
+	return p ? g_strndup(p + 13, strcspn(p + 13, "\n")) : NULL;
+}
+
+/* Records, per recipient, every Message-ID that reached the server. */
+static void
+collect_ids(GHashTable *ids, GPtrArray *messages, unsigned *count)
+{
+	guint i;
+
+	for (i = 0; i < messages->len; i++) {
+		const struct smtp_server_message *m = messages->pdata[i];
+		char *id = captured_message_id(m);
+		GHashTable *set;
+
+		ck_assert_ptr_nonnull(id);
+		ck_assert_ptr_nonnull(m->rcpt_args);
+		set = g_hash_table_lookup(ids, m->rcpt_args);
+		if (!set) {
+			set = g_hash_table_new_full(g_str_hash, g_str_equal,
+			    g_free, NULL);
+			g_hash_table_insert(ids, g_strdup(m->rcpt_args), set);
+		}
+		g_hash_table_add(set, id);
+		(*count)++;
+	}
+}
+
+START_TEST(test_mail_faults_at_campaign_scale)
+{
+	unsigned n = testutil_scale(100, 1000);
+	struct world w;
+	struct invite_result res;
+	struct outbox_result ores = { 0 };
+	g_autoptr(GPtrArray) first = NULL;
+	g_autoptr(GPtrArray) second = NULL;
+	g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash,
+	    g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
+	g_autofree char *why = NULL;
+	GHashTableIter it;
+	gpointer key, value;
+	GError *err = NULL;
+	unsigned copies = 0, recipients = 0;
+	int saved_stderr, devnull;
+
+	world_init_n(&w, scale_faults[_i].options, n);
+	/* A warning per refused invitation: n of them say nothing new. */
+	saved_stderr = dup(STDERR_FILENO);
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	ck_assert(saved_stderr >= 0 && devnull >= 0);
+	dup2(devnull, STDERR_FILENO);
+	res = invite(&w, NOW);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	close(devnull);
+	ck_assert_int_eq(res.sent, 0);
+	if (scale_faults[_i].permanent) {
+		ck_assert_int_eq(sql_int(&w, "SELECT count(*) FROM outbox"
+		    " WHERE status = 'failed'"), n);
+		ck_assert_int_eq(sql_int(&w, "SELECT count(*) FROM"
+		    " participant WHERE status = 'bounced'"), n);
+	} else {
+		ck_assert_int_eq(sql_int(&w, "SELECT count(*) FROM outbox"
+		    " WHERE status = 'queued' AND last_error IS NOT NULL"), n);
+	}
+	first = smtp_server_messages(w.sink);
+	smtp_server_stop(w.sink);
+	w.sink = smtp_server_start(NULL, true, &why);
+	ck_assert_ptr_nonnull(w.sink);
+	g_free(w.ws.cfg->smtp.url);
+	w.ws.cfg->smtp.url = g_strdup(smtp_server_url(w.sink));
+	ck_assert_msg(outbox_flush(w.ws.db, w.ws.cfg, NOW + 86400, &ores,
+	    &err), "%s", err ? err->message : "");
+	ck_assert_int_eq(ores.sent, scale_faults[_i].permanent ? 0 : n);
+	ck_assert_int_eq(sql_int(&w, "SELECT count(*) FROM outbox"
+	    " WHERE status = 'queued'"), 0);
+	second = smtp_server_messages(w.sink);
+	ck_assert_uint_eq(second->len, scale_faults[_i].permanent ? 0 : n);
+	collect_ids(ids, first, &copies);
+	collect_ids(ids, second, &copies);
+	/* One Message-ID per recipient however often it went out. */
+	g_hash_table_iter_init(&it, ids);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		ck_assert_msg(g_hash_table_size(value) == 1, "%s got %u "
+		    "different messages", (char *)key,
+		    g_hash_table_size(value));
+		recipients++;
+	}
+	if (!scale_faults[_i].permanent)
+		ck_assert_uint_eq(g_hash_table_size(ids), n);
+	testutil_report("smtp-faults", "fault=\"%s\" invitations=%u "
+	    "sent=%lld failed=%lld copies_seen=%u recipients=%u "
+	    "different_message_ids=0 lost=0", scale_faults[_i].name, n,
+	    (long long)ores.sent, (long long)sql_int(&w, "SELECT count(*)"
+	    " FROM outbox WHERE status = 'failed'"), copies, recipients);
+	world_release(&w);
+}
+END_TEST
+
 Suite *
 mail_suite(void)
 {
@@ -345,6 +500,8 @@ mail_suite(void)
 	tcase_add_test(tc, test_mail_tempfail_is_retried_later);
 	tcase_add_test(tc, test_mail_permfail_flags_recipient);
 	tcase_add_test(tc, test_mail_unknown_outcome_resends_same_message_id);
+	tcase_add_loop_test(tc, test_mail_faults_at_campaign_scale, 0,
+	    G_N_ELEMENTS(scale_faults));
 	suite_add_tcase(s, tc);
 	return s;
 }

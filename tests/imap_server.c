@@ -368,6 +368,31 @@ imap_server_stop(struct imap_server *srv)
 }
 
 void
+imap_server_kill(struct imap_server *srv)
+{
+	g_autofree char *pidfile = g_build_filename(srv->dir, "run",
+	    "master.pid", NULL);
+	g_autofree char *text = NULL;
+	gint64 pid = 0;
+	int i;
+
+	if (g_file_get_contents(pidfile, &text, NULL, NULL) &&
+	    g_ascii_string_to_signed(g_strstrip(text), 10, 2, G_MAXINT32,
+	    &pid, NULL))
+		kill((pid_t)pid, SIGKILL);
+	kill_sessions(srv);
+	for (i = 0; i < 500 && pid > 0 && process_alive((pid_t)pid); i++)
+		g_usleep(10000);
+	/* The master's children outlive it: kill them by their titles. */
+	for (i = 0; i < 200 && (port_open(srv->port) ||
+	    port_open(srv->tls_port)); i++) {
+		kill_sessions(srv);
+		g_usleep(10000);
+	}
+	unlink(pidfile);
+}
+
+void
 imap_server_free(struct imap_server *srv)
 {
 	if (!srv)

@@ -44,6 +44,9 @@ void imap_server_stop(struct imap_server *srv);
 /* Starts a stopped Dovecot again, same ports; false if it failed. */
 bool imap_server_resume(struct imap_server *srv);
 
+/* Kills Dovecot and its sessions with SIGKILL, as a crash would. */
+void imap_server_kill(struct imap_server *srv);
+
 /* Stops Dovecot and removes the folder; accepts NULL. */
 void imap_server_free(struct imap_server *srv);
 
