@@ -97,6 +97,7 @@ $(BUILD):
 check: deps
 	$(MAKE) DEVELOPER=1 test
 	$(MAKE) DEVELOPER=1 BUILD=build-san SANITIZE=address,undefined test
+	$(MAKE) fuzz-check
 	sh tests/install.sh
 
 # Sanitized code runs slower: the tests' time limits stretch with it.
@@ -121,7 +122,7 @@ reliability: deps $(BUILD)/check_consultd $(BUILD)/consultd
 	    CONSULTD_BIN=$(CURDIR)/$(BUILD)/consultd \
 	    ASAN_OPTIONS=detect_leaks=0 CK_TIMEOUT_MULTIPLIER=20 \
 	    $(BUILD)/check_consultd || exit 1; done
-	$(MAKE) fuzz fuzz-inputs FUZZ_SECONDS=$(RELIABILITY_FUZZ_SECONDS)
+	$(MAKE) fuzz-check FUZZ_SECONDS=$(RELIABILITY_FUZZ_SECONDS)
 	@echo; echo "== reliability counts ($(BUILD)/reliability.txt)"
 	@cat $(BUILD)/reliability.txt
 
@@ -185,54 +186,95 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/consultd.conf.5
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/consultd/ (your configuration)"
 
-# Fuzzing (tests/fuzz/): a libFuzzer target over the parse path, built by
-# clang with ASan and UBSan from src/*.c.  `make fuzz` runs it FUZZ_SECONDS
-# on a seed corpus of tests/fixtures and the peer corpora; fuzz-short is the
-# bounded run `make check` may call.  Findings land in $(FUZZ_BUILD)/.
+# Fuzzing (tests/fuzz/): libFuzzer targets built by clang with ASan and
+# UBSan over src/*.c (compiled once into $(FUZZ_BUILD)/obj): the parse path
+# (fuzz_parse), the CSV reader of participant import (fuzz_csv) and the
+# configuration loader (fuzz_config).  `make fuzz` runs the parse target
+# FUZZ_SECONDS on a seed corpus of tests/fixtures and the peer corpora;
+# fuzz-inputs runs the other two; fuzz-check, part of `make check`, runs
+# all three FUZZ_SECONDS each, side by side.  Findings land in
+# $(FUZZ_BUILD)/ as crash-*, leak-* or timeout-* and fail the target;
+# each one found so far is a regression test in tests/.
 FUZZ_PKGS = clang libclang-rt-14-dev
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD = $(BUILD)/fuzz
-FUZZ_FLAGS = -O1 -g -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
+FUZZ_SAN = address,undefined
+FUZZ_CFLAGS = -O1 -g -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
 	     -DCONSULTD_DATADIR='"$(DATADIR)/consultd"' \
 	     $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
-	     -fsanitize=fuzzer,address,undefined \
 	     -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_OBJS = $(SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_RUN = ASAN_OPTIONS=detect_leaks=1 \
+	   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp
 
-$(FUZZ_BUILD)/fuzz_parse: tests/fuzz/fuzz_parse.c $(SRCS) $(wildcard include/*.h)
+# Kept between builds: make would remove them as intermediate files.
+.SECONDARY: $(FUZZ_OBJS)
+
+$(FUZZ_BUILD)/.deps:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
-	mkdir -p $(FUZZ_BUILD)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_parse.c $(SRCS) $(LIBS)
+	mkdir -p $(FUZZ_BUILD)/obj
+	touch $@
 
-fuzz: $(FUZZ_BUILD)/fuzz_parse
-	sh tests/fuzz/seed.sh $(FUZZ_BUILD)/seed
-	mkdir -p $(FUZZ_BUILD)/corpus
-	cd $(FUZZ_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
-	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
-	    ./fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus seed
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(FUZZ_BUILD)/.deps
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) \
+	    -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< \
+	    $(FUZZ_OBJS) $(LIBS)
+
+$(FUZZ_BUILD)/seed: tests/fuzz/seed.sh
+	sh tests/fuzz/seed.sh $@.tmp && rm -rf $@ && mv $@.tmp $@
+
+$(FUZZ_BUILD)/csv-seed: $(wildcard tests/fixtures/csv/*.csv)
+	mkdir -p $@.tmp && cp tests/fixtures/csv/*.csv \
+	    tests/fixtures/demo/participants.csv $@.tmp/ && \
+	    rm -rf $@ && mv $@.tmp $@
+
+$(FUZZ_BUILD)/config-seed: systemd/consultd.conf.in
+	mkdir -p $@.tmp && cp systemd/consultd.conf.in $@.tmp/ && \
+	    rm -rf $@ && mv $@.tmp $@
+
+# One target: its own corpus folder (kept between runs), then its seeds.
+FUZZ_ONE = mkdir -p $(FUZZ_BUILD)/$(1)-corpus && cd $(FUZZ_BUILD) && \
+	   $(FUZZ_RUN) ./fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) \
+	   -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	   -print_final_stats=1 $(1)-corpus $(2)
+
+fuzz: $(FUZZ_BUILD)/fuzz_parse $(FUZZ_BUILD)/seed
+	$(call FUZZ_ONE,parse,seed)
 
 fuzz-short:
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
-# The CSV reader (participant import) and the configuration loader, each
-# FUZZ_SECONDS on seeds from tests/fixtures.
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(SRCS) $(wildcard include/*.h)
-	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
-	mkdir -p $(FUZZ_BUILD)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(SRCS) $(LIBS)
+fuzz-inputs: $(FUZZ_BUILD)/fuzz_csv $(FUZZ_BUILD)/fuzz_config \
+	     $(FUZZ_BUILD)/csv-seed $(FUZZ_BUILD)/config-seed
+	$(call FUZZ_ONE,csv,csv-seed)
+	$(call FUZZ_ONE,config,config-seed)
 
-fuzz-inputs: $(FUZZ_BUILD)/fuzz_csv $(FUZZ_BUILD)/fuzz_config
-	mkdir -p $(FUZZ_BUILD)/csv-corpus $(FUZZ_BUILD)/config-corpus
-	cp tests/fixtures/csv/*.csv tests/fixtures/demo/participants.csv \
-	    $(FUZZ_BUILD)/csv-corpus/
-	cp systemd/consultd.conf.in $(FUZZ_BUILD)/config-corpus/
-	cd $(FUZZ_BUILD) && for t in csv config; do \
-	    ASAN_OPTIONS=detect_leaks=1 ./fuzz_$$t \
-	    -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
-	    -print_final_stats=1 $$t-corpus || exit 1; done
+# All three at once (two cores): each runs FUZZ_SECONDS; its log is kept
+# as $(FUZZ_BUILD)/NAME.log and shown when it finds something.
+fuzz-check: $(FUZZ_BUILD)/fuzz_parse $(FUZZ_BUILD)/fuzz_csv \
+	    $(FUZZ_BUILD)/fuzz_config $(FUZZ_BUILD)/seed \
+	    $(FUZZ_BUILD)/csv-seed $(FUZZ_BUILD)/config-seed
+	@fail=0; \
+	( $(call FUZZ_ONE,parse,seed) ) > $(FUZZ_BUILD)/parse.log 2>&1 & p1=$$!; \
+	( $(call FUZZ_ONE,csv,csv-seed) ) > $(FUZZ_BUILD)/csv.log 2>&1 & p2=$$!; \
+	( $(call FUZZ_ONE,config,config-seed) ) > $(FUZZ_BUILD)/config.log 2>&1 & p3=$$!; \
+	for t in parse:$$p1 csv:$$p2 config:$$p3; do \
+	    name=$${t%%:*}; \
+	    if wait $${t#*:}; then \
+	        echo "fuzz $$name: $(FUZZ_SECONDS) s, no finding:" \
+	            $$(grep -h 'stat::number_of_executed_units' \
+	            $(FUZZ_BUILD)/$$name.log | awk '{print $$2}') inputs; \
+	    else \
+	        echo "fuzz $$name: FINDING (see $(FUZZ_BUILD)/):"; \
+	        tail -40 $(FUZZ_BUILD)/$$name.log; fail=1; \
+	    fi; \
+	done; exit $$fail
 
-.PHONY: fuzz fuzz-short fuzz-inputs
+.PHONY: fuzz fuzz-short fuzz-inputs fuzz-check
 
 # Benchmark (bench/README.md): consultd ingest against a GMime parse-only
 # floor and a Python baseline on generated replies.  BENCH_N is the list of
@@ -270,4 +312,5 @@ clean:
 
 .PHONY: all check test reliability check-valgrind demo deps install uninstall clean
 
--include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/main.d
+-include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/main.d \
+	 $(FUZZ_OBJS:.o=.d)
