@@ -88,13 +88,24 @@ bool imap_size(struct imap *imap, uint32_t uidvalidity, uint32_t uid,
  * Streams section of message uid into fd as the server sends it (CRLF
  * line ends), never holding it whole in memory; stops with EX_DATAERR
  * past max bytes.  *size_out (may be NULL) gets the bytes written.  The
- * fetch sets \Seen (libcurl sends BODY[], not BODY.PEEK[]).  EX_NOINPUT
+ * fetch sets \Seen (libcurl sends BODY[], not BODY.PEEK[]) unless the
+ * mailbox was opened read-only (imap_reopen).  EX_NOINPUT
  * when the UID is gone or UIDVALIDITY is no longer uidvalidity (ask
  * imap_status which); EX_TEMPFAIL / EX_IOERR when writing fd failed.  On
  * failure part of the message may already be in fd.
  */
 bool imap_fetch(struct imap *imap, uint32_t uidvalidity, uint32_t uid,
     enum imap_section section, int fd, uint64_t max, uint64_t *size_out,
+    GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * Opens the session's mailbox again, read-only (EXAMINE) or read-write
+ * (SELECT), on the same connection.  Read-only, a fetch leaves \Seen
+ * alone: libcurl 7.88 can only fetch with BODY[], which sets it, and
+ * every flag change costs the server a rename of the message file.
+ * EX_NOINPUT when the mailbox's UIDVALIDITY is no longer uidvalidity.
+ */
+bool imap_reopen(struct imap *imap, uint32_t uidvalidity, bool read_only,
     GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
 /*

@@ -423,6 +423,23 @@ fetch_act(struct fetch_ctx *ctx, const struct fetch_item *items, size_t n,
 	    done->len, ctx->move_to, err) || fetch_imap_failed(ctx);
 }
 
+/*
+ * The batch is read with the mailbox open read-only, so that fetching
+ * does not set \Seen (the server renames a Maildir file for each flag
+ * change), and flagged with it open read-write.
+ */
+static bool
+fetch_reopen(struct fetch_ctx *ctx, bool read_only, GError **err)
+{
+	if (imap_reopen(ctx->imap, ctx->uidvalidity, read_only, err))
+		return true;
+	if (g_error_matches(*err, CONSULTD_ERROR, EX_NOINPUT))
+		ctx->restart = true;
+	else
+		fetch_imap_failed(ctx);
+	return false;
+}
+
 /* One batch of UIDs, ascending, through every step to the record. */
 static bool
 fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
@@ -441,6 +458,8 @@ fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
 		items[i].too_large = j < big->len &&
 		    g_array_index(big, uint32_t, j) == uids[i];
 	}
+	if (!fetch_reopen(ctx, true, err))
+		goto out;
 	for (i = 0; i < n; i++)
 		if (!fetch_one(ctx, &items[i], err))
 			goto out;
@@ -454,6 +473,8 @@ fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
 		ok = true;
 		goto out;
 	}
+	if (!fetch_reopen(ctx, false, err))
+		goto out;
 	if (!fetch_act(ctx, items, n, err))
 		goto out;
 	if (!db_imap_state_set(ctx->db, ctx->key, ctx->uidvalidity,

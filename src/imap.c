@@ -750,6 +750,32 @@ imap_uid_set(const uint32_t *uids, size_t n)
 }
 
 bool
+imap_reopen(struct imap *imap, uint32_t uidvalidity, bool read_only,
+    GError **err)
+{
+	g_autofree char *url = imap_mailbox_url(imap, uidvalidity);
+	g_autofree char *quoted = imap_quote(imap->mailbox);
+	g_autofree char *cmd = g_strdup_printf("%s %s", read_only ?
+	    "EXAMINE" : "SELECT", quoted);
+	uint64_t validity = 0;
+
+	/*
+	 * The URL names the mailbox curl has selected, so curl sends the
+	 * command as it is and still knows which mailbox is open.
+	 */
+	if (!imap_command(imap, url, cmd, "open the mailbox", err))
+		return false;
+	if (imap_find_number(imap->text->str, "UIDVALIDITY", &validity) &&
+	    validity != uidvalidity) {
+		g_set_error(err, CONSULTD_ERROR, EX_NOINPUT, "the UIDVALIDITY "
+		    "of %s changed to %llu", imap->location,
+		    (unsigned long long)validity);
+		return false;
+	}
+	return true;
+}
+
+bool
 imap_add_flags(struct imap *imap, const uint32_t *uids, size_t n,
     const char *flags, GError **err)
 {

@@ -288,7 +288,7 @@ EOF
 		reset_mailbox
 		rm -rf "$ws.run"
 		cp -a "$ws" "$ws.run"
-		(cd "$ws.run" && strace -c -f -o "$base/strace-$n.txt" \
+		(cd "$ws.run" && strace -c ${STRACE_WALL:+-w} -f -o "$base/strace-$n.txt" \
 		    "$bin" -q fetch > /dev/null 2>&1)
 		echo "strace -c -f of consultd fetch, N=$n (top 12):"
 		sed -n '1,14p' "$base/strace-$n.txt"
