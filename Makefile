@@ -194,7 +194,8 @@ uninstall:
 # fuzz-inputs runs the other two; fuzz-check, part of `make check`, runs
 # all three FUZZ_SECONDS each, side by side.  Findings land in
 # $(FUZZ_BUILD)/ as crash-*, leak-* or timeout-* and fail the target;
-# each one found so far is a regression test in tests/.
+# each one found so far is kept in tests/fuzz/regress/TARGET/, which every
+# run reads first, and is a Check test too.
 FUZZ_PKGS = clang libclang-rt-14-dev
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
@@ -243,7 +244,7 @@ FUZZ_ONE = mkdir -p $(FUZZ_BUILD)/$(1)-corpus && cd $(FUZZ_BUILD) && \
 	   -print_final_stats=1 $(1)-corpus $(2)
 
 fuzz: $(FUZZ_BUILD)/fuzz_parse $(FUZZ_BUILD)/seed
-	$(call FUZZ_ONE,parse,seed)
+	$(call FUZZ_ONE,parse,seed $(CURDIR)/tests/fuzz/regress/parse)
 
 fuzz-short:
 	$(MAKE) fuzz FUZZ_SECONDS=20
@@ -259,7 +260,7 @@ fuzz-check: $(FUZZ_BUILD)/fuzz_parse $(FUZZ_BUILD)/fuzz_csv \
 	    $(FUZZ_BUILD)/fuzz_config $(FUZZ_BUILD)/seed \
 	    $(FUZZ_BUILD)/csv-seed $(FUZZ_BUILD)/config-seed
 	@fail=0; \
-	( $(call FUZZ_ONE,parse,seed) ) > $(FUZZ_BUILD)/parse.log 2>&1 & p1=$$!; \
+	( $(call FUZZ_ONE,parse,seed $(CURDIR)/tests/fuzz/regress/parse) ) > $(FUZZ_BUILD)/parse.log 2>&1 & p1=$$!; \
 	( $(call FUZZ_ONE,csv,csv-seed) ) > $(FUZZ_BUILD)/csv.log 2>&1 & p2=$$!; \
 	( $(call FUZZ_ONE,config,config-seed) ) > $(FUZZ_BUILD)/config.log 2>&1 & p3=$$!; \
 	for t in parse:$$p1 csv:$$p2 config:$$p3; do \

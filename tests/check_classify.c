@@ -202,6 +202,58 @@ START_TEST(test_classify_bounce_info_not_bounce)
 }
 END_TEST
 
+/*
+ * Regression (found by the fuzzer): an empty attachment has no data at
+ * all (NULL); looking through a delivery report's attachments for the
+ * returned message did pointer arithmetic on it, which clang's UBSan
+ * stops on.  The fuzz targets run this input too (tests/fuzz/regress).
+ */
+START_TEST(test_classify_bounce_with_empty_returned_message)
+{
+	static const char raw[] =
+	    "From: MAILER-DAEMON@mx.example\r\n"
+	    "To: consult+abc@igf.example.org\r\n"
+	    "Subject: Undelivered Mail Returned to Sender\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=\"b\"\r\n"
+	    "\r\n"
+	    "--b\r\n"
+	    "Content-Type: text/plain\r\n"
+	    "\r\n"
+	    "<bob@example.net>: host mx said: 550 No such user\r\n"
+	    "--b\r\n"
+	    "Content-Type: message/delivery-status\r\n"
+	    "\r\n"
+	    "Action: failed\r\n"
+	    "Status: 5.1.1\r\n"
+	    "--b\r\n"
+	    "Content-Type: application/octet-stream\r\n"
+	    "Content-Disposition: attachment; filename=\"empty.bin\"\r\n"
+	    "\r\n"
+	    "--b\r\n"
+	    "Content-Type: message/rfc822\r\n"
+	    "\r\n"
+	    "--b--\r\n";
+	struct message *msg;
+	char *rcpt = NULL;
+	char *status = NULL;
+	bool permanent = false;
+
+	mime_init();
+	msg = mime_parse(raw, sizeof(raw) - 1, NULL);
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_int_eq(classify_message(msg), CLASSIFY_BOUNCE);
+	ck_assert(classify_bounce_info(msg, &rcpt, &status, &permanent));
+	ck_assert_str_eq(rcpt, "bob@example.net");
+	ck_assert(permanent);
+	g_free(rcpt);
+	g_free(status);
+	message_free(msg);
+	mime_shutdown();
+}
+END_TEST
+
 static struct message *
 parse_corpus(const char *rel)
 {
@@ -351,6 +403,7 @@ classify_suite(void)
 	tcase_add_loop_test(tc, test_classify_bounce_info, 0,
 	    G_N_ELEMENTS(info_cases));
 	tcase_add_test(tc, test_classify_bounce_info_not_bounce);
+	tcase_add_test(tc, test_classify_bounce_with_empty_returned_message);
 	tcase_add_loop_test(tk, test_classify_corpus, 0,
 	    G_N_ELEMENTS(corpus_cases));
 	tcase_add_test(tk, test_classify_sisimai_fraction);
