@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The IMAP adapter: one libcurl easy handle per server, addressed by UID.
- * It lists UIDs in bounded windows, streams one message into a caller's
- * file, flags and moves; curl's types and codes stay inside imap.c.  What
+ * The IMAP adapter: libcurl easy handles per server, addressed by UID.
+ * It lists UIDs in bounded windows, streams messages into a caller's
+ * files, flags and moves; curl's types and codes stay inside imap*.c.  What
  * is fetched when, and what counts as filed, is the fetch use case's.
  */
 #ifndef CONSULTD_IMAP_H
@@ -25,7 +25,7 @@ struct imap_options {
 	long timeout;		/* seconds, for each request as a whole */
 };
 
-/* What imap_fetch writes. */
+/* What imap_bodies_request asks for. */
 enum imap_section {
 	IMAP_SECTION_ALL,	/* the whole message, BODY[] */
 	IMAP_SECTION_HEADER,	/* its header, BODY[HEADER] */
@@ -80,33 +80,49 @@ GArray *imap_search(struct imap *imap, uint32_t uidvalidity, uint32_t first,
     uint32_t last, const char *criteria, GError **err)
     G_GNUC_WARN_UNUSED_RESULT;
 
-/* RFC822.SIZE of one message, in bytes. */
-bool imap_size(struct imap *imap, uint32_t uidvalidity, uint32_t uid,
-    uint64_t *size_out, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * Message bodies come over a second connection that libcurl opens and
+ * logs in like the first, with the mailbox open read-only: fetching sets
+ * no flag.  Requests are pipelined: imap_bodies_request sends one UID
+ * FETCH for a set of UIDs and returns at once, imap_bodies_receive reads
+ * the answers to the oldest request still unread, so that the server
+ * sends the next batch while the caller files the last.  Any failure
+ * drops the connection and every request in flight; the next request
+ * opens a new one.
+ */
+struct imap_body_sink {
+	/*
+	 * A literal of size bytes of message uid starts (uid is 0 when the
+	 * server sends the body before the UID; done() names it then):
+	 * *fd_out gets the file to stream it into, or -1 to skip it.
+	 */
+	bool (*open)(void *arg, uint32_t uid, uint64_t size, int *fd_out,
+	    GError **err);
+	/* That message's answer is complete: its UID and RFC822.SIZE. */
+	bool (*done)(void *arg, uint32_t uid, uint64_t rfc822_size,
+	    GError **err);
+	void *arg;
+};
 
 /*
- * Streams section of message uid into fd as the server sends it (CRLF
- * line ends), never holding it whole in memory; stops with EX_DATAERR
- * past max bytes.  *size_out (may be NULL) gets the bytes written.  The
- * fetch sets \Seen (libcurl sends BODY[], not BODY.PEEK[]) unless the
- * mailbox was opened read-only (imap_reopen).  EX_NOINPUT
- * when the UID is gone or UIDVALIDITY is no longer uidvalidity (ask
- * imap_status which); EX_TEMPFAIL / EX_IOERR when writing fd failed.  On
- * failure part of the message may already be in fd.
+ * Asks for section of uids (ascending) of the session's mailbox, which
+ * must still have uidvalidity (else EX_NOINPUT, checked when the
+ * connection opens).  A UID that no longer exists is left out of the
+ * answer.
  */
-bool imap_fetch(struct imap *imap, uint32_t uidvalidity, uint32_t uid,
-    enum imap_section section, int fd, uint64_t max, uint64_t *size_out,
-    GError **err) G_GNUC_WARN_UNUSED_RESULT;
+bool imap_bodies_request(struct imap *imap, uint32_t uidvalidity,
+    const uint32_t *uids, size_t n, enum imap_section section, GError **err)
+    G_GNUC_WARN_UNUSED_RESULT;
 
 /*
- * Opens the session's mailbox again, read-only (EXAMINE) or read-write
- * (SELECT), on the same connection.  Read-only, a fetch leaves \Seen
- * alone: libcurl 7.88 can only fetch with BODY[], which sets it, and
- * every flag change costs the server a rename of the message file.
- * EX_NOINPUT when the mailbox's UIDVALIDITY is no longer uidvalidity.
+ * Reads the answer to the oldest request in flight into sink.  Errors as
+ * for imap_status, and EX_TEMPFAIL / EX_IOERR from the sink.
  */
-bool imap_reopen(struct imap *imap, uint32_t uidvalidity, bool read_only,
+bool imap_bodies_receive(struct imap *imap, const struct imap_body_sink *sink,
     GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Drops the body connection and the requests in flight. */
+void imap_bodies_cancel(struct imap *imap);
 
 /*
  * UID STORE uids +FLAGS.SILENT (flags), flags being e.g.

@@ -50,6 +50,7 @@ struct fetch_ctx {
 	bool restart;		/* UIDVALIDITY changed under us */
 	bool progress;		/* the pass recorded a batch */
 	bool stopped;		/* SIGTERM: stop between batches */
+	bool ahead;		/* the next batch's bodies are asked for */
 	int64_t fetched;
 	int64_t too_large;
 };
@@ -57,10 +58,26 @@ struct fetch_ctx {
 struct fetch_item {
 	uint32_t uid;
 	bool too_large;
+	bool header_too_large;
+	bool received;		/* its answer came (body, or header) */
 	bool gone;		/* expunged since the search */
+	uint64_t size;		/* RFC822.SIZE */
 	int fd;
 	char *name;
 	bool in_new;
+};
+
+/* Where the bodies of one batch go as they arrive. */
+struct fetch_sink {
+	struct fetch_ctx *ctx;
+	struct fetch_item *items;
+	size_t n;
+	enum imap_section section;
+	/* The literal being read: for an item, or not yet known whose. */
+	struct fetch_item *current;
+	int floating_fd;
+	char *floating_name;
+	bool over;		/* over the limit: not kept */
 };
 
 char *
@@ -197,100 +214,306 @@ fetch_imap_failed(struct fetch_ctx *ctx)
 	return false;
 }
 
+/* A new file in tmp/ for a fetched message; *name_out is its name. */
+static bool
+fetch_create(struct fetch_ctx *ctx, uint32_t uid, int *fd_out,
+    char **name_out, GError **err)
+{
+	g_autofree char *base = spool_unique_name();
+	g_autofree char *tmp = NULL;
+	char *name = g_strdup_printf("%s" FETCH_TMP_TAG "%u.%u", base,
+	    ctx->uidvalidity, uid);
+	int fd;
+
+	tmp = g_build_filename(ctx->maildir, "tmp", name, NULL);
+	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		g_set_error(err, CONSULTD_ERROR, (errno == ENOSPC ||
+		    errno == EDQUOT) ? EX_TEMPFAIL : EX_IOERR,
+		    "cannot create '%s': %s", tmp, g_strerror(errno));
+		g_free(name);
+		return false;
+	}
+	*fd_out = fd;
+	*name_out = name;
+	return true;
+}
+
+static struct fetch_item *
+fetch_find(struct fetch_item *items, size_t n, uint32_t uid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (items[mid].uid == uid)
+			return &items[mid];
+		if (items[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* A literal starts: the file it goes into, if it is wanted and fits. */
+static bool
+fetch_sink_open(void *arg, uint32_t uid, uint64_t size, int *fd_out,
+    GError **err)
+{
+	struct fetch_sink *fs = arg;
+	struct fetch_item *it = uid ? fetch_find(fs->items, fs->n, uid) :
+	    NULL;
+	uint64_t cap = fs->section == IMAP_SECTION_ALL ? fs->ctx->max :
+	    FETCH_HEADER_MAX;
+	int fd = -1;
+	char *name = NULL;
+
+	*fd_out = -1;
+	fs->current = it;
+	fs->over = size > cap;
+	/* Not of this batch, or twice: not ours to keep. */
+	if ((uid && !it) || (it && (it->received || it->fd >= 0)))
+		return true;
+	if (fs->over)
+		return true;
+	if (!fetch_create(fs->ctx, uid, &fd, &name, err))
+		return false;
+	if (it) {
+		it->fd = fd;
+		it->name = name;
+	} else {
+		fs->floating_fd = fd;
+		fs->floating_name = name;
+	}
+	*fd_out = fd;
+	return true;
+}
+
+/* Drops a file that turned out to belong to no item of the batch. */
+static void
+fetch_sink_drop_floating(struct fetch_sink *fs)
+{
+	g_autofree char *tmp = NULL;
+
+	if (fs->floating_fd < 0)
+		return;
+	tmp = g_build_filename(fs->ctx->maildir, "tmp", fs->floating_name,
+	    NULL);
+	close(fs->floating_fd);
+	unlink(tmp);
+	fs->floating_fd = -1;
+	g_clear_pointer(&fs->floating_name, g_free);
+}
+
+/* A message's answer is complete. */
+static bool
+fetch_sink_done(void *arg, uint32_t uid, uint64_t rfc822_size, GError **err)
+{
+	struct fetch_sink *fs = arg;
+	struct fetch_item *it = fetch_find(fs->items, fs->n, uid);
+
+	(void)err;
+	if (!it || (fs->current && fs->current != it) || it->received) {
+		fetch_sink_drop_floating(fs);
+		return true;
+	}
+	if (fs->floating_fd >= 0) {
+		it->fd = fs->floating_fd;
+		it->name = g_steal_pointer(&fs->floating_name);
+		fs->floating_fd = -1;
+	}
+	it->received = true;
+	it->size = rfc822_size;
+	if (fs->over && fs->section == IMAP_SECTION_ALL)
+		it->too_large = true;
+	else if (fs->over)
+		it->header_too_large = true;
+	fs->current = NULL;
+	return true;
+}
+
+/* Asks for section of those of the n items that want it. */
+static bool
+fetch_request(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
+    const GArray *big, enum imap_section section, bool *sent_out,
+    GError **err)
+{
+	g_autoptr(GArray) want = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	size_t i, j = 0;
+
+	for (i = 0; i < n; i++) {
+		bool large;
+
+		while (j < big->len && g_array_index(big, uint32_t, j) <
+		    uids[i])
+			j++;
+		large = j < big->len && g_array_index(big, uint32_t, j) ==
+		    uids[i];
+		if (large == (section == IMAP_SECTION_HEADER))
+			g_array_append_val(want, uids[i]);
+	}
+	*sent_out = want->len > 0;
+	if (!want->len)
+		return true;
+	if (imap_bodies_request(ctx->imap, ctx->uidvalidity,
+	    (uint32_t *)(void *)want->data, want->len, section, err))
+		return true;
+	if (g_error_matches(*err, CONSULTD_ERROR, EX_NOINPUT))
+		ctx->restart = true;
+	else
+		fetch_imap_failed(ctx);
+	return false;
+}
+
+static bool
+fetch_receive(struct fetch_ctx *ctx, struct fetch_item *items, size_t n,
+    enum imap_section section, GError **err)
+{
+	struct fetch_sink fs = { ctx, items, n, section, NULL, -1, NULL,
+	    false };
+	const struct imap_body_sink sink = { fetch_sink_open, fetch_sink_done,
+	    &fs };
+	bool ok = imap_bodies_receive(ctx->imap, &sink, err);
+
+	fetch_sink_drop_floating(&fs);
+	return ok || fetch_imap_failed(ctx);
+}
+
 /*
- * A message over the limit: its header only (itself capped), turned into
- * a placeholder in fd.
+ * Items the server sent nothing for: gone if a search no longer finds
+ * them, else the answer was short and the batch fails (never skipped).
  */
 static bool
-fetch_too_large(struct fetch_ctx *ctx, uint32_t uid, int fd, GError **err)
+fetch_check_missing(struct fetch_ctx *ctx, struct fetch_item *items,
+    size_t n, GError **err)
 {
-	g_autoptr(GError) herr = NULL;
+	g_autoptr(GArray) still = NULL;
+	size_t i, j = 0;
+	uint32_t first = 0, last = 0;
+
+	for (i = 0; i < n; i++)
+		if (!items[i].received) {
+			first = first ? first : items[i].uid;
+			last = items[i].uid;
+		}
+	if (!first)
+		return true;
+	still = imap_search(ctx->imap, ctx->uidvalidity, first, last, NULL,
+	    err);
+	if (!still) {
+		if (g_error_matches(*err, CONSULTD_ERROR, EX_NOINPUT))
+			ctx->restart = true;
+		else
+			fetch_imap_failed(ctx);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (items[i].received)
+			continue;
+		while (j < still->len && g_array_index(still, uint32_t, j) <
+		    items[i].uid)
+			j++;
+		if (j < still->len && g_array_index(still, uint32_t, j) ==
+		    items[i].uid) {
+			g_set_error(err, CONSULTD_ERROR, EX_TEMPFAIL,
+			    "IMAP server %s did not send message UID %u",
+			    imap_location(ctx->imap), items[i].uid);
+			ctx->transient = true;
+			return false;
+		}
+		log_debug("fetch: UID %u of %s is gone", items[i].uid,
+		    imap_location(ctx->imap));
+		items[i].gone = true;
+	}
+	return true;
+}
+
+/* A message over the limit: a placeholder from its header in its file. */
+static bool
+fetch_placeholder_file(struct fetch_ctx *ctx, struct fetch_item *it,
+    GError **err)
+{
 	g_autofree char *hdr = NULL;
 	g_autofree char *text = NULL;
-	uint64_t size = 0, hlen = 0;
-	size_t tlen;
+	struct stat st;
+	size_t hlen, tlen;
 	ssize_t n;
 
-	if (!imap_size(ctx->imap, ctx->uidvalidity, uid, &size, err))
-		return fetch_imap_failed(ctx);
-	if (!fetch_rewind(fd, err))
+	if (it->fd < 0 && !fetch_create(ctx, it->uid, &it->fd, &it->name, err))
 		return false;
-	if (imap_fetch(ctx->imap, ctx->uidvalidity, uid, IMAP_SECTION_HEADER,
-	    fd, FETCH_HEADER_MAX, &hlen, &herr)) {
+	if (it->header_too_large || fstat(it->fd, &st) != 0) {
+		/* A header over 256 KiB: a made-up one, stable per UID. */
+		hdr = g_strdup_printf("Message-ID: <too-large.%u.%u@consultd."
+		    "invalid>\r\nSubject: (message too large, header too "
+		    "large)\r\n\r\n", ctx->uidvalidity, it->uid);
+		hlen = strlen(hdr);
+	} else {
+		hlen = (size_t)st.st_size;
 		hdr = g_malloc(hlen + 1);
-		n = pread(fd, hdr, hlen, 0);
-		if (n < 0 || (uint64_t)n != hlen) {
+		n = pread(it->fd, hdr, hlen, 0);
+		if (n < 0 || (size_t)n != hlen) {
 			g_set_error(err, CONSULTD_ERROR, EX_IOERR,
 			    "cannot read back a spool file: %s",
 			    g_strerror(n < 0 ? errno : EIO));
 			return false;
 		}
-	} else if (herr->code == EX_DATAERR) {
-		/* A header over 256 KiB: a made-up one, stable per UID. */
-		hdr = g_strdup_printf("Message-ID: <too-large.%u.%u@consultd."
-		    "invalid>\r\nSubject: (message too large, header too "
-		    "large)\r\n\r\n", ctx->uidvalidity, uid);
-		hlen = strlen(hdr);
-	} else {
-		g_propagate_error(err, g_steal_pointer(&herr));
-		return fetch_imap_failed(ctx);
 	}
-	text = fetch_placeholder(hdr, (size_t)hlen, size, &tlen);
+	text = fetch_placeholder(hdr, hlen, it->size, &tlen);
 	log_warnx("fetch: UID %u of %s is %llu bytes, over max_message_size; "
-	    "filing a placeholder, the message stays on the server", uid,
-	    imap_location(ctx->imap), (unsigned long long)size);
+	    "filing a placeholder, the message stays on the server", it->uid,
+	    imap_location(ctx->imap), (unsigned long long)it->size);
 	ctx->too_large++;
-	return fetch_rewind(fd, err) && fetch_write_all(fd, text, tlen, err);
+	return fetch_rewind(it->fd, err) &&
+	    fetch_write_all(it->fd, text, tlen, err);
 }
 
-/* Fetches one message into a new file in tmp/. */
+/*
+ * The bodies of a batch, asked for before (ctx->ahead) or now; then the
+ * headers of those over the limit; then the next batch is asked for, so
+ * that the server sends it while this one is filed.
+ */
 static bool
-fetch_one(struct fetch_ctx *ctx, struct fetch_item *it, GError **err)
+fetch_bodies(struct fetch_ctx *ctx, struct fetch_item *items, size_t n,
+    const uint32_t *uids, const GArray *big, const uint32_t *next,
+    size_t next_n, GError **err)
 {
-	g_autofree char *base = spool_unique_name();
-	g_autofree char *tmp = NULL;
-	g_autoptr(GError) ferr = NULL;
-	uint32_t validity = 0;
+	g_autoptr(GArray) large = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	bool sent = ctx->ahead;
+	size_t i;
 
-	it->name = g_strdup_printf("%s" FETCH_TMP_TAG "%u.%u", base,
-	    ctx->uidvalidity, it->uid);
-	tmp = g_build_filename(ctx->maildir, "tmp", it->name, NULL);
-	it->fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (it->fd < 0) {
-		g_set_error(err, CONSULTD_ERROR, (errno == ENOSPC ||
-		    errno == EDQUOT) ? EX_TEMPFAIL : EX_IOERR,
-		    "cannot create '%s': %s", tmp, g_strerror(errno));
+	ctx->ahead = false;
+	if (!sent && !fetch_request(ctx, uids, n, big, IMAP_SECTION_ALL,
+	    &sent, err))
 		return false;
-	}
-	if (it->too_large)
-		return fetch_too_large(ctx, it->uid, it->fd, err);
-	if (imap_fetch(ctx->imap, ctx->uidvalidity, it->uid, IMAP_SECTION_ALL,
-	    it->fd, ctx->max, NULL, &ferr)) {
-		ctx->fetched++;
-		return true;
-	}
-	switch (ferr->code) {
-	case EX_DATAERR:
-		/* Bigger than the server announced: treat it as too large. */
-		it->too_large = true;
-		return fetch_too_large(ctx, it->uid, it->fd, err);
-	case EX_NOINPUT:
-		/* UID expunged meanwhile, or the mailbox was recreated. */
-		if (!imap_status(ctx->imap, NULL, &validity, NULL, NULL, err))
-			return fetch_imap_failed(ctx);
-		if (validity != ctx->uidvalidity) {
-			ctx->restart = true;
-			g_propagate_error(err, g_steal_pointer(&ferr));
-			return false;
+	if (sent && !fetch_receive(ctx, items, n, IMAP_SECTION_ALL, err))
+		return false;
+	for (i = 0; i < n; i++)
+		if (items[i].too_large) {
+			/* Its body was not kept: now its header is. */
+			items[i].received = false;
+			g_array_append_val(large, items[i].uid);
 		}
-		log_debug("fetch: UID %u of %s is gone", it->uid,
-		    imap_location(ctx->imap));
-		it->gone = true;
-		return true;
-	default:
-		g_propagate_error(err, g_steal_pointer(&ferr));
-		return fetch_imap_failed(ctx);
+	if (large->len) {
+		if (!fetch_request(ctx, (uint32_t *)(void *)large->data,
+		    large->len, large, IMAP_SECTION_HEADER, &sent, err) ||
+		    !fetch_receive(ctx, items, n, IMAP_SECTION_HEADER, err))
+			return false;
+		for (i = 0; i < n; i++)
+			if (items[i].too_large && items[i].received &&
+			    !fetch_placeholder_file(ctx, &items[i], err))
+				return false;
 	}
+	if (!fetch_check_missing(ctx, items, n, err))
+		return false;
+	for (i = 0; i < n; i++)
+		if (items[i].received && !items[i].too_large)
+			ctx->fetched++;
+	if (next_n && !fetch_request(ctx, next, next_n, big,
+	    IMAP_SECTION_ALL, &ctx->ahead, err))
+		return false;
+	return true;
 }
 
 /* Closes and removes what of the batch is still in tmp/. */
@@ -424,26 +647,12 @@ fetch_act(struct fetch_ctx *ctx, const struct fetch_item *items, size_t n,
 }
 
 /*
- * The batch is read with the mailbox open read-only, so that fetching
- * does not set \Seen (the server renames a Maildir file for each flag
- * change), and flagged with it open read-write.
+ * One batch of UIDs, ascending, through every step to the record; next
+ * is the batch after it (asked for on the way), if any.
  */
 static bool
-fetch_reopen(struct fetch_ctx *ctx, bool read_only, GError **err)
-{
-	if (imap_reopen(ctx->imap, ctx->uidvalidity, read_only, err))
-		return true;
-	if (g_error_matches(*err, CONSULTD_ERROR, EX_NOINPUT))
-		ctx->restart = true;
-	else
-		fetch_imap_failed(ctx);
-	return false;
-}
-
-/* One batch of UIDs, ascending, through every step to the record. */
-static bool
 fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
-    const GArray *big, GError **err)
+    const uint32_t *next, size_t next_n, const GArray *big, GError **err)
 {
 	struct fetch_item *items = g_new0(struct fetch_item, n);
 	size_t i, j = 0;
@@ -458,11 +667,8 @@ fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
 		items[i].too_large = j < big->len &&
 		    g_array_index(big, uint32_t, j) == uids[i];
 	}
-	if (!fetch_reopen(ctx, true, err))
+	if (!fetch_bodies(ctx, items, n, uids, big, next, next_n, err))
 		goto out;
-	for (i = 0; i < n; i++)
-		if (!fetch_one(ctx, &items[i], err))
-			goto out;
 	if (!fetch_publish(ctx, items, n, err))
 		goto out;
 	if (!ingest_spool(ctx->db, ctx->cfg, ctx->now, ctx->res, err))
@@ -473,8 +679,6 @@ fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
 		ok = true;
 		goto out;
 	}
-	if (!fetch_reopen(ctx, false, err))
-		goto out;
 	if (!fetch_act(ctx, items, n, err))
 		goto out;
 	if (!db_imap_state_set(ctx->db, ctx->key, ctx->uidvalidity,
@@ -483,6 +687,11 @@ fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
 	ctx->progress = true;
 	ok = true;
 out:
+	/* What is in flight is for a batch this pass will not read now. */
+	if (!ok || ctx->stopped) {
+		imap_bodies_cancel(ctx->imap);
+		ctx->ahead = false;
+	}
 	fetch_items_release(ctx, items, n);
 	return ok;
 }
@@ -518,11 +727,12 @@ fetch_start(struct fetch_ctx *ctx, uint32_t *uidnext_out, GError **err)
 static bool
 fetch_pass(struct fetch_ctx *ctx, GError **err)
 {
-	uint32_t uidnext = 0, first, last, i, n;
+	uint32_t uidnext = 0, first, last, i, n, next_n;
 	int64_t done;
 
 	ctx->transient = false;
 	ctx->restart = false;
+	ctx->ahead = false;
 	done = fetch_start(ctx, &uidnext, err);
 	if (done < 0)
 		return false;
@@ -545,8 +755,10 @@ fetch_pass(struct fetch_ctx *ctx, GError **err)
 			return fetch_imap_failed(ctx);
 		for (i = 0; i < uids->len; i += n) {
 			n = MIN(uids->len - i, FETCH_BATCH);
+			next_n = MIN(uids->len - i - n, FETCH_BATCH);
 			if (!fetch_batch(ctx, &g_array_index(uids, uint32_t, i),
-			    n, big, err))
+			    n, next_n ? &g_array_index(uids, uint32_t, i + n) :
+			    NULL, next_n, big, err))
 				return false;
 			if (ctx->stopped || consultd_stopping()) {
 				ctx->stopped = true;

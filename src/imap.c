@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IMAP over libcurl 7.88, working round its known bugs: message bodies
- * only through ;UID= URL fetches (a custom FETCH loses its literal), a
- * 1 MiB receive buffer so that long SEARCH lines are not cut, UIDVALIDITY
- * read with STATUS and pinned in every mailbox URL.  One easy handle keeps
- * one connection; curl reconnects by itself after a failure.
+ * IMAP over libcurl 7.88, working round its known bugs: a 1 MiB receive
+ * buffer so that long SEARCH lines are not cut, UIDVALIDITY read with
+ * STATUS and pinned in every mailbox URL.  One easy handle keeps one
+ * connection for the mailbox's state (status, search, flags, moves); curl
+ * reconnects by itself after a failure.  Message bodies come over a
+ * second connection (imap_stream.c), since a custom FETCH loses its
+ * literals in 7.88.
  */
 #include "imap.h"
 
@@ -17,49 +19,16 @@
 #include <curl/curl.h>
 
 #include "consultd.h"
+#include "imap_private.h"
 #include "log.h"
 
 #include "banned.h"
-
-/* Caps on what we hold in memory from one answer (not message bodies). */
-#define IMAP_BUFFER_SIZE	(1024L * 1024)
-#define IMAP_TEXT_MAX		(4u * 1024 * 1024)
-#define IMAP_LINE_MAX		300
-
-enum imap_sink {
-	IMAP_SINK_NONE,		/* discard untagged answers */
-	IMAP_SINK_TEXT,		/* collect them in imap->text */
-	IMAP_SINK_FD,		/* stream into imap->fd */
-};
-
-struct imap {
-	CURL *curl;
-	char *base;		/* "imaps://host:port/" */
-	char *mailbox;		/* decoded name */
-	char *mailbox_path;	/* as in the URL, encoded */
-	char *location;		/* base + mailbox_path */
-	char *username;
-	char errbuf[CURL_ERROR_SIZE];
-	GString *last_line;	/* the server's last response line */
-	bool transient;
-	bool caps_known;
-	char *caps;		/* " CAP1 CAP2 ... " upper case */
-	/* The sink of the request under way. */
-	enum imap_sink sink;
-	GString *text;
-	int fd;
-	uint64_t written;
-	uint64_t max;
-	GError *sink_err;
-	/* -vv trace: hide what is sent while logging in. */
-	bool masking;
-};
 
 static size_t
 imap_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct imap *imap = arg;
-	size_t len = size * nmemb, done = 0;
+	size_t len = size * nmemb;
 
 	switch (imap->sink) {
 	case IMAP_SINK_NONE:
@@ -73,33 +42,7 @@ imap_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 		}
 		g_string_append_len(imap->text, data, (gssize)len);
 		return len;
-	case IMAP_SINK_FD:
-		break;
 	}
-	if (imap->written + len > imap->max) {
-		g_set_error(&imap->sink_err, CONSULTD_ERROR, EX_DATAERR,
-		    "message is over %llu bytes",
-		    (unsigned long long)imap->max);
-		return 0;
-	}
-	while (done < len) {
-		ssize_t n = write(imap->fd, data + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-
-			g_set_error(&imap->sink_err, CONSULTD_ERROR,
-			    (e == ENOSPC || e == EDQUOT) ? EX_TEMPFAIL :
-			    EX_IOERR, "cannot write a fetched message: %s%s",
-			    g_strerror(e), e == ENOSPC ? "; free some disk "
-			    "space and run again" : "");
-			return 0;
-		}
-		done += (size_t)n;
-	}
-	imap->written += len;
 	return len;
 }
 
@@ -209,7 +152,7 @@ imap_name_ok(const char *name)
  * An IMAP quoted string for a custom request, which libcurl URL-decodes
  * before sending: '%' travels as "%25".
  */
-static char *
+char *
 imap_quote(const char *name)
 {
 	GString *s = g_string_new("\"");
@@ -322,7 +265,6 @@ imap_new(const struct imap_options *opts, GError **err)
 		}
 		global_done = true;
 	}
-	imap->fd = -1;
 	imap->last_line = g_string_new(NULL);
 	imap->text = g_string_new(NULL);
 	if (!imap_parse_url(imap, opts->url, opts->plain, err))
@@ -350,8 +292,9 @@ imap_new(const struct imap_options *opts, GError **err)
 	/* libcurl 7.88 cuts response lines over half the buffer. */
 	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, IMAP_BUFFER_SIZE);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, opts->connect_timeout);
+	imap->stall_seconds = MIN(opts->timeout, 120L);
 	curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT,
-	    MIN(opts->timeout, 120L));
+	    imap->stall_seconds);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, opts->timeout);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, MIN(opts->timeout, 60L));
@@ -377,6 +320,7 @@ imap_free(struct imap *imap)
 {
 	if (!imap)
 		return;
+	imap_stream_close(imap);
 	if (imap->curl)
 		curl_easy_cleanup(imap->curl);
 	g_free(imap->base);
@@ -410,7 +354,7 @@ imap_failure_transient(const struct imap *imap)
 }
 
 /* The curl result as a CONSULTD_ERROR, with what to do about it. */
-static void
+void
 imap_set_error(struct imap *imap, CURLcode rc, const char *what,
     GError **err)
 {
@@ -538,7 +482,7 @@ imap_mailbox_url(const struct imap *imap, uint32_t uidvalidity)
 }
 
 /* The number after word in text (e.g. "UIDNEXT 12"); false if none. */
-static bool
+bool
 imap_find_number(const char *text, const char *word, uint64_t *out)
 {
 	const char *p = text;
@@ -687,48 +631,6 @@ imap_search(struct imap *imap, uint32_t uidvalidity, uint32_t first,
 	    last, err);
 }
 
-bool
-imap_size(struct imap *imap, uint32_t uidvalidity, uint32_t uid,
-    uint64_t *size_out, GError **err)
-{
-	g_autofree char *url = imap_mailbox_url(imap, uidvalidity);
-	g_autofree char *cmd = g_strdup_printf("UID FETCH %u (RFC822.SIZE)",
-	    uid);
-
-	if (!imap_command(imap, url, cmd, "read a message size", err))
-		return false;
-	if (!imap_find_number(imap->text->str, "RFC822.SIZE", size_out)) {
-		g_set_error(err, CONSULTD_ERROR, EX_NOINPUT,
-		    "IMAP server %s has no message UID %u", imap->location,
-		    uid);
-		return false;
-	}
-	return true;
-}
-
-bool
-imap_fetch(struct imap *imap, uint32_t uidvalidity, uint32_t uid,
-    enum imap_section section, int fd, uint64_t max, uint64_t *size_out,
-    GError **err)
-{
-	g_autofree char *url = g_strdup_printf("%s;UIDVALIDITY=%u/;UID=%u%s",
-	    imap->location, uidvalidity, uid,
-	    section == IMAP_SECTION_HEADER ? "/;SECTION=HEADER" : "");
-	bool ok;
-
-	imap->sink = IMAP_SINK_FD;
-	imap->fd = fd;
-	imap->written = 0;
-	imap->max = max;
-	ok = imap_perform(imap, url, NULL, "fetch a message", err);
-	imap->fd = -1;
-	if (!ok)
-		g_prefix_error(err, "UID %u: ", uid);
-	else if (size_out)
-		*size_out = imap->written;
-	return ok;
-}
-
 char *
 imap_uid_set(const uint32_t *uids, size_t n)
 {
@@ -747,32 +649,6 @@ imap_uid_set(const uint32_t *uids, size_t n)
 		i = j + 1;
 	}
 	return g_string_free(s, FALSE);
-}
-
-bool
-imap_reopen(struct imap *imap, uint32_t uidvalidity, bool read_only,
-    GError **err)
-{
-	g_autofree char *url = imap_mailbox_url(imap, uidvalidity);
-	g_autofree char *quoted = imap_quote(imap->mailbox);
-	g_autofree char *cmd = g_strdup_printf("%s %s", read_only ?
-	    "EXAMINE" : "SELECT", quoted);
-	uint64_t validity = 0;
-
-	/*
-	 * The URL names the mailbox curl has selected, so curl sends the
-	 * command as it is and still knows which mailbox is open.
-	 */
-	if (!imap_command(imap, url, cmd, "open the mailbox", err))
-		return false;
-	if (imap_find_number(imap->text->str, "UIDVALIDITY", &validity) &&
-	    validity != uidvalidity) {
-		g_set_error(err, CONSULTD_ERROR, EX_NOINPUT, "the UIDVALIDITY "
-		    "of %s changed to %llu", imap->location,
-		    (unsigned long long)validity);
-		return false;
-	}
-	return true;
 }
 
 bool

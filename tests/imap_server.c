@@ -314,16 +314,17 @@ process_alive(pid_t pid)
  * The processes of our instance still running, by their process title
  * ("dovecot-INSTANCE/imap ..."): killed one by one, by pid.
  */
-static void
+static unsigned
 kill_sessions(const struct imap_server *srv)
 {
 	g_autofree char *prefix = g_strdup_printf("dovecot-%s/",
 	    srv->instance);
 	GDir *d = g_dir_open("/proc", 0, NULL);
 	const char *name;
+	unsigned alive = 0;
 
 	if (!d)
-		return;
+		return 0;
 	while ((name = g_dir_read_name(d)) != NULL) {
 		g_autofree char *path = NULL;
 		g_autofree char *cmd = NULL;
@@ -334,10 +335,14 @@ kill_sessions(const struct imap_server *srv)
 			continue;
 		path = g_strdup_printf("/proc/%s/cmdline", name);
 		if (g_file_get_contents(path, &cmd, NULL, NULL) &&
-		    g_str_has_prefix(cmd, prefix))
+		    g_str_has_prefix(cmd, prefix) &&
+		    process_alive((pid_t)pid)) {
 			kill((pid_t)pid, SIGKILL);
+			alive++;
+		}
 	}
 	g_dir_close(d);
+	return alive;
 }
 
 void
@@ -376,19 +381,25 @@ imap_server_kill(struct imap_server *srv)
 	gint64 pid = 0;
 	int i;
 
-	if (g_file_get_contents(pidfile, &text, NULL, NULL) &&
-	    g_ascii_string_to_signed(g_strstrip(text), 10, 2, G_MAXINT32,
-	    &pid, NULL))
+	/* A master just started may not have written its pid yet. */
+	for (i = 0; i < 300 && pid == 0; i++) {
+		g_clear_pointer(&text, g_free);
+		if (!g_file_get_contents(pidfile, &text, NULL, NULL) ||
+		    !g_ascii_string_to_signed(g_strstrip(text), 10, 2,
+		    G_MAXINT32, &pid, NULL))
+			g_usleep(10000);
+	}
+	if (pid > 0)
 		kill((pid_t)pid, SIGKILL);
 	kill_sessions(srv);
 	for (i = 0; i < 500 && pid > 0 && process_alive((pid_t)pid); i++)
 		g_usleep(10000);
-	/* The master's children outlive it: kill them by their titles. */
-	for (i = 0; i < 200 && (port_open(srv->port) ||
-	    port_open(srv->tls_port)); i++) {
-		kill_sessions(srv);
+	/*
+	 * The master's children outlive it, holding its listening sockets:
+	 * kill them by their titles until none is left.
+	 */
+	for (i = 0; i < 500 && kill_sessions(srv) > 0; i++)
 		g_usleep(10000);
-	}
 	unlink(pidfile);
 }
 
