@@ -834,6 +834,11 @@ ingest_oversize(const char *path, const char *why, char **hash_out,
 		msg = message_new();
 	g_free(msg->text);
 	msg->text = g_strdup("");
+	/*
+	 * What the parser says of the cut header ("truncated message") is
+	 * not about the message and would hide the one warning that is.
+	 */
+	g_ptr_array_set_size(msg->warnings, 0);
 	g_ptr_array_add(msg->warnings, g_strdup(why));
 	return msg;
 }
