@@ -891,6 +891,8 @@ ingest_one(struct ingest_ctx *ctx, const char *name, struct pending *p,
 	} else {
 		hash = message_content_hash(raw, len);
 		msg = mime_parse(raw, len, &perr);
+		/* Parsed, the raw bytes are not needed while filing. */
+		g_clear_pointer(&raw, g_free);
 		if (!msg) {
 			msg = ingest_placeholder(perr->message);
 			f.kind = "unrelated";

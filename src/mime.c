@@ -426,7 +426,8 @@ mime_decode_header(const char *raw)
 			;
 		adjacent = after_word && q == p;
 		charset = mime_encoded_word_charset(p);
-		if (!adjacent || g_ascii_strcasecmp(charset, run_charset) != 0) {
+		if (!adjacent ||
+		    g_ascii_strcasecmp(charset, run_charset) != 0) {
 			if (run_charset)
 				mime_append_charset(out, run, run_charset);
 			g_byte_array_set_size(run, 0);
@@ -757,10 +758,9 @@ mime_part_bytes(GMimePart *part)
 
 	if (content)
 		g_mime_data_wrapper_write_to_stream(content, mem);
-	bytes = g_byte_array_new();
-	g_byte_array_append(bytes, g_mime_stream_mem_get_byte_array(
-	    GMIME_STREAM_MEM(mem))->data, g_mime_stream_mem_get_byte_array(
-	    GMIME_STREAM_MEM(mem))->len);
+	/* Taken from the stream, not copied: attachments can be large. */
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	g_object_unref(mem);
 	return bytes;
 }
@@ -1106,6 +1106,7 @@ mime_parse(const char *raw, size_t len, GError **err)
 	GMimeParser *parser = NULL;
 	GMimeMessage *gm = NULL;
 	GMimeObject *top;
+	GByteArray *copy;
 	size_t skip;
 	bool ok = false;
 
@@ -1127,8 +1128,13 @@ mime_parse(const char *raw, size_t len, GError **err)
 	skip += mime_leading_blank_lines(raw + skip, len - skip);
 	if (skip > 0)
 		mime_add_warning(msg, "lines before the header skipped");
-	stream = len > skip ? g_mime_stream_mem_new_with_buffer(raw + skip,
-	    len - skip) : g_mime_stream_mem_new();
+	/*
+	 * The stream gets its own copy, sized exactly: _new_with_buffer
+	 * rounds it up to a power of two, 64 MB for a 33 MB message.
+	 */
+	copy = g_byte_array_new_take(g_memdup2(raw + skip, len - skip),
+	    len - skip);
+	stream = g_mime_stream_mem_new_with_byte_array(copy);
 	parser = g_mime_parser_new_with_stream(stream);
 	gm = g_mime_parser_construct_message(parser, w.opts);
 	if (!gm) {
