@@ -260,8 +260,29 @@ db_text(sqlite3 *db, const char *sql, const char *arg, const char *arg2)
 	return v;
 }
 
+/*
+ * The tests' folders, made and removed by the runner around each case:
+ * a failed assertion ends the test process before it cleans up, and the
+ * inputs are hundreds of megabytes.
+ */
+static char *abuse_top;
+
 static void
-demo_init(struct demo *d)
+abuse_top_make(void)
+{
+	abuse_top = g_dir_make_tmp("consultd-abuse-XXXXXX", NULL);
+}
+
+static void
+abuse_top_remove(void)
+{
+	if (abuse_top)
+		testutil_rmtree(abuse_top);
+	g_clear_pointer(&abuse_top, g_free);
+}
+
+static void
+demo_init(struct demo *d, const char *name)
 {
 	struct workspace ws;
 	sqlite3 *db;
@@ -269,8 +290,10 @@ demo_init(struct demo *d)
 	int64_t cid;
 
 	memset(d, 0, sizeof(*d));
+	ck_assert_msg(abuse_top != NULL, "no temporary folder");
+	d->dir = g_build_filename(abuse_top, name, NULL);
+	ck_assert_int_eq(g_mkdir(d->dir, 0755), 0);
 	g_mime_init();
-	d->dir = testutil_tmpdir();
 	ck_assert_int_eq(testutil_demo_workspace(&ws, d->dir, NOW, NOW, &cid),
 	    12);
 	workspace_close(&ws);
@@ -622,7 +645,7 @@ START_TEST(test_abuse_huge_inputs_filed_or_flagged)
 	FILE *fp;
 	size_t i;
 
-	demo_init(&d);
+	demo_init(&d, "huge");
 	in = g_build_filename(d.dir, "in", NULL);
 	ck_assert_int_eq(g_mkdir(in, 0755), 0);
 	for (i = 0; i < G_N_ELEMENTS(gens); i++) {
@@ -922,7 +945,7 @@ START_TEST(test_abuse_charsets_stored_as_exact_utf8)
 	sqlite3 *db;
 	size_t i;
 
-	demo_init(&d);
+	demo_init(&d, "charsets");
 	in = g_build_filename(d.dir, "in", NULL);
 	ck_assert_int_eq(g_mkdir(in, 0755), 0);
 	run_checked(d.dir, (const char *const[]){ "load", feedback, NULL },
@@ -999,9 +1022,11 @@ abuse_suite(void)
 
 	/* Hang guards; each run of consultd has its own too. */
 	tcase_set_timeout(tc, 600);
+	tcase_add_unchecked_fixture(tc, abuse_top_make, abuse_top_remove);
 	tcase_add_test(tc, test_abuse_huge_inputs_filed_or_flagged);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(cs, 300);
+	tcase_add_unchecked_fixture(cs, abuse_top_make, abuse_top_remove);
 	tcase_add_test(cs, test_abuse_charsets_stored_as_exact_utf8);
 	suite_add_tcase(s, cs);
 	return s;
