@@ -834,6 +834,11 @@ ingest_oversize(const char *path, const char *why, char **hash_out,
 		msg = message_new();
 	g_free(msg->text);
 	msg->text = g_strdup("");
+	/*
+	 * What the parser says of the cut header ("truncated message") is
+	 * not about the message and would hide the one warning that is.
+	 */
+	g_ptr_array_set_size(msg->warnings, 0);
 	g_ptr_array_add(msg->warnings, g_strdup(why));
 	return msg;
 }
@@ -886,6 +891,8 @@ ingest_one(struct ingest_ctx *ctx, const char *name, struct pending *p,
 	} else {
 		hash = message_content_hash(raw, len);
 		msg = mime_parse(raw, len, &perr);
+		/* Parsed, the raw bytes are not needed while filing. */
+		g_clear_pointer(&raw, g_free);
 		if (!msg) {
 			msg = ingest_placeholder(perr->message);
 			f.kind = "unrelated";

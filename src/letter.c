@@ -27,6 +27,13 @@ letter_date(int64_t t)
 	return g_date_time_format(dt, "%-d %B %Y");
 }
 
+/*
+ * Bytes of an answer a letter echoes back: a pasted document (or a 2 MB
+ * line) would make a receipt too large to send, and have us mail
+ * megabytes to anyone holding a token.
+ */
+#define LETTER_ECHO_MAX 2000
+
 static void
 letter_indent(GString *out, const char *text)
 {
@@ -58,7 +65,18 @@ letter_answers_text(const struct definition *def, GHashTable *answers,
 		    NULL;
 
 		g_string_append_printf(out, "%s  %s\n", q->id, q->prompt);
-		if (a)
+		if (a && strlen(a) > LETTER_ECHO_MAX) {
+			const char *cut = a + LETTER_ECHO_MAX;
+			g_autofree char *head = NULL;
+
+			while (cut > a && ((unsigned char)*cut & 0xc0) == 0x80)
+				cut--;
+			head = g_strndup(a, (gsize)(cut - a));
+			letter_indent(out, head);
+			g_string_append_printf(out, "    [... %ld characters "
+			    "in all, received whole; only the beginning is "
+			    "shown here]\n", g_utf8_strlen(a, -1));
+		} else if (a)
 			letter_indent(out, a);
 		else if (!e)
 			g_string_append(out, "    (no answer yet)\n");

@@ -113,6 +113,31 @@ mime_charset_is_utf8(const char *charset)
 }
 
 /*
+ * ISO-8859-1 and its aliases.  Clients send windows-1252 text (curly
+ * quotes, dashes, the euro sign in 0x80-0x9F) under this label, and mail
+ * readers show it as windows-1252, as WHATWG Encoding says to: read
+ * literally those bytes would become invisible C1 control characters.
+ */
+static bool
+mime_charset_is_latin1(const char *charset)
+{
+	static const char *const labels[] = {
+		"iso-8859-1", "latin1", "l1", "iso-ir-100", "cp819", "ibm819",
+		"csisolatin1", "iso_8859-1:1987",
+	};
+	const char *canon;
+	size_t i;
+
+	if (!charset || !*charset)
+		return false;
+	canon = g_mime_charset_canon_name(charset);
+	for (i = 0; canon && i < G_N_ELEMENTS(labels); i++)
+		if (g_ascii_strcasecmp(canon, labels[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
  * Bytes in a declared charset to UTF-8 text with LF line ends and no NUL
  * (LIBRARY-NOTES G5, SPEC 4).  A declared charset iconv cannot read, or
  * bytes invalid in it, fall back to UTF-8 when they are valid UTF-8
@@ -127,13 +152,14 @@ mime_to_utf8(const char *bytes, size_t len, const char *charset,
 	GString *out;
 	char *conv = NULL;
 	gsize conv_len = 0;
+	bool latin1 = mime_charset_is_latin1(charset);
 	size_t i;
 
 	if (len == 0) {
 		g_string_free(buf, TRUE);
 		return g_strdup("");
 	}
-	if (!mime_charset_is_utf8(charset)) {
+	if (!latin1 && !mime_charset_is_utf8(charset)) {
 		const char *canon = g_mime_charset_iconv_name(charset);
 
 		conv = g_convert(bytes, (gssize)len, "UTF-8", canon, NULL,
@@ -146,7 +172,9 @@ mime_to_utf8(const char *bytes, size_t len, const char *charset,
 			g_free(w);
 		}
 	}
-	if (conv) {
+	if (latin1) {
+		mime_append_cp1252(buf, bytes, len);
+	} else if (conv) {
 		g_string_append_len(buf, conv, (gssize)conv_len);
 		g_free(conv);
 	} else {
@@ -280,17 +308,99 @@ mime_encoded_word_len(const char *p)
 }
 
 /*
- * Decodes an unstructured header value (raw, possibly folded).  Each
- * encoded word is decoded alone (G7: 3.2.13 drops what follows a padded
- * B-encoded word), and white space between adjacent encoded words is
+ * The charset of the encoded word at p (mime_encoded_word_len), without
+ * an RFC 2231 language suffix ("utf-8*en").  Returns: a newly allocated
+ * string.
+ */
+static char *
+mime_encoded_word_charset(const char *p)
+{
+	const char *cs = p + 2;
+	size_t n = strcspn(cs, "?*");
+
+	return g_strndup(cs, n);
+}
+
+/* Appends the decoded bytes of the n-byte encoded word at p to out. */
+static void
+mime_encoded_word_bytes(const char *p, size_t n, GByteArray *out)
+{
+	const char *q = strchr(p + 2, '?');
+	char enc = q[1];
+	const char *text = q + 3;
+	const char *end = p + n - 2;
+	const char *s;
+
+	if (enc == 'B' || enc == 'b') {
+		size_t len = (size_t)(end - text);
+		guchar *buf = g_malloc(len * 3 / 4 + 3);
+		gint state = 0;
+		guint save = 0;
+		gsize got;
+
+		got = g_base64_decode_step(text, len, buf, &state, &save);
+		g_byte_array_append(out, buf, (guint)got);
+		g_free(buf);
+		return;
+	}
+	for (s = text; s < end; s++) {
+		guint8 c = (guint8)*s;
+
+		if (c == '_')
+			c = ' ';
+		else if (c == '=' && end - s >= 3 && g_ascii_isxdigit(s[1]) &&
+		    g_ascii_isxdigit(s[2])) {
+			c = (guint8)(g_ascii_xdigit_value(s[1]) << 4 |
+			    g_ascii_xdigit_value(s[2]));
+			s += 2;
+		}
+		g_byte_array_append(out, &c, 1);
+	}
+}
+
+/* Decoded bytes of encoded words in charset, appended as UTF-8. */
+static void
+mime_append_charset(GString *out, const GByteArray *bytes,
+    const char *charset)
+{
+	const char *s = (const char *)bytes->data;
+	char *conv = NULL;
+	gsize conv_len = 0;
+
+	if (mime_charset_is_latin1(charset)) {
+		mime_append_cp1252(out, s, bytes->len);
+		return;
+	}
+	if (!mime_charset_is_utf8(charset))
+		conv = g_convert(s, (gssize)bytes->len, "UTF-8",
+		    g_mime_charset_iconv_name(charset), NULL, &conv_len, NULL);
+	if (conv) {
+		g_string_append_len(out, conv, (gssize)conv_len);
+		g_free(conv);
+	} else if (g_ascii_strncasecmp(charset, "utf", 3) == 0) {
+		/* Bad bytes in declared UTF-8: the caller replaces them. */
+		g_string_append_len(out, s, (gssize)bytes->len);
+	} else {
+		mime_append_plain(out, s, bytes->len);
+	}
+}
+
+/*
+ * Decodes an unstructured header value (raw, possibly folded).  Encoded
+ * words are decoded here, not by GMime (G7: 3.2.13 drops what follows a
+ * padded B-encoded word).  Adjacent encoded words in one charset are
+ * decoded together, since clients split a multibyte character across
+ * two of them, and the white space between adjacent encoded words is
  * dropped (RFC 2047 section 6.2).  Control characters become spaces.
  * Returns: a newly allocated, trimmed UTF-8 string.
  */
 static char *
-mime_decode_header(GMimeParserOptions *opts, const char *raw)
+mime_decode_header(const char *raw)
 {
 	GString *unfolded = g_string_new(NULL);
 	GString *out = g_string_new(NULL);
+	GByteArray *run = g_byte_array_new();
+	char *run_charset = NULL;
 	const char *p;
 	const char *gap;
 	bool after_word = false;
@@ -305,8 +415,8 @@ mime_decode_header(GMimeParserOptions *opts, const char *raw)
 	while (*p) {
 		size_t n = mime_encoded_word_len(p);
 		const char *q;
-		char *word;
-		char *dec;
+		char *charset;
+		bool adjacent;
 
 		if (n == 0) {
 			p++;
@@ -314,18 +424,29 @@ mime_decode_header(GMimeParserOptions *opts, const char *raw)
 		}
 		for (q = gap; q < p && g_ascii_isspace(*q); q++)
 			;
-		if (!(after_word && q == p))
-			mime_append_plain(out, gap, (size_t)(p - gap));
-		word = g_strndup(p, n);
-		dec = g_mime_utils_header_decode_text(opts, word);
-		g_string_append(out, dec ? dec : word);
-		g_free(dec);
-		g_free(word);
+		adjacent = after_word && q == p;
+		charset = mime_encoded_word_charset(p);
+		if (!adjacent ||
+		    g_ascii_strcasecmp(charset, run_charset) != 0) {
+			if (run_charset)
+				mime_append_charset(out, run, run_charset);
+			g_byte_array_set_size(run, 0);
+			g_free(run_charset);
+			run_charset = g_steal_pointer(&charset);
+			if (!adjacent)
+				mime_append_plain(out, gap, (size_t)(p - gap));
+		}
+		g_free(charset);
+		mime_encoded_word_bytes(p, n, run);
 		p += n;
 		gap = p;
 		after_word = true;
 	}
+	if (run_charset)
+		mime_append_charset(out, run, run_charset);
 	mime_append_plain(out, gap, (size_t)(p - gap));
+	g_free(run_charset);
+	g_byte_array_unref(run);
 	g_string_free(unfolded, TRUE);
 
 	valid = g_utf8_make_valid(out->str, (gssize)out->len);
@@ -422,7 +543,7 @@ mime_add_recipients(struct message *msg, InternetAddressList *list)
 
 /* The display name of a "name <addr>" value, decoded, or NULL. */
 static char *
-mime_display_name(GMimeParserOptions *opts, const char *raw)
+mime_display_name(const char *raw)
 {
 	GString *name = g_string_new(NULL);
 	const char *p;
@@ -454,7 +575,7 @@ mime_display_name(GMimeParserOptions *opts, const char *raw)
 			p++;
 		g_string_append_c(name, *p);
 	}
-	dec = mime_decode_header(opts, name->str);
+	dec = mime_decode_header(name->str);
 	g_string_free(name, TRUE);
 	if (!*dec) {
 		g_free(dec);
@@ -487,10 +608,10 @@ mime_read_from(struct mime_walk *w, GMimeMessage *gm)
 	    internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
 	raw = mime_raw_header(GMIME_OBJECT(gm), "From");
 	if (raw)
-		w->msg->from_name = mime_display_name(w->opts, raw);
+		w->msg->from_name = mime_display_name(raw);
 	if (!w->msg->from_name && internet_address_get_name(ia) &&
 	    *internet_address_get_name(ia))
-		w->msg->from_name = mime_decode_header(w->opts,
+		w->msg->from_name = mime_decode_header(
 		    internet_address_get_name(ia));
 }
 
@@ -588,7 +709,7 @@ mime_read_headers(struct mime_walk *w, GMimeMessage *gm)
 		msg->message_id = g_utf8_make_valid(v, -1);
 	v = mime_raw_header(obj, "Subject");
 	if (v)
-		msg->subject = mime_decode_header(w->opts, v);
+		msg->subject = mime_decode_header(v);
 	mime_read_from(w, gm);
 	mime_read_references(w, gm);
 	mime_add_recipients(msg,
@@ -637,10 +758,9 @@ mime_part_bytes(GMimePart *part)
 
 	if (content)
 		g_mime_data_wrapper_write_to_stream(content, mem);
-	bytes = g_byte_array_new();
-	g_byte_array_append(bytes, g_mime_stream_mem_get_byte_array(
-	    GMIME_STREAM_MEM(mem))->data, g_mime_stream_mem_get_byte_array(
-	    GMIME_STREAM_MEM(mem))->len);
+	/* Taken from the stream, not copied: attachments can be large. */
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	g_object_unref(mem);
 	return bytes;
 }
@@ -986,6 +1106,7 @@ mime_parse(const char *raw, size_t len, GError **err)
 	GMimeParser *parser = NULL;
 	GMimeMessage *gm = NULL;
 	GMimeObject *top;
+	GByteArray *copy;
 	size_t skip;
 	bool ok = false;
 
@@ -1007,8 +1128,13 @@ mime_parse(const char *raw, size_t len, GError **err)
 	skip += mime_leading_blank_lines(raw + skip, len - skip);
 	if (skip > 0)
 		mime_add_warning(msg, "lines before the header skipped");
-	stream = len > skip ? g_mime_stream_mem_new_with_buffer(raw + skip,
-	    len - skip) : g_mime_stream_mem_new();
+	/*
+	 * The stream gets its own copy, sized exactly: _new_with_buffer
+	 * rounds it up to a power of two, 64 MB for a 33 MB message.
+	 */
+	copy = g_byte_array_new_take(g_memdup2(raw + skip, len - skip),
+	    len - skip);
+	stream = g_mime_stream_mem_new_with_byte_array(copy);
 	parser = g_mime_parser_new_with_stream(stream);
 	gm = g_mime_parser_construct_message(parser, w.opts);
 	if (!gm) {

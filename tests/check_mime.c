@@ -212,6 +212,13 @@ static const struct synth_case synth_cases[] = {
 	{ "g7_display_name", "From: =?UTF-8?B?SsO2cmc=?= "
 	    "=?UTF-8?B?IE3DvGxsZXI=?= <j@example.org>\n\nx\n", "from_name",
 	    "Jörg Müller" },
+	/* A multibyte character split across two encoded words. */
+	{ "rfc2047_split_q", HDR "Subject: =?UTF-8?Q?caf=C3?= =?UTF-8?Q?=A9?="
+	    "\n\nx\n", "subject", "café" },
+	{ "rfc2047_split_b", HDR "Subject: =?UTF-8?B?5pel5pw=?= "
+	    "=?UTF-8?B?rOiqng==?=\n\nx\n", "subject", "日本語" },
+	{ "rfc2047_latin1_is_cp1252", HDR "Subject: =?iso-8859-1?Q?=93Re=94_"
+	    "caf=E9?=\n\nx\n", "subject", "\xe2\x80\x9cRe\xe2\x80\x9d café" },
 	{ "rfc2047_q_and_plain", HDR "Subject: Re: =?iso-8859-1?Q?caf=E9?= "
 	    "ok\n\nx\n", "subject", "Re: café ok" },
 	{ "raw_8bit_subject", HDR "Subject: caf\xc3\xa9\n\nx\n", "subject",
@@ -241,6 +248,9 @@ static const struct synth_case synth_cases[] = {
 	    "line 2\r\n", "text", "line 1\nline 2\n" },
 	{ "latin1_8bit", HDR "Content-Type: text/plain; charset=iso-8859-1\n"
 	    "Content-Transfer-Encoding: 8bit\n\ncaf\xe9\n", "text", "café\n" },
+	{ "latin1_label_is_cp1252", HDR "Content-Type: text/plain; "
+	    "charset=ISO-8859-1\n\n\x93Hi\x94 \x96 5\x80\n", "text",
+	    "\xe2\x80\x9cHi\xe2\x80\x9d \xe2\x80\x93 5\xe2\x82\xac\n" },
 	{ "unlabelled_8bit_is_cp1252", HDR "\n\x93quoted\x94 caf\xe9\n",
 	    "text", "\xe2\x80\x9cquoted\xe2\x80\x9d café\n" },
 	{ "bad_utf8_made_valid", HDR TXT "\nok \xc3\x28 ok\n", "text",
