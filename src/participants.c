@@ -224,7 +224,10 @@ import_problem(struct import_state *st, size_t line, const char *fmt, ...)
 static char *
 import_printable(const char *s)
 {
-	g_autofree char *head = g_utf8_substring(s, 0, IMPORT_SHOWN_MAX);
+	bool cut = g_utf8_strlen(s, -1) > IMPORT_SHOWN_MAX;
+	/* g_utf8_substring() reads past the end of a shorter string. */
+	g_autofree char *head = cut ? g_utf8_substring(s, 0,
+	    IMPORT_SHOWN_MAX) : g_strdup(s);
 	GString *out = g_string_new(NULL);
 	const char *p;
 
@@ -241,7 +244,7 @@ import_printable(const char *s)
 		else
 			g_string_append_c(out, *p);
 	}
-	if (g_utf8_strlen(s, -1) > IMPORT_SHOWN_MAX)
+	if (cut)
 		g_string_append(out, "...");
 	return g_string_free(out, FALSE);
 }
