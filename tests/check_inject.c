@@ -27,6 +27,10 @@ Suite *inject_suite(void);
 #define DIGEST_TO "secretariat@example.org"
 #define VICTIM "victim@example.org"
 #define ATTACKER "attacker@evil.example"
+#define COORDINATOR "coord@example.org"
+#define COMMAND_SECRET "inject-test-command-secret-0123"
+#define COMMANDS_CONF "[commands]\ncoordinators = " COORDINATOR "\n" \
+	"secret_file = secret\n"
 
 /* Consultation fields and participant values that try to break out. */
 static const char *const payloads[] = {
@@ -250,16 +254,20 @@ make_workspace(const struct smtp_server *sink)
 {
 	char *dir = testutil_tmpdir();
 	g_autofree char *conf = NULL;
+	g_autofree char *secret = NULL;
 
 	/* No display name in [smtp] from: the title becomes it. */
 	if (sink)
 		conf = g_strdup_printf("[smtp]\nurl = %s\ntls = none\n"
 		    "from = " FROM_ADDR "\nrate = 1000/s\n"
-		    "[digest]\nto = " DIGEST_TO "\n", smtp_server_url(sink));
+		    "[digest]\nto = " DIGEST_TO "\n" COMMANDS_CONF,
+		    smtp_server_url(sink));
 	else
 		conf = g_strdup("[smtp]\nfrom = " FROM_ADDR "\n"
-		    "[digest]\nto = " DIGEST_TO "\n");
+		    "[digest]\nto = " DIGEST_TO "\n" COMMANDS_CONF);
 	g_free(testutil_write(dir, "consultd.conf", conf));
+	secret = testutil_write(dir, "secret", COMMAND_SECRET "\n");
+	ck_assert_int_eq(g_chmod(secret, 0600), 0);
 	RUN(dir, "init", ".");
 	return dir;
 }
@@ -326,7 +334,7 @@ struct tally {
 	unsigned messages;
 	unsigned reparsed;
 	unsigned extra_headers;		/* not ours, or ours twice */
-	unsigned broken_values;		/* line breaks or controls left */
+	unsigned broken_values;		/* line breaks, controls left */
 	unsigned wrong_recipients;	/* To or RCPT not the intended one */
 	unsigned envelopes;		/* RCPT lists checked */
 	GString *problems;
@@ -683,7 +691,8 @@ check_stored_names(const char *dir, GPtrArray *vals, unsigned good)
 	unsigned i;
 
 	for (i = 0; i < good; i++) {
-		g_autofree char *email = g_strdup_printf("p%03u@example.org", i);
+		g_autofree char *email = g_strdup_printf("p%03u@example.org",
+		    i);
 		g_autofree char *name = db_text(db, "SELECT name FROM"
 		    " participant WHERE email = ?", email);
 		g_autofree char *want = stored_form(vals->pdata[i % vals->len]);
@@ -705,7 +714,8 @@ ingest_replies(const char *dir, GPtrArray *vals, unsigned good)
 	ck_assert_int_eq(g_mkdir(rdir, 0755), 0);
 	g_ptr_array_add(args, g_strdup("ingest"));
 	for (i = 0; i < good; i++) {
-		g_autofree char *email = g_strdup_printf("p%03u@example.org", i);
+		g_autofree char *email = g_strdup_printf("p%03u@example.org",
+		    i);
 		g_autofree char *token = token_of(dir, email);
 		g_autofree char *name = g_strdup_printf("r%03u.eml", i);
 		g_autofree char *text = g_strdup_printf("From: %s\n"
@@ -787,6 +797,12 @@ injection_scenario(bool smtp)
 			refused_to++;
 		}
 	}
+	/* A coordinator's command: the reply's subject quotes theirs. */
+	g_free(testutil_write(dir, "command.eml", "From: " COORDINATOR "\n"
+	    "To: " FROM_ADDR "\nMessage-ID: <cmd@example.org>\n"
+	    "Subject: =?utf-8?q?Status_please=0D=0ABcc:_" VICTIM
+	    "=0ASubject:_x?=\n\nSTATUS inj\n\n" COMMAND_SECRET "\n"));
+	RUN(dir, "ingest", "command.eml");
 	RUN(dir, "flush");
 
 	db = db_open(dir);
@@ -801,8 +817,10 @@ injection_scenario(bool smtp)
 	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM outbox WHERE"
 	    " status != 'sent'", NULL), 0);
 	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM outbox WHERE"
-	    " recipient != '" DIGEST_TO "' AND recipient NOT IN (SELECT"
-	    " email FROM participant)", NULL), 0);
+	    " kind = 'command' AND recipient = '" COORDINATOR "'", NULL), 1);
+	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM outbox WHERE"
+	    " recipient NOT IN ('" DIGEST_TO "', '" COORDINATOR "') AND"
+	    " recipient NOT IN (SELECT email FROM participant)", NULL), 0);
 	sqlite3_close(db);
 
 	check_all_outgoing(&t, dir, sink);
@@ -814,7 +832,7 @@ injection_scenario(bool smtp)
 	    refused_to);
 	ck_assert_msg(t.extra_headers + t.broken_values + t.wrong_recipients ==
 	    0, "outgoing mail is not what was intended:%s", t.problems->str);
-	ck_assert_uint_eq(t.messages, 3 * good + 1);
+	ck_assert_uint_eq(t.messages, 3 * good + 2);
 	ck_assert_uint_eq(t.envelopes, smtp ? t.messages : 0);
 	ck_assert_uint_eq(refused, G_N_ELEMENTS(bad_rows) + 2);
 
@@ -844,7 +862,7 @@ enum spoof_class {
 	SPOOF_LOW_TRUST,	/* B's address alone: may fill B's gaps only */
 	SPOOF_BOUNCE,		/* a forged delivery report about B */
 	SPOOF_TOKEN_A,		/* A's own token: A's answers, rightly */
-	SPOOF_TOKEN_B,		/* B's token from A: a forwarded invitation */
+	SPOOF_TOKEN_B,		/* B's token from A: a forwarded letter */
 };
 
 /*
@@ -1085,14 +1103,14 @@ spoof_setup(const char *dir, char **ta_out, char **tb_out)
 struct spoof_tally {
 	unsigned attempts;
 	unsigned suspicious;
-	unsigned overwrites;		/* by a suspicious attempt: must be 0 */
+	unsigned overwrites;		/* by suspicious mail: must be 0 */
 	unsigned foreign;		/* token attempts touching another */
 	unsigned gap_fills;		/* low trust, B's open questions */
 	unsigned bad_fills;		/* any other new answer */
 	unsigned legit_overwrites;
 	unsigned quarantined;		/* listed under needs attention */
 	unsigned status_changes;
-	unsigned misfiled;		/* message row not what it should be */
+	unsigned misfiled;		/* message row not as it should be */
 	GString *problems;
 };
 
@@ -1323,9 +1341,9 @@ read_csv(const char *buf, size_t len)
 struct export_tally {
 	unsigned files;
 	unsigned cells;
-	unsigned formula_cells;		/* values a spreadsheet would run */
+	unsigned formula_cells;		/* values a spreadsheet runs */
 	unsigned neutralised;		/* of those, written with a "'" */
-	unsigned tab_cr;		/* neutralised values led by TAB or CR */
+	unsigned tab_cr;		/* of those, led by TAB or CR */
 	unsigned unguarded;		/* cells that start a formula */
 	unsigned mismatched;		/* cells not the stored value */
 	GString *problems;
@@ -1616,6 +1634,199 @@ START_TEST(test_inject_export_neutralises_formulas)
 }
 END_TEST
 
+/* SQL that would do harm if pasted into a statement instead of bound. */
+static const char *const sql_payloads[] = {
+	"'); DROP TABLE participants;--",
+	"'); DROP TABLE participant;--",
+	"Robert'); DELETE FROM answer; --",
+	"' OR '1'='1",
+	"\" OR \"\"=\"",
+	"1; UPDATE participant SET status = 'withdrawn'; --",
+	"x' UNION SELECT token FROM invitation --",
+	"%' OR email LIKE '%",
+	"100%_done' --",
+	"\\'; DROP TABLE message; --",
+	"'; ATTACH DATABASE 'pwn.db' AS pwn; CREATE TABLE pwn.t(x); --",
+	"'||(SELECT group_concat(token) FROM invitation)||'",
+};
+
+static char *
+schema_snapshot(const char *dir)
+{
+	sqlite3 *db = db_open(dir);
+	char *v = db_text(db, "SELECT group_concat(type || ':' || name || ':'"
+	    " || coalesce(sql, ''), '|') FROM (SELECT * FROM sqlite_master"
+	    " ORDER BY name)", NULL);
+
+	sqlite3_close(db);
+	ck_assert_ptr_nonnull(v);
+	return v;
+}
+
+/* Counts value as verbatim when sql (?1 email, ?2 value) finds it once. */
+static void
+sql_verbatim(sqlite3 *db, const char *sql, const char *email,
+    const char *value, unsigned *values, unsigned *verbatim)
+{
+	(*values)++;
+	*verbatim += db_int2(db, sql, email, value) == 1;
+}
+
+/* Part (d): SQL in every text field is stored as text, and only that. */
+START_TEST(test_inject_sql_is_stored_verbatim)
+{
+	const size_t n = G_N_ELEMENTS(sql_payloads);
+	g_autoptr(GString) csv = g_string_new("email,name,stakeholder_group,"
+	    "role,organisation\n");
+	g_autoptr(GPtrArray) mails = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *schema = NULL;
+	g_autofree char *schema_after = NULL;
+	g_autofree char *path = NULL;
+	g_autofree char *pwn = NULL;
+	g_autofree char *notes = NULL;
+	unsigned values = 0, verbatim = 0, refused = 0, unexpected = 0;
+	char *dir;
+	sqlite3 *db;
+	size_t i;
+
+	dir = make_workspace(NULL);
+	write_definition(dir, "inj", "Review", "Consent");
+	set_now(NOW - DAY);
+	RUN(dir, "load", "def/inj");
+	schema = schema_snapshot(dir);
+	for (i = 0; i < n; i++) {
+		g_string_append_printf(csv, "s%02zu@example.org,", i);
+		csv_cell(csv, sql_payloads[i], ',');
+		csv_cell(csv, sql_payloads[(i + 1) % n], ',');
+		csv_cell(csv, sql_payloads[(i + 2) % n], ',');
+		csv_cell(csv, sql_payloads[(i + 3) % n], '\n');
+	}
+	path = testutil_write(dir, "p.csv", csv->str);
+	RUN(dir, "import", "inj", path);
+	set_now(NOW);
+	RUN(dir, "invite", "inj");
+	g_ptr_array_add(mails, g_strdup("ingest"));
+	for (i = 0; i < n; i++) {
+		g_autofree char *email = g_strdup_printf("s%02zu@example.org",
+		    i);
+		g_autofree char *token = token_of(dir, email);
+		g_autofree char *name = g_strdup_printf("s%02zu.eml", i);
+		g_autofree char *subject = g_strdup(sql_payloads[i]);
+		g_autofree char *text = g_strdup_printf("From: %s\n"
+		    "To: consult+%s@example.org\nSubject: %s\n"
+		    "Message-ID: <s%zu@example.org>\n\n%s\n\n[Q1] %s\n\n"
+		    "[Q2] %s\n\n[END]\n", email, token, subject, i,
+		    sql_payloads[(i + 4) % n], sql_payloads[i],
+		    sql_payloads[(i + 5) % n]);
+
+		g_ptr_array_add(mails, testutil_write(dir, name, text));
+	}
+	g_ptr_array_add(mails, NULL);
+	set_now(NOW + 3600);
+	g_free(run_ok(dir, (const char *const *)mails->pdata));
+	/* Every reader of the data runs over it. */
+	RUN(dir, "status", "inj");
+	RUN(dir, "status", "inj", "--json");
+	RUN(dir, "export", "inj", "-o", "wide.csv");
+	RUN(dir, "export", "inj", "--format", "long", "-o", "long.csv");
+	RUN(dir, "report", "inj", "-o", "report.md");
+	RUN(dir, "digest", "inj", "--dry-run");
+	/* SQL as a consultation name or an address is refused, not run. */
+	notes = testutil_write(dir, "notes.txt", "[Q1] x\n[END]\n");
+	{
+		const char *const bad[][7] = {
+			{ "status", "inj' OR '1'='1", NULL },
+			{ "export", "inj'); DROP TABLE participant;--", NULL },
+			{ "invite", "x' OR 1=1 --", NULL },
+			{ "record", "inj", "--for",
+			  "s00@example.org' OR '1'='1", notes, NULL },
+			{ "close", "'; DELETE FROM answer; --", NULL },
+		};
+
+		for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+			int status = testutil_run(dir, bad[i], NULL, NULL);
+
+			ck_assert_msg(status != 0 && status < 128,
+			    "consultd %s '%s': exit %d", bad[i][0], bad[i][1],
+			    status);
+			refused++;
+		}
+	}
+
+	db = db_open(dir);
+	for (i = 0; i < n; i++) {
+		g_autofree char *email = g_strdup_printf("s%02zu@example.org",
+		    i);
+
+		sql_verbatim(db, "SELECT count(*) FROM participant"
+		    " WHERE email = ?1 AND name = ?2", email, sql_payloads[i],
+		    &values, &verbatim);
+		sql_verbatim(db, "SELECT count(*) FROM participant"
+		    " WHERE email = ?1 AND stakeholder_group = ?2", email,
+		    sql_payloads[(i + 1) % n], &values, &verbatim);
+		sql_verbatim(db, "SELECT count(*) FROM participant"
+		    " WHERE email = ?1 AND role = ?2", email,
+		    sql_payloads[(i + 2) % n], &values, &verbatim);
+		sql_verbatim(db, "SELECT count(*) FROM participant_attr a JOIN"
+		    " participant p ON p.id = a.participant_id WHERE"
+		    " p.email = ?1 AND a.key = 'organisation' AND a.value = ?2",
+		    email, sql_payloads[(i + 3) % n], &values, &verbatim);
+		sql_verbatim(db, "SELECT count(*) FROM message m JOIN"
+		    " participant p ON p.id = m.participant_id WHERE"
+		    " p.email = ?1 AND m.subject = ?2", email, sql_payloads[i],
+		    &values, &verbatim);
+		sql_verbatim(db, "SELECT count(*) FROM message m JOIN"
+		    " participant p ON p.id = m.participant_id WHERE"
+		    " p.email = ?1 AND m.free_text = ?2", email,
+		    sql_payloads[(i + 4) % n], &values, &verbatim);
+		sql_verbatim(db, "SELECT count(*) FROM answer a JOIN"
+		    " participant p ON p.id = a.participant_id JOIN question q"
+		    " ON q.id = a.question_id WHERE p.email = ?1 AND"
+		    " q.qid = 'Q1' AND a.current = 1 AND a.answer = ?2", email,
+		    sql_payloads[i], &values, &verbatim);
+		sql_verbatim(db, "SELECT count(*) FROM answer a JOIN"
+		    " participant p ON p.id = a.participant_id JOIN question q"
+		    " ON q.id = a.question_id WHERE p.email = ?1 AND"
+		    " q.qid = 'Q2' AND a.current = 1 AND a.answer = ?2", email,
+		    sql_payloads[(i + 5) % n], &values, &verbatim);
+	}
+	/* Nothing else changed: rows, statuses, schema, other files. */
+	unexpected += db_int(db, "SELECT count(*) FROM participant", NULL) !=
+	    (int64_t)n;
+	unexpected += db_int(db, "SELECT count(*) FROM participant"
+	    " WHERE status != 'active'", NULL) != 0;
+	unexpected += db_int(db, "SELECT count(*) FROM invitation", NULL) !=
+	    (int64_t)n;
+	unexpected += db_int(db, "SELECT count(*) FROM message", NULL) !=
+	    (int64_t)n;
+	unexpected += db_int(db, "SELECT count(*) FROM answer", NULL) !=
+	    2 * (int64_t)n;
+	unexpected += db_int(db, "SELECT count(*) FROM outbox", NULL) !=
+	    2 * (int64_t)n;
+	unexpected += db_int(db, "SELECT count(*) FROM consultation", NULL) !=
+	    1;
+	unexpected += db_int(db, "SELECT count(*) FROM consultation"
+	    " WHERE closed_at IS NOT NULL", NULL) != 0;
+	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM"
+	    " pragma_integrity_check WHERE integrity_check = 'ok'", NULL), 1);
+	sqlite3_close(db);
+	schema_after = schema_snapshot(dir);
+	pwn = g_build_filename(dir, "pwn.db", NULL);
+	unexpected += strcmp(schema, schema_after) != 0;
+	unexpected += g_file_test(pwn, G_FILE_TEST_EXISTS);
+
+	testutil_report("sql", "payloads=%zu values=%u stored_verbatim=%u "
+	    "refused_names=%u unexpected_changes=%u", n, values, verbatim,
+	    refused, unexpected);
+	ck_assert_uint_eq(verbatim, values);
+	ck_assert_uint_eq(unexpected, 0);
+
+	testutil_rmtree(dir);
+	g_free(dir);
+	g_unsetenv("CONSULTD_NOW");
+}
+END_TEST
+
 Suite *
 inject_suite(void)
 {
@@ -1630,9 +1841,10 @@ inject_suite(void)
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_inject_spoofing_changes_no_answer);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("export");
+	tc = tcase_create("data");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_inject_export_neutralises_formulas);
+	tcase_add_test(tc, test_inject_sql_is_stored_verbatim);
 	suite_add_tcase(s, tc);
 	return s;
 }
