@@ -202,7 +202,8 @@ feed_segment(struct reader *r, const char *p, size_t n)
 		r->line++;
 		r->after_cr = true;
 	} else if (last == '\n') {
-		if (!r->after_cr)
+		/* Only an LF right after the CR completes a CRLF. */
+		if (!r->after_cr || n > 1)
 			r->line++;
 		r->after_cr = false;
 	} else

@@ -142,10 +142,12 @@ letter_render(const struct definition *def, const struct participant *p,
 	g_autofree char *questions = definition_marker_block(def, NULL);
 	g_autofree char *deadline = def->deadline ?
 	    letter_date(def->deadline) : g_strdup("the deadline");
+	g_autofree char *subject_tmpl = NULL;
+	g_autofree char *body_tmpl = NULL;
+	g_autofree char *numbered = NULL;
 	g_autofree char *rendered = NULL;
 	const char *tmpl = g_hash_table_lookup(def->templates,
 	    l->template_name);
-	char *body = NULL;
 	GHashTableIter it;
 	void *k, *v;
 
@@ -168,14 +170,26 @@ letter_render(const struct definition *def, const struct participant *p,
 		while (g_hash_table_iter_next(&it, &k, &v))
 			letter_var(vars, k, v);
 	}
-	rendered = render_template(tmpl, vars, err);
-	if (!rendered || !render_split_subject(rendered, subject_out, &body,
-	    err)) {
+	/*
+	 * Split first, render after: a value with a line break (a name or
+	 * title from a spreadsheet) must neither end the subject early nor
+	 * move text into the body, nor make every letter fail.  The body is
+	 * rendered behind the two lines it had, so errors keep the
+	 * template's line numbers.
+	 */
+	if (render_split_subject(tmpl, &subject_tmpl, &body_tmpl, err)) {
+		*subject_out = render_template(subject_tmpl, vars, err);
+		numbered = g_strconcat("\n\n", body_tmpl, NULL);
+		rendered = *subject_out ? render_template(numbered, vars,
+		    err) : NULL;
+	}
+	if (!rendered) {
+		g_clear_pointer(subject_out, g_free);
 		g_prefix_error(err, "%s template of '%s': ", l->template_name,
 		    def->name);
 		return NULL;
 	}
-	return body;
+	return g_strdup(rendered + 2);
 }
 
 struct outbox_item *

@@ -214,6 +214,65 @@ import_problem(struct import_state *st, size_t line, const char *fmt, ...)
 	    g_strdup_printf("line %zu: %s", line, msg));
 }
 
+/* Longest piece of a refused value an error message shows. */
+#define IMPORT_SHOWN_MAX 80
+
+/*
+ * s as an error message may show it: controls escaped, so that a value
+ * cannot break or fake a line of the output, and cut short.
+ */
+static char *
+import_printable(const char *s)
+{
+	bool cut = g_utf8_strlen(s, -1) > IMPORT_SHOWN_MAX;
+	/* g_utf8_substring() reads past the end of a shorter string. */
+	g_autofree char *head = cut ? g_utf8_substring(s, 0,
+	    IMPORT_SHOWN_MAX) : g_strdup(s);
+	GString *out = g_string_new(NULL);
+	const char *p;
+
+	for (p = head; *p; p++) {
+		if (*p == '\r')
+			g_string_append(out, "\\r");
+		else if (*p == '\n')
+			g_string_append(out, "\\n");
+		else if (*p == '\t')
+			g_string_append(out, "\\t");
+		else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			g_string_append_printf(out, "\\x%02x",
+			    (unsigned char)*p);
+		else
+			g_string_append_c(out, *p);
+	}
+	if (cut)
+		g_string_append(out, "...");
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * Why an email cell is refused, as the end of the message, or NULL when
+ * it is fine; raw is the cell as read, trimmed without the white space
+ * around it (which spreadsheets leave and we forgive).  A line
+ * break, even a trailing one, means the cell held more than one line:
+ * which one is the address is not guessed.
+ */
+static const char *
+import_email_problem(const char *raw, const char *trimmed)
+{
+	if (strpbrk(raw, "\r\n"))
+		return ": it spans several lines; put one address per cell";
+	if (addr_valid(trimmed))
+		return NULL;
+	if (strpbrk(trimmed, " \t"))
+		return ": it holds white space";
+	if (strpbrk(trimmed, "<>"))
+		return ": give the bare address, like ann@example.org, "
+		    "without '<' and '>' or a name";
+	if (strlen(trimmed) > ADDR_MAX_LEN)
+		return ": it is longer than an address can be";
+	return "";
+}
+
 static bool
 import_row(const struct csvio_row *row, void *data, GError **err)
 {
@@ -221,6 +280,7 @@ import_row(const struct csvio_row *row, void *data, GError **err)
 	struct participant *p;
 	g_autofree char *email = NULL;
 	g_autofree char *key = NULL;
+	const char *why;
 	size_t i;
 
 	/* The first row is the header, even after blank lines. */
@@ -240,15 +300,19 @@ import_row(const struct csvio_row *row, void *data, GError **err)
 		    "names %u columns", row->nfields, st->header->len);
 		return true;
 	}
-	if ((size_t)st->email_col >= row->nfields ||
-	    !*g_strstrip(row->fields[st->email_col])) {
+	if ((size_t)st->email_col < row->nfields)
+		email = g_strstrip(g_strdup(row->fields[st->email_col]));
+	if (!email || !*email) {
 		import_problem(st, row->line, "the email is empty");
 		return true;
 	}
-	email = g_strdup(row->fields[st->email_col]);
-	if (!addr_valid(g_strstrip(email))) {
+	why = import_email_problem(row->fields[st->email_col], email);
+	if (why) {
+		g_autofree char *shown = import_printable(
+		    row->fields[st->email_col]);
+
 		import_problem(st, row->line, "'%s' is not a valid e-mail "
-		    "address", email);
+		    "address%s", shown, why);
 		return true;
 	}
 	key = addr_key(email);

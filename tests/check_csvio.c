@@ -140,6 +140,8 @@ static const struct read_case {
 	    "1:[a][b][ c ]\n", 0, NULL },
 	{ "lone_cr_lines", "a,b\r\"c\rd\",e\rf\r", 0,
 	    "1:[a][b]\n2:[c\nd][e]\n4:[f]\n", 0, NULL },
+	{ "lone_cr_then_lf_later", "\"a\r\",b\nc\n", 0,
+	    "1:[a\n][b]\n3:[c]\n", 0, NULL },
 	{ "no_final_newline", "a,b\nc,d", 0, "1:[a][b]\n2:[c][d]\n", 0,
 	    NULL },
 	{ "empty_input", "", 0, "", 0, NULL },

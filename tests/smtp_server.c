@@ -284,6 +284,8 @@ smtp_server_parse(const char *text, size_t len)
 			m->helo_args = smtp_server_field(line, "X-Helo-Args: ");
 		if (!m->mail_args)
 			m->mail_args = smtp_server_field(line, "X-Mail-Args: ");
+		if (g_str_has_prefix(line, "X-Rcpt-Args: "))
+			m->nrcpt++;
 		if (!m->rcpt_args)
 			m->rcpt_args = smtp_server_field(line, "X-Rcpt-Args: ");
 		received = received || g_str_has_prefix(line, "Received: ");

@@ -19,6 +19,7 @@ struct smtp_server_message {
 	char *helo_args;	/* X-Helo-Args, or NULL */
 	char *mail_args;	/* X-Mail-Args: "<from>" and any parameters */
 	char *rcpt_args;	/* X-Rcpt-Args of the (first) recipient */
+	unsigned nrcpt;		/* how many recipients (RCPT commands) */
 	char *data;		/* the message as received: dot-stuffing */
 	size_t len;		/* undone, LF line ends (the sink's) */
 };
