@@ -248,7 +248,7 @@ static char *srv_why;
 static const char *const users[] = {
 	"basic", "kill", "restart", "validity", "twice", "move", "large",
 	"wrongpw", "tls0", "tls1", "tls2", "tls3", "tls4", "check", "trace",
-	"cut", "crash", NULL
+	"cut", "crash", "keep", NULL
 };
 
 static void
@@ -891,6 +891,31 @@ START_TEST(test_fetch_same_message_twice_is_filed_once)
 }
 END_TEST
 
+/*
+ * after_fetch = keep: filed, and the mailbox as it was, unread mail
+ * still unread (the body connection reads with BODY.PEEK[]).
+ */
+START_TEST(test_fetch_keep_leaves_mail_unread)
+{
+	struct imap_client *c = new_user("keep");
+	g_autofree char *dir = make_workspace(PLAIN_SECTION("keep", "INBOX")
+	    "after_fetch = keep\n");
+
+	/* Delivered, not appended: libcurl's APPEND sets \Seen. */
+	deliver_replies("keep", "keep", 0, 7);
+	ck_assert_int_eq(imap_client_count(c, "INBOX", "UNSEEN"), 7);
+	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	assert_filed_once(dir, 7);
+	ck_assert_int_eq(imap_client_count(c, "INBOX", "UNSEEN"), 7);
+	ck_assert_int_eq(imap_client_count(c, "INBOX",
+	    "KEYWORD " FETCH_KEYWORD_FILED), 0);
+	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	assert_filed_once(dir, 7);
+	imap_client_free(c);
+	testutil_rmtree(dir);
+}
+END_TEST
+
 START_TEST(test_fetch_moves_filed_mail)
 {
 	struct imap_client *c = new_user("move");
@@ -1131,6 +1156,7 @@ imap_suite(void)
 	tcase_add_test(dovecot, test_fetch_uidvalidity_change_refiles_nothing);
 	tcase_add_test(dovecot, test_fetch_same_message_twice_is_filed_once);
 	tcase_add_test(dovecot, test_fetch_moves_filed_mail);
+	tcase_add_test(dovecot, test_fetch_keep_leaves_mail_unread);
 	tcase_add_test(dovecot,
 	    test_fetch_keeps_too_large_on_server_files_placeholder);
 	tcase_add_test(dovecot, test_fetch_wrong_password_exits_77_once);
