@@ -220,6 +220,7 @@ db_set_error(struct db *db, GError **err, const char *what)
 {
 	int rc = sqlite3_extended_errcode(db->sqlite);
 	int sys = sqlite3_system_errno(db->sqlite);
+	const char *hint = "";
 	int code;
 
 	/* SQLite reports a full disk under the WAL index as an I/O error. */
@@ -241,12 +242,21 @@ db_set_error(struct db *db, GError **err, const char *what)
 	case SQLITE_TOOBIG:
 		code = EX_DATAERR;
 		break;
+	case SQLITE_IOERR:
+		/*
+		 * The disk or file system failed, not the data; the caller
+		 * rolls back, so running again is safe.
+		 */
+		code = EX_IOERR;
+		hint = "; check the disk and the file system holding the "
+		    "database (dmesg), then run again";
+		break;
 	default:
 		code = EX_IOERR;
 		break;
 	}
-	g_set_error(err, CONSULTD_ERROR, code, "%s: %s (sqlite %d)", what,
-	    sqlite3_errmsg(db->sqlite), rc);
+	g_set_error(err, CONSULTD_ERROR, code, "%s: %s (sqlite %d)%s", what,
+	    sqlite3_errmsg(db->sqlite), rc, hint);
 }
 
 sqlite3_stmt *

@@ -994,8 +994,11 @@ ingest_batch(struct ingest_ctx *ctx, GPtrArray *names, size_t from,
 			return false;
 		}
 	}
-	if (!db_commit(ctx->db, err))
+	if (!db_commit(ctx->db, err)) {
+		g_prefix_error(err, "cannot file %zu message(s), left in the "
+		    "inbox for the next run: ", to - from);
 		return false;
+	}
 	return ingest_settle(ctx, batch, err);
 }
 
