@@ -260,6 +260,12 @@ stream_is_body(const GString *line)
 	size_t i;
 	static const char *const names[] = { "BODY[] ", "BODY[HEADER] " };
 
+	/*
+	 * A literal8 ("~{n}", RFC 3516) is the same bytes: refused, the
+	 * message would never come and hold up the whole mailbox.
+	 */
+	if (brace && brace > line->str && brace[-1] == '~')
+		brace--;
 	for (i = 0; brace && i < G_N_ELEMENTS(names); i++) {
 		size_t nl = strlen(names[i]);
 
