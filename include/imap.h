@@ -115,8 +115,10 @@ bool imap_bodies_request(struct imap *imap, uint32_t uidvalidity,
     G_GNUC_WARN_UNUSED_RESULT;
 
 /*
- * Reads the answer to the oldest request in flight into sink.  Errors as
- * for imap_status, and EX_TEMPFAIL / EX_IOERR from the sink.
+ * Reads the answer to the oldest request in flight into sink.  An answer
+ * that ends in NO counts as read: what it left out is the caller's to
+ * look into, as for a UID that no longer exists.  Errors as for
+ * imap_status, and EX_TEMPFAIL / EX_IOERR from the sink.
  */
 bool imap_bodies_receive(struct imap *imap, const struct imap_body_sink *sink,
     GError **err) G_GNUC_WARN_UNUSED_RESULT;

@@ -274,7 +274,8 @@ fetch_sink_open(void *arg, uint32_t uid, uint64_t size, int *fd_out,
 	fs->current = it;
 	fs->over = size > cap;
 	/* Not of this batch, or twice: not ours to keep. */
-	if ((uid && !it) || (it && (it->received || it->fd >= 0)))
+	if ((uid && !it) || (it && (it->received || it->fd >= 0)) ||
+	    (!uid && fs->floating_fd >= 0))
 		return true;
 	if (fs->over)
 		return true;
@@ -307,6 +308,31 @@ fetch_sink_drop_floating(struct fetch_sink *fs)
 	g_clear_pointer(&fs->floating_name, g_free);
 }
 
+/*
+ * The floating file was named for UID 0 (fetch_create), its UID not yet
+ * known: now it is, and the name says it as every other one does.
+ */
+static bool
+fetch_sink_name_floating(struct fetch_sink *fs, uint32_t uid, GError **err)
+{
+	size_t len = strlen(fs->floating_name);
+	g_autofree char *name = g_strdup_printf("%.*s%u", (int)(len - 1),
+	    fs->floating_name, uid);
+	g_autofree char *from = g_build_filename(fs->ctx->maildir, "tmp",
+	    fs->floating_name, NULL);
+	g_autofree char *to = g_build_filename(fs->ctx->maildir, "tmp", name,
+	    NULL);
+
+	if (rename(from, to) != 0) {
+		g_set_error(err, CONSULTD_ERROR, EX_IOERR,
+		    "cannot rename '%s': %s", from, g_strerror(errno));
+		return false;
+	}
+	g_free(fs->floating_name);
+	fs->floating_name = g_steal_pointer(&name);
+	return true;
+}
+
 /* A message's answer is complete. */
 static bool
 fetch_sink_done(void *arg, uint32_t uid, uint64_t rfc822_size, GError **err)
@@ -314,12 +340,13 @@ fetch_sink_done(void *arg, uint32_t uid, uint64_t rfc822_size, GError **err)
 	struct fetch_sink *fs = arg;
 	struct fetch_item *it = fetch_find(fs->items, fs->n, uid);
 
-	(void)err;
 	if (!it || (fs->current && fs->current != it) || it->received) {
 		fetch_sink_drop_floating(fs);
 		return true;
 	}
 	if (fs->floating_fd >= 0) {
+		if (!fetch_sink_name_floating(fs, uid, err))
+			return false;
 		it->fd = fs->floating_fd;
 		it->name = g_steal_pointer(&fs->floating_name);
 		fs->floating_fd = -1;

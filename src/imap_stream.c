@@ -260,6 +260,12 @@ stream_is_body(const GString *line)
 	size_t i;
 	static const char *const names[] = { "BODY[] ", "BODY[HEADER] " };
 
+	/*
+	 * A literal8 ("~{n}", RFC 3516) is the same bytes: refused, the
+	 * message would never come and hold up the whole mailbox.
+	 */
+	if (brace && brace > line->str && brace[-1] == '~')
+		brace--;
 	for (i = 0; brace && i < G_N_ELEMENTS(names); i++) {
 		size_t nl = strlen(names[i]);
 
@@ -335,8 +341,8 @@ stream_untagged(struct imap *imap, const struct imap_body_sink *sink,
 
 /*
  * Reads responses up to the tagged answer to tag and fails unless it is
- * OK.  The untagged ones go to sink (may be NULL); *validity_out (may be
- * NULL) gets a UIDVALIDITY they announce.
+ * OK (or, to a fetch, NO).  The untagged ones go to sink (may be NULL);
+ * *validity_out (may be NULL) gets a UIDVALIDITY they announce.
  */
 static bool
 stream_until_tagged(struct imap *imap, unsigned tag,
@@ -370,6 +376,17 @@ stream_until_tagged(struct imap *imap, unsigned tag,
 		rest = s->line->str + plen;
 		if (g_ascii_strncasecmp(rest, "OK", 2) == 0)
 			return true;
+		/*
+		 * A NO to a FETCH still ends its answer, and what came is
+		 * whole: a server may refuse a message another client has
+		 * expunged (RFC 2180 4.1, RFC 5530 EXPUNGEISSUED).  What it
+		 * left out, the caller looks into as for any it omits.
+		 */
+		if (sink && g_ascii_strncasecmp(rest, "NO", 2) == 0) {
+			log_warnx("imap: %s answered the fetch with %.*s",
+			    imap->location, IMAP_LINE_MAX, rest);
+			return true;
+		}
 		imap->transient = false;
 		g_set_error(err, CONSULTD_ERROR, EX_UNAVAILABLE,
 		    "IMAP server %s refused to %s: %.*s", imap->location,
