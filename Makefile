@@ -111,8 +111,8 @@ test: $(BUILD)/check_consultd $(BUILD)/consultd
 # fsync-exact kills, 20 campaign kills, a longer soak ...).  Each test
 # prints "reliability: NAME: counts"; the lines are collected in
 # $(BUILD)/reliability.txt.
-RELIABILITY_SUITES = crash faults vfs abuse inject exposure soak imap mail \
-		     smtp cli daemon
+RELIABILITY_SUITES = crash faults vfs abuse inject exposure soak imap \
+		     imapstream mail smtp cli daemon
 
 reliability: deps $(BUILD)/check_consultd $(BUILD)/consultd
 	rm -f $(BUILD)/reliability.txt
