@@ -206,37 +206,11 @@ struct demo {
 	size_t count;
 };
 
-static sqlite3 *
-db_open(const char *dir)
-{
-	g_autofree char *path = g_build_filename(dir, "consultd.db", NULL);
-	sqlite3 *db = NULL;
-
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	return db;
-}
-
-static sqlite3_stmt *
-db_prepare(sqlite3 *db, const char *sql, const char *arg, const char *arg2)
-{
-	sqlite3_stmt *st;
-
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
-	    "%s: %s", sql, sqlite3_errmsg(db));
-	if (arg)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-	if (arg2)
-		sqlite3_bind_text(st, 2, arg2, -1, SQLITE_TRANSIENT);
-	return st;
-}
-
 /* The first column of the first row, or -1 when there is none. */
 static int64_t
 db_int(sqlite3 *db, const char *sql, const char *arg, const char *arg2)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, arg, arg2);
+	sqlite3_stmt *st = testutil_db_prepare(db, sql, arg, arg2);
 	int64_t v = -1;
 
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -249,7 +223,7 @@ db_int(sqlite3 *db, const char *sql, const char *arg, const char *arg2)
 static char *
 db_text(sqlite3 *db, const char *sql, const char *arg, const char *arg2)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, arg, arg2);
+	sqlite3_stmt *st = testutil_db_prepare(db, sql, arg, arg2);
 	char *v = NULL;
 
 	if (sqlite3_step(st) == SQLITE_ROW &&
@@ -298,8 +272,9 @@ demo_init(struct demo *d, const char *name)
 	    12);
 	workspace_close(&ws);
 	g_mime_shutdown();
-	db = db_open(d->dir);
-	st = db_prepare(db, "SELECT p.email, i.token FROM participant p"
+	db = testutil_db_open(d->dir);
+	st = testutil_db_prepare(db, "SELECT p.email, i.token"
+	    " FROM participant p"
 	    " JOIN invitation i ON i.participant_id = p.id ORDER BY p.id",
 	    NULL, NULL);
 	while (sqlite3_step(st) == SQLITE_ROW && d->count < 12) {
@@ -347,12 +322,13 @@ assert_db_utf8(const char *dir)
 		"SELECT value FROM participant_attr",
 		"SELECT recipient FROM outbox", "SELECT last_error FROM outbox",
 	};
-	sqlite3 *db = db_open(dir);
+	sqlite3 *db = testutil_db_open(dir);
 	unsigned checked = 0;
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(columns); i++) {
-		sqlite3_stmt *st = db_prepare(db, columns[i], NULL, NULL);
+		sqlite3_stmt *st = testutil_db_prepare(db, columns[i], NULL,
+		    NULL);
 
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *s;
@@ -666,7 +642,7 @@ START_TEST(test_abuse_huge_inputs_filed_or_flagged)
 		    gens[i].name, r.status, r.err);
 		run_release(&r);
 	}
-	db = db_open(d.dir);
+	db = testutil_db_open(d.dir);
 	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM message WHERE"
 	    " message_id = ? AND status = 'too_large' AND kind = 'unrelated'",
 	    over_mid, NULL), 1);
@@ -730,7 +706,7 @@ START_TEST(test_abuse_huge_inputs_filed_or_flagged)
 	    "the message too large is not listed: %s", r.out);
 	run_release(&r);
 
-	db = db_open(d.dir);
+	db = testutil_db_open(d.dir);
 	assert_filed_reply(db, &gens[5]);
 	filed++;
 	sha = db_attachment_sha256(db, db_int(db, "SELECT a.id FROM"
@@ -974,7 +950,7 @@ START_TEST(test_abuse_charsets_stored_as_exact_utf8)
 		run_release(&r);
 	}
 
-	db = db_open(d.dir);
+	db = testutil_db_open(d.dir);
 	for (i = 0; i < G_N_ELEMENTS(charset_vectors); i++) {
 		const struct charset_vector *v = &charset_vectors[i];
 		g_autofree char *got = vector_stored(db, v, i);

@@ -28,32 +28,6 @@ Suite *crash_suite(void);
 
 #define PASSWORD "crash-Pw-for-tests"
 
-/* Workspaces and the binary under test. */
-
-static int
-run_in(const char *dir, const char *const *args, char **err_out)
-{
-	g_autofree char *out = NULL;
-	char *errs = NULL;
-	int status = testutil_run(dir, args, &out, &errs);
-
-	if (err_out)
-		*err_out = errs;
-	else
-		g_free(errs);
-	return status;
-}
-
-static void
-run_ok(const char *dir, const char *const *args)
-{
-	g_autofree char *err = NULL;
-	int status = run_in(dir, args, &err);
-
-	ck_assert_msg(status == 0, "consultd %s: exit %d: %s", args[0],
-	    status, err);
-}
-
 static void
 append_conf(const char *dir, const char *text)
 {
@@ -385,9 +359,10 @@ fetch_workspace(const char *user, const char *after_fetch)
 	g_autofree char *section = NULL;
 	char *dir = testutil_tmpdir();
 
-	run_ok(dir, (const char *const[]){ "init", ".", NULL });
-	run_ok(dir, (const char *const[]){ "load", survey, NULL });
-	run_ok(dir, (const char *const[]){ "import", "survey", csv, NULL });
+	testutil_run_ok(dir, (const char *const[]){ "init", ".", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "load", survey, NULL });
+	testutil_run_ok(dir, (const char *const[]){ "import", "survey", csv,
+	    NULL });
 	pw = testutil_write(dir, "imap.pw", PASSWORD "\n");
 	ck_assert_int_eq(chmod(pw, 0600), 0);
 	section = g_strdup_printf("\n[imap]\nurl = imap://127.0.0.1:%d/INBOX\n"
@@ -662,7 +637,7 @@ timed_fetch(const char *dir)
 {
 	gint64 t0 = g_get_monotonic_time();
 
-	run_ok(dir, (const char *const[]){ "-q", "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "-q", "fetch", NULL });
 	return g_get_monotonic_time() - t0;
 }
 
@@ -936,8 +911,8 @@ START_TEST(test_crash_fetch_kill9_anywhere)
 		g_autofree char *err = NULL;
 
 		r.runs++;
-		status = run_in(dir, (const char *const[]){ "-q", "fetch",
-		    NULL }, &err);
+		status = testutil_run(dir, (const char *const[]){ "-q", "fetch",
+		    NULL }, NULL, &err);
 		if (status != 0)
 			crash_violation(&r, "the fetch after the kills exited "
 			    "%d: %s", status, err);
@@ -1571,7 +1546,7 @@ campaign_workspace(const struct smtp_server *sink, unsigned people)
 	char *dir = testutil_tmpdir();
 	unsigned i;
 
-	run_ok(dir, (const char *const[]){ "init", ".", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "init", ".", NULL });
 	def = g_build_filename(dir, "campaign", NULL);
 	ck_assert_int_eq(mkdir(def, 0755), 0);
 	g_free(testutil_write(def, "consultation.ini", "[consultation]\n"
@@ -1584,15 +1559,17 @@ campaign_workspace(const struct smtp_server *sink, unsigned people)
 		g_string_append_printf(csv, "p%04u@example.org,Person %u\n", i,
 		    i);
 	g_free(testutil_write(dir, "people.csv", csv->str));
-	run_ok(dir, (const char *const[]){ "load", "campaign", NULL });
-	run_ok(dir, (const char *const[]){ "import", "campaign", "people.csv",
+	testutil_run_ok(dir, (const char *const[]){ "load", "campaign", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "import", "campaign",
+	    "people.csv",
 	    NULL });
 	conf = g_strdup_printf("\n[smtp]\nurl = %s\ntls = none\n"
 	    "from = Crash Test <consult@example.org>\nrate = 1000/s\n",
 	    smtp_server_url(sink));
 	append_conf(dir, conf);
 	g_setenv("CONSULTD_NOW", G_STRINGIFY(CAMPAIGN_T0), TRUE);
-	run_ok(dir, (const char *const[]){ "invite", "campaign", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "invite", "campaign",
+	    NULL });
 	ck_assert_uint_eq(smtp_server_count(sink), people);
 	smtp_server_clear(sink);
 	return dir;
@@ -1863,7 +1840,8 @@ campaign_finish_round(struct campaign *c)
 	if (!exited_ok(status))
 		campaign_violation(c, "remind exited with %d: %s", status,
 		    tail(errfile));
-	status = run_in(c->dir, (const char *const[]){ "-q", "flush", NULL },
+	status = testutil_run(c->dir, (const char *const[]){ "-q", "flush",
+	    NULL }, NULL,
 	    NULL);
 	if (status != 0)
 		campaign_violation(c, "flush exited with %d", status);

@@ -28,15 +28,6 @@ Suite *daemon_suite(void);
 
 
 
-static void
-run_ok(const char *dir, const char *const *args)
-{
-	g_autofree char *err = NULL;
-	int st = testutil_run(dir, args, NULL, &err);
-
-	ck_assert_msg(st == 0, "consultd %s: %d %s", args[0], st, err);
-}
-
 /* A workspace with a one-question consultation, a.example.org invited. */
 static char *
 workspace(int64_t deadline_days)
@@ -61,9 +52,10 @@ workspace(int64_t deadline_days)
 	    "Subject: Reminder\n\n{{questions}}\n");
 	csv = testutil_write(dir, "p.csv", "email\na@example.org\n"
 	    "b@example.org\n");
-	run_ok(dir, (const char *const[]){ "init", ".", NULL });
-	run_ok(dir, (const char *const[]){ "load", "def", NULL });
-	run_ok(dir, (const char *const[]){ "import", "def", "p.csv", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "init", ".", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "load", "def", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "import", "def", "p.csv",
+	    NULL });
 	return dir;
 }
 
@@ -161,7 +153,7 @@ START_TEST(test_daemon_files_reloads_locks_and_stops)
 	g_autofree char *token = NULL;
 	GPid pid;
 
-	run_ok(dir, (const char *const[]){ "invite", "def", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "invite", "def", NULL });
 	add_replies(dir, 0, 3);
 	pid = start(dir, NULL);
 	ck_assert_msg(wait_for_log(dir, "daemon: started", 5), "no start");
@@ -221,7 +213,7 @@ START_TEST(test_daemon_sigterm_during_filing_loses_nothing)
 	    "spool/inbox/new") + filed, 3000);
 	fprintf(stderr, "daemon SIGTERM: stopped after filing %lld of 3000\n",
 	    (long long)filed);
-	run_ok(dir, (const char *const[]){ "-q", "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "-q", "fetch", NULL });
 	ck_assert_int_eq(testutil_db_int(dir,
 	    "SELECT count(DISTINCT message_id) FROM"
 	    " message"), 3000);
@@ -240,7 +232,7 @@ START_TEST(test_daemon_catches_up_a_missed_campaign_once)
 	g_autofree char *dir = workspace(6);
 	GPid pid;
 
-	run_ok(dir, (const char *const[]){ "invite", "def", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "invite", "def", NULL });
 	/* Invited 20 days before "now" of the daemon. */
 	ck_assert_int_eq(testutil_db_int(dir,
 	    "SELECT count(*) FROM outbox"), 2);
@@ -332,9 +324,10 @@ START_TEST(test_daemon_against_real_servers)
 	smtp = smtp_server_start(NULL, true, &swhy);
 	ck_assert_msg(smtp != NULL, "smtp-sink did not start: %s", swhy);
 	dir = testutil_tmpdir();
-	run_ok(dir, (const char *const[]){ "init", ".", NULL });
-	run_ok(dir, (const char *const[]){ "load", survey, NULL });
-	run_ok(dir, (const char *const[]){ "import", "survey", csv, NULL });
+	testutil_run_ok(dir, (const char *const[]){ "init", ".", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "load", survey, NULL });
+	testutil_run_ok(dir, (const char *const[]){ "import", "survey", csv,
+	    NULL });
 	pw = testutil_write(dir, "imap.pw", DAEMON_PASSWORD "\n");
 	ck_assert_int_eq(chmod(pw, 0600), 0);
 	text = g_strdup_printf("[consultd]\ndatabase = consultd.db\n"
@@ -343,7 +336,7 @@ START_TEST(test_daemon_against_real_servers)
 	    "poll_interval = 10\n[smtp]\nurl = %s\ntls = none\n"
 	    "rate = 1000/s\n", imap->port, smtp_server_url(smtp));
 	conf = testutil_write(dir, "consultd.conf", text);
-	run_ok(dir, (const char *const[]){ "invite", "survey", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "invite", "survey", NULL });
 	ck_assert_uint_eq(smtp_server_count(smtp), 1);
 	{
 		g_autofree char *path = g_build_filename(dir, "consultd.db",

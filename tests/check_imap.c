@@ -280,30 +280,6 @@ new_user(const char *user)
 	return imap_client_new(srv, user, PASSWORD);
 }
 
-static int
-run_in(const char *dir, const char *const *args, char **err_out)
-{
-	g_autofree char *out = NULL;
-	char *errs = NULL;
-	int status = testutil_run(dir, args, &out, &errs);
-
-	if (err_out)
-		*err_out = errs;
-	else
-		g_free(errs);
-	return status;
-}
-
-static void
-run_ok(const char *dir, const char *const *args)
-{
-	g_autofree char *err = NULL;
-	int status = run_in(dir, args, &err);
-
-	ck_assert_msg(status == 0, "consultd %s: exit %d: %s", args[0],
-	    status, err);
-}
-
 /*
  * A workspace whose [imap] section is imap_section (@PORT@ and @TLSPORT@
  * stand for the plain and TLS ports), with the one-question survey and its
@@ -327,9 +303,10 @@ make_workspace(const char *imap_section)
 
 	g_string_replace(section, "@PORT@", port, 0);
 	g_string_replace(section, "@TLSPORT@", tls_port, 0);
-	run_ok(dir, (const char *const[]){ "init", ".", NULL });
-	run_ok(dir, (const char *const[]){ "load", survey, NULL });
-	run_ok(dir, (const char *const[]){ "import", "survey", csv, NULL });
+	testutil_run_ok(dir, (const char *const[]){ "init", ".", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "load", survey, NULL });
+	testutil_run_ok(dir, (const char *const[]){ "import", "survey", csv,
+	    NULL });
 	pw = testutil_write(dir, "imap.pw", PASSWORD "\n");
 	ck_assert_int_eq(chmod(pw, 0600), 0);
 	conf = g_build_filename(dir, "consultd.conf", NULL);
@@ -448,17 +425,17 @@ START_TEST(test_fetch_files_flags_and_refetches_nothing)
 	g_autofree char *err = NULL;
 
 	append_replies(c, "INBOX", "basic", 0, 25);
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
 	assert_filed_once(dir, 25);
 	assert_flagged(c, "INBOX", 25);
 	ck_assert_int_eq(db_count(dir, "SELECT last_uid FROM imap_state"), 25);
 	/* Again: nothing new; then five more arrive. */
-	ck_assert_int_eq(run_in(dir, (const char *const[]){ "-v", "fetch",
-	    NULL }, &err), 0);
+	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "-v", "fetch",
+	    NULL }, NULL, &err), 0);
 	ck_assert_msg(strstr(err, "0 message(s) fetched"), "%s", err);
 	assert_filed_once(dir, 25);
 	append_replies(c, "INBOX", "basic", 25, 30);
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
 	assert_filed_once(dir, 30);
 	assert_flagged(c, "INBOX", 30);
 	imap_client_free(c);
@@ -625,7 +602,7 @@ START_TEST(test_fetch_survives_dovecot_restart)
 		    log ? log + MAX(0, (long)strlen(log) - 3000) : "");
 	}
 	ck_assert_msg(at_stop < 1000, "the fetch ended before the stop");
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
 	assert_filed_once(dir, 1000);
 	c = imap_client_new(srv, "restart", PASSWORD);
 	assert_flagged(c, "INBOX", 1000);
@@ -691,7 +668,8 @@ START_TEST(test_fetch_survives_connections_cut_mid_reply)
 		g_autofree char *err = NULL;
 
 		ck_assert_uint_lt(runs++, ncuts + 5);
-		status = run_in(dir, (const char *const[]){ "fetch", NULL },
+		status = testutil_run(dir, (const char *const[]){ "fetch",
+		    NULL }, NULL,
 		    &err);
 		ck_assert_msg(status == 0 || status == EX_TEMPFAIL,
 		    "exit %d: %s", status, err);
@@ -801,7 +779,7 @@ START_TEST(test_fetch_survives_dovecot_killed)
 	ck_assert_msg(landed >= 1, "no kill landed before the fetch ended");
 	c = imap_client_new(srv, "crash", PASSWORD);
 	assert_flagged_at_most_filed(c, dir);
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
 	assert_filed_once(dir, CRASH_MESSAGES);
 	assert_flagged(c, "INBOX", CRASH_MESSAGES);
 	testutil_report("imap-server-killed", "kills=%u mid_fetch=%u "
@@ -828,7 +806,7 @@ START_TEST(test_fetch_uidvalidity_change_refiles_nothing)
 	out = imap_client_command(c, NULL, "CREATE Consult");
 	ck_assert_ptr_nonnull(out);
 	append_replies(c, "Consult", "validity", 0, 20);
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
 	assert_filed_once(dir, 20);
 	v1 = db_count(dir, "SELECT uidvalidity FROM imap_state");
 	g_free(out);
@@ -838,7 +816,8 @@ START_TEST(test_fetch_uidvalidity_change_refiles_nothing)
 	out = imap_client_command(c, NULL, "CREATE Consult");
 	ck_assert_ptr_nonnull(out);
 	append_replies(c, "Consult", "validity", 0, 25);
-	ck_assert_int_eq(run_in(dir, (const char *const[]){ "fetch", NULL },
+	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "fetch",
+	    NULL }, NULL,
 	    &err), 0);
 	ck_assert_msg(strstr(err, "UIDVALIDITY"), "%s", err);
 	assert_filed_once(dir, 25);
@@ -871,7 +850,7 @@ START_TEST(test_fetch_same_message_twice_is_filed_once)
 	ck_assert_ptr_nonnull(out);
 	ck_assert(imap_client_append(c, "Other", m, strlen(m)));
 	append_replies(c, "Other", "twice", 2, 4);
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
 	assert_filed_once(dir, 1);
 	assert_flagged(c, "INBOX", 2);
 	/* The same workspace now reads the other folder. */
@@ -880,7 +859,8 @@ START_TEST(test_fetch_same_message_twice_is_filed_once)
 	g_string_replace(s, "/INBOX\n", "/Other\n", 0);
 	ck_assert(g_file_set_contents(conf, s->str, -1, NULL));
 	g_string_free(s, TRUE);
-	ck_assert_int_eq(run_in(dir, (const char *const[]){ "fetch", NULL },
+	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "fetch",
+	    NULL }, NULL,
 	    &err), 0);
 	ck_assert_msg(db_count(dir, "SELECT count(*) FROM message") == 3,
 	    "%s", err);
@@ -904,12 +884,12 @@ START_TEST(test_fetch_keep_leaves_mail_unread)
 	/* Delivered, not appended: libcurl's APPEND sets \Seen. */
 	deliver_replies("keep", "keep", 0, 7);
 	ck_assert_int_eq(imap_client_count(c, "INBOX", "UNSEEN"), 7);
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
 	assert_filed_once(dir, 7);
 	ck_assert_int_eq(imap_client_count(c, "INBOX", "UNSEEN"), 7);
 	ck_assert_int_eq(imap_client_count(c, "INBOX",
 	    "KEYWORD " FETCH_KEYWORD_FILED), 0);
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
 	assert_filed_once(dir, 7);
 	imap_client_free(c);
 	testutil_rmtree(dir);
@@ -923,12 +903,12 @@ START_TEST(test_fetch_moves_filed_mail)
 	    "after_fetch = move:Filed\n");
 
 	append_replies(c, "INBOX", "move", 0, 12);
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
 	assert_filed_once(dir, 12);
 	ck_assert_int_eq(imap_client_count(c, "INBOX", "ALL"), 0);
 	ck_assert_int_eq(imap_client_count(c, "Filed", "ALL"), 12);
 	append_replies(c, "INBOX", "move", 12, 15);
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
 	assert_filed_once(dir, 15);
 	ck_assert_int_eq(imap_client_count(c, "INBOX", "ALL"), 0);
 	ck_assert_int_eq(imap_client_count(c, "Filed", "ALL"), 15);
@@ -947,8 +927,8 @@ START_TEST(test_fetch_keeps_too_large_on_server_files_placeholder)
 
 	ck_assert(imap_client_append(c, "INBOX", big, strlen(big)));
 	ck_assert(imap_client_append(c, "INBOX", small, strlen(small)));
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
-	run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
+	testutil_run_ok(dir, (const char *const[]){ "fetch", NULL });
 	ck_assert_int_eq(db_count(dir, "SELECT count(*) FROM message"), 2);
 	ck_assert_int_eq(db_count(dir, "SELECT count(*) FROM message WHERE"
 	    " message_id = 'large-1@example.org'"), 1);
@@ -977,7 +957,8 @@ START_TEST(test_fetch_wrong_password_exits_77_once)
 	ck_assert(g_file_set_contents(pw, "not-the-password\n", -1, NULL));
 	ck_assert_int_eq(chmod(pw, 0600), 0);
 	t0 = g_get_monotonic_time();
-	ck_assert_int_eq(run_in(dir, (const char *const[]){ "fetch", NULL },
+	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "fetch",
+	    NULL }, NULL,
 	    &err), 77);
 	ck_assert_int_lt(g_get_monotonic_time() - t0, 5 * G_USEC_PER_SEC);
 	ck_assert_msg(strstr(err, "refused the login of user 'wrongpw'"),
@@ -1039,8 +1020,8 @@ START_TEST(test_fetch_tls_verifies_the_certificate)
 	g_string_replace(section, "@OTHER@", srv->other_ca_file, 0);
 	dir = make_workspace(section->str);
 	append_replies(c, "INBOX", user, 0, 3);
-	ck_assert_int_eq(run_in(dir, (const char *const[]){ "-v", "fetch",
-	    NULL }, &err), tls_cases[_i].status);
+	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "-v", "fetch",
+	    NULL }, NULL, &err), tls_cases[_i].status);
 	ck_assert_msg(strstr(err, tls_cases[_i].expect), "'%s' not in: %s",
 	    tls_cases[_i].expect, err);
 	ck_assert_int_eq(db_count(dir, "SELECT count(*) FROM message"),
@@ -1116,8 +1097,9 @@ START_TEST(test_fetch_trace_hides_the_password)
 	static const char plain[] = "trace\0trace\0" PASSWORD;
 
 	append_replies(c, "INBOX", "trace", 0, 2);
-	ck_assert_int_eq(run_in(dir, (const char *const[]){ "-vvv", "fetch",
-	    NULL }, &err), 0);
+	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "-vvv",
+	    "fetch",
+	    NULL }, NULL, &err), 0);
 	ck_assert_msg(strstr(err, "UID SEARCH"), "no trace: %s", err);
 	ck_assert_msg(strstr(err, "login"), "%s", err);
 	ck_assert(!strstr(err, PASSWORD));

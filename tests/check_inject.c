@@ -85,31 +85,6 @@ run_ok(const char *dir, const char *const *args)
 #define RUN(dir, ...) \
 	g_free(run_ok((dir), (const char *const[]){ __VA_ARGS__, NULL }))
 
-static sqlite3 *
-db_open(const char *dir)
-{
-	g_autofree char *path = g_build_filename(dir, "consultd.db", NULL);
-	sqlite3 *db;
-
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	return db;
-}
-
-static sqlite3_stmt *
-db_prepare(sqlite3 *db, const char *sql, const char *arg, const char *arg2)
-{
-	sqlite3_stmt *st;
-
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
-	    "%s: %s", sql, sqlite3_errmsg(db));
-	if (arg)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-	if (arg2)
-		sqlite3_bind_text(st, 2, arg2, -1, SQLITE_TRANSIENT);
-	return st;
-}
-
 /*
  * The first column of the first row, ?1 and ?2 bound to arg and arg2
  * (either may be NULL); NULL when there is no row.
@@ -117,7 +92,7 @@ db_prepare(sqlite3 *db, const char *sql, const char *arg, const char *arg2)
 static char *
 db_text2(sqlite3 *db, const char *sql, const char *arg, const char *arg2)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, arg, arg2);
+	sqlite3_stmt *st = testutil_db_prepare(db, sql, arg, arg2);
 	char *v = NULL;
 
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
@@ -136,7 +111,7 @@ db_text(sqlite3 *db, const char *sql, const char *arg)
 static int64_t
 db_int2(sqlite3 *db, const char *sql, const char *arg, const char *arg2)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, arg, arg2);
+	sqlite3_stmt *st = testutil_db_prepare(db, sql, arg, arg2);
 	int64_t v = -1;
 
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -154,7 +129,7 @@ db_int(sqlite3 *db, const char *sql, const char *arg)
 static char *
 token_of(const char *dir, const char *email)
 {
-	sqlite3 *db = db_open(dir);
+	sqlite3 *db = testutil_db_open(dir);
 	char *token = db_text(db, "SELECT i.token FROM invitation i JOIN"
 	    " participant p ON p.id = i.participant_id WHERE p.email = ?",
 	    email);
@@ -484,7 +459,7 @@ check_all_outgoing(struct tally *t, const char *dir,
 {
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
 	    g_str_equal, g_free, NULL);
-	sqlite3 *db = db_open(dir);
+	sqlite3 *db = testutil_db_open(dir);
 	size_t i;
 
 	if (sink) {
@@ -687,7 +662,7 @@ import_participants(const char *dir, GPtrArray *vals, unsigned rounds,
 static void
 check_stored_names(const char *dir, GPtrArray *vals, unsigned good)
 {
-	sqlite3 *db = db_open(dir);
+	sqlite3 *db = testutil_db_open(dir);
 	unsigned i;
 
 	for (i = 0; i < good; i++) {
@@ -805,7 +780,7 @@ injection_scenario(bool smtp)
 	RUN(dir, "ingest", "command.eml");
 	RUN(dir, "flush");
 
-	db = db_open(dir);
+	db = testutil_db_open(dir);
 	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM outbox WHERE"
 	    " kind = 'invitation' AND status = 'sent'", NULL), good);
 	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM outbox WHERE"
@@ -995,8 +970,9 @@ answers_snapshot(const char *dir)
 {
 	GHashTable *out = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, g_free);
-	sqlite3 *db = db_open(dir);
-	sqlite3_stmt *st = db_prepare(db, "SELECT p.email || '/' || q.qid,"
+	sqlite3 *db = testutil_db_open(dir);
+	sqlite3_stmt *st = testutil_db_prepare(db,
+	    "SELECT p.email || '/' || q.qid,"
 	    " a.id || '|' || a.trust || '|' || a.answer FROM answer a"
 	    " JOIN participant p ON p.id = a.participant_id"
 	    " JOIN question q ON q.id = a.question_id WHERE a.current = 1",
@@ -1014,7 +990,7 @@ answers_snapshot(const char *dir)
 static char *
 statuses_snapshot(const char *dir)
 {
-	sqlite3 *db = db_open(dir);
+	sqlite3 *db = testutil_db_open(dir);
 	char *v = db_text(db, "SELECT group_concat(email || '=' || status"
 	    " || '/' || verified, ' ') FROM (SELECT * FROM participant"
 	    " ORDER BY id)", NULL);
@@ -1173,7 +1149,7 @@ spoof_one(struct spoof_tally *t, const char *dir, const struct spoof *s,
 	if (strcmp(st_before, st_after) != 0 && !legit)
 		t->status_changes++;
 
-	db = db_open(dir);
+	db = testutil_db_open(dir);
 	kind = db_text(db, "SELECT kind FROM message WHERE message_id = ?",
 	    mid);
 	match = db_text(db, "SELECT coalesce(match, '') FROM message"
@@ -1261,7 +1237,7 @@ START_TEST(test_inject_spoofing_changes_no_answer)
 	    t.status_changes, mail.messages, mail.wrong_recipients);
 	ck_assert_msg(t.overwrites + t.foreign + t.bad_fills + t.misfiled ==
 	    0, "forged mail had an effect:%s", t.problems->str);
-	db = db_open(dir);
+	db = testutil_db_open(dir);
 	ck_assert_int_eq(json_count(json, "unrelated"), unrelated);
 	ck_assert_int_eq(json_count(json, "low_trust"), db_int(db,
 	    "SELECT count(*) FROM message WHERE match = 'from'", NULL));
@@ -1575,7 +1551,7 @@ START_TEST(test_inject_export_neutralises_formulas)
 		RUN(dir, "ingest", name);
 	}
 	/* Values led by TAB or CR, as another way in could store them. */
-	db = db_open(dir);
+	db = testutil_db_open(dir);
 	ck_assert_int_eq(sqlite3_exec(db, "UPDATE participant SET name ="
 	    " char(9) || '=TAB()' WHERE email = 'f5@example.org';"
 	    "UPDATE answer SET answer = char(13) || '=CR()' WHERE current = 1"
@@ -1599,7 +1575,7 @@ START_TEST(test_inject_export_neutralises_formulas)
 	    "--dry-run", NULL });
 	attached = digest_csv(digest);
 
-	db = db_open(dir);
+	db = testutil_db_open(dir);
 	for (i = 0; i < G_N_ELEMENTS(files); i++) {
 		size_t len;
 		g_autofree char *data = read_whole(dir, files[i], &len);
@@ -1653,7 +1629,7 @@ static const char *const sql_payloads[] = {
 static char *
 schema_snapshot(const char *dir)
 {
-	sqlite3 *db = db_open(dir);
+	sqlite3 *db = testutil_db_open(dir);
 	char *v = db_text(db, "SELECT group_concat(type || ':' || name || ':'"
 	    " || coalesce(sql, ''), '|') FROM (SELECT * FROM sqlite_master"
 	    " ORDER BY name)", NULL);
@@ -1753,7 +1729,7 @@ START_TEST(test_inject_sql_is_stored_verbatim)
 		}
 	}
 
-	db = db_open(dir);
+	db = testutil_db_open(dir);
 	for (i = 0; i < n; i++) {
 		g_autofree char *email = g_strdup_printf("s%02zu@example.org",
 		    i);

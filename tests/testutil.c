@@ -98,6 +98,16 @@ testutil_run(const char *dir, const char *const *args, char **out_out,
 	    WTERMSIG(status);
 }
 
+void
+testutil_run_ok(const char *dir, const char *const *args)
+{
+	g_autofree char *err = NULL;
+	int status = testutil_run(dir, args, NULL, &err);
+
+	ck_assert_msg(status == 0, "consultd %s: exit %d: %s", args[0],
+	    status, err);
+}
+
 /* test-output/ beside the binary under test (build/, build-san/). */
 static char *
 testutil_output_dir(void)
@@ -154,6 +164,33 @@ testutil_count_files(const char *dir, const char *sub)
 		n++;
 	g_dir_close(d);
 	return n;
+}
+
+sqlite3 *
+testutil_db_open(const char *dir)
+{
+	g_autofree char *path = g_build_filename(dir, "consultd.db", NULL);
+	sqlite3 *db = NULL;
+
+	ck_assert_msg(sqlite3_open(path, &db) == SQLITE_OK, "cannot open %s",
+	    path);
+	sqlite3_busy_timeout(db, 5000);
+	return db;
+}
+
+sqlite3_stmt *
+testutil_db_prepare(sqlite3 *db, const char *sql, const char *arg,
+    const char *arg2)
+{
+	sqlite3_stmt *st;
+
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	if (arg2)
+		sqlite3_bind_text(st, 2, arg2, -1, SQLITE_TRANSIENT);
+	return st;
 }
 
 int64_t

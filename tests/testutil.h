@@ -26,6 +26,9 @@ const char *testutil_top(void);
 int testutil_run(const char *dir, const char *const *args, char **out_out,
     char **err_out);
 
+/* Runs the consultd binary like testutil_run; fails unless it exits 0. */
+void testutil_run_ok(const char *dir, const char *const *args);
+
 struct workspace;
 
 /* The number of entries in dir/sub; fails the test if there is no such
@@ -37,6 +40,13 @@ unsigned testutil_count_files(const char *dir, const char *sub);
  * connection of its own; -1 when there is no row.
  */
 int64_t testutil_db_int(const char *dir, const char *sql);
+
+/* dir/consultd.db on a connection of its own (5 s busy timeout). */
+struct sqlite3 *testutil_db_open(const char *dir);
+
+/* sql prepared on db, with up to two text parameters (NULL: none). */
+struct sqlite3_stmt *testutil_db_prepare(struct sqlite3 *db, const char *sql,
+    const char *arg, const char *arg2);
 
 /*
  * Makes a workspace in dir (which must exist) and opens it into ws: the
