@@ -28,4 +28,14 @@ struct outbox_result {
 bool outbox_flush(struct db *db, const struct config *cfg, int64_t now,
     struct outbox_result *res, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * What check-config says of [smtp]: connects, switches to TLS and logs in
+ * as a flush would, sends nothing.  Returns a line saying what works,
+ * newly allocated, or NULL with err: EX_CONFIG for the settings or the
+ * password file, EX_NOPERM for a refused login, EX_UNAVAILABLE for the
+ * server or TLS (see smtp_check()).
+ */
+char *outbox_check(const struct config *cfg, GError **err)
+    G_GNUC_WARN_UNUSED_RESULT;
+
 #endif

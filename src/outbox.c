@@ -61,36 +61,79 @@ outbox_parse_rate(const char *rate, int64_t *gap_out)
 }
 
 static bool
+outbox_rate(const struct config *cfg, int64_t *gap_out, GError **err)
+{
+	if (outbox_parse_rate(cfg->smtp.rate, gap_out))
+		return true;
+	g_set_error(err, CONSULTD_ERROR, EX_CONFIG, "[smtp] rate '%s' must "
+	    "look like 60/min, 2/s or 1000/h", cfg->smtp.rate);
+	return false;
+}
+
+/*
+ * The settings of [smtp], with the password read for them (*password_out,
+ * to be freed with secret_free()), or false with EX_CONFIG.
+ */
+static bool
+outbox_settings(const struct config *cfg, struct smtp_settings *set,
+    char **password_out, GError **err)
+{
+	*set = (struct smtp_settings){ 0 };
+	*password_out = NULL;
+	if (cfg->smtp.username) {
+		*password_out = secret_read(cfg->smtp.password_file,
+		    "smtp-password", "the SMTP password", err);
+		if (!*password_out)
+			return false;
+	}
+	set->url = cfg->smtp.url;
+	set->tls_required = strcmp(cfg->smtp.tls, "none") != 0;
+	set->ca_file = cfg->smtp.ca_file;
+	set->username = cfg->smtp.username;
+	set->password = *password_out;
+	set->connect_timeout = 30;
+	set->total_timeout = 300;
+	return true;
+}
+
+static bool
 outbox_sink_open(const struct config *cfg, struct outbox_sink *sink,
     GError **err)
 {
-	struct smtp_settings set = { 0 };
+	struct smtp_settings set;
 	char *password = NULL;
 
 	*sink = (struct outbox_sink){ 0 };
 	if (!cfg->smtp.url)
 		return true;
-	if (!outbox_parse_rate(cfg->smtp.rate, &sink->gap_usec)) {
-		g_set_error(err, CONSULTD_ERROR, EX_CONFIG, "[smtp] rate '%s' "
-		    "must look like 60/min, 2/s or 1000/h", cfg->smtp.rate);
+	if (!outbox_rate(cfg, &sink->gap_usec, err) ||
+	    !outbox_settings(cfg, &set, &password, err))
 		return false;
-	}
-	if (cfg->smtp.username) {
-		password = secret_read(cfg->smtp.password_file,
-		    "smtp-password", "the SMTP password", err);
-		if (!password)
-			return false;
-	}
-	set.url = cfg->smtp.url;
-	set.tls_required = strcmp(cfg->smtp.tls, "none") != 0;
-	set.ca_file = cfg->smtp.ca_file;
-	set.username = cfg->smtp.username;
-	set.password = password;
-	set.connect_timeout = 30;
-	set.total_timeout = 300;
 	sink->smtp = smtp_new(&set, err);
 	secret_free(password);
 	return sink->smtp != NULL;
+}
+
+char *
+outbox_check(const struct config *cfg, GError **err)
+{
+	struct smtp_settings set;
+	char *password = NULL;
+	char *summary = NULL;
+	int64_t gap;
+
+	if (!cfg->smtp.url)
+		return g_strdup("not configured: outgoing mail is written to "
+		    "spool/outbox as .eml files");
+	if (outbox_rate(cfg, &gap, err) &&
+	    outbox_settings(cfg, &set, &password, err) &&
+	    smtp_check(&set, err))
+		summary = cfg->smtp.username ? g_strdup_printf("ok: logged in "
+		    "to %s as %s", cfg->smtp.url, cfg->smtp.username) :
+		    g_strdup_printf("ok: %s answers (no login configured)",
+		    cfg->smtp.url);
+	secret_free(password);
+	return summary;
 }
 
 /*
