@@ -22,8 +22,10 @@ struct outbox_result {
 
 /*
  * Sends every due item through the configured sink (the .eml spool on the
- * embedded default).  A disk-full or database error stops the run with
- * EX_TEMPFAIL / EX_IOERR; items already sent stay sent.
+ * embedded default).  Other processes may flush the same outbox at the
+ * same time: each item goes to the sink once, from whichever takes it
+ * first (res counts this one's).  A disk-full or database error stops the
+ * run with EX_TEMPFAIL / EX_IOERR; items already sent stay sent.
  */
 bool outbox_flush(struct db *db, const struct config *cfg, int64_t now,
     struct outbox_result *res, GError **err) G_GNUC_WARN_UNUSED_RESULT;
