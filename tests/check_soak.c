@@ -246,6 +246,7 @@ static const char *const reader_args[][4] = {
 
 struct reader {
 	GPid pid;		/* 0: between two calls */
+	int64_t started;
 	unsigned cmd;		/* index into reader_args */
 	char *out;
 	char *err;
@@ -256,6 +257,7 @@ struct readers {
 	unsigned calls;
 	unsigned locked;
 	unsigned errors;
+	int64_t slowest;	/* microseconds, printed, not asserted */
 	GString *first;		/* what the first errors were */
 };
 
@@ -284,6 +286,7 @@ reader_done(struct readers *rs, struct reader *r, int status)
 	bool ok;
 
 	rs->calls++;
+	rs->slowest = MAX(rs->slowest, g_get_monotonic_time() - r->started);
 	if (strstr(err, "locked") || strstr(out, "locked") ||
 	    strstr(err, "busy"))
 		rs->locked++;
@@ -313,9 +316,11 @@ readers_step(struct readers *rs, const char *dir, bool more)
 
 		if (r->pid && waitpid(r->pid, &status, WNOHANG) == r->pid)
 			reader_done(rs, r, status);
-		if (!r->pid && more)
+		if (!r->pid && more) {
+			r->started = g_get_monotonic_time();
 			r->pid = spawn(dir, reader_args[r->cmd], NULL,
 			    r->out, r->err);
+		}
 		if (r->pid)
 			busy++;
 	}
@@ -404,9 +409,9 @@ START_TEST(test_soak_readers_beside_the_daemon)
 	status = stop(daemon);
 	dtext = slurp(derr);
 	testutil_report("soak", "concurrency: seconds=%u readers=%zu calls=%u "
-	    "locked=%u errors=%u delivered=%u filed=%lld", seconds,
-	    G_N_ELEMENTS(rs.r), rs.calls, rs.locked, rs.errors, delivered,
-	    (long long)filed(dir));
+	    "locked=%u errors=%u slowest_ms=%lld delivered=%u filed=%lld",
+	    seconds, G_N_ELEMENTS(rs.r), rs.calls, rs.locked, rs.errors,
+	    (long long)(rs.slowest / 1000), delivered, (long long)filed(dir));
 	ck_assert_msg(status == 0, "consultd run: exit %d: %s", status, dtext);
 	ck_assert_msg(!*dtext, "the daemon complained: %s", dtext);
 	ck_assert_msg(rs.locked == 0 && rs.errors == 0, "%u of %u calls "
