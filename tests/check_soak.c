@@ -44,6 +44,19 @@ run_ok(const char *dir, const char *const *args)
 }
 
 /*
+ * An hour-long soak keeps its folders apart from the consultd-test-*
+ * ones, which other runs on the same machine may sweep meanwhile.
+ */
+static char *
+soak_tmpdir(void)
+{
+	char *dir = g_dir_make_tmp("consultd-soak-XXXXXX", NULL);
+
+	ck_assert_ptr_nonnull(dir);
+	return dir;
+}
+
+/*
  * A workspace with a two-question consultation "soak" open until 2099
  * that allows a reminder a day, n people invited (on the embedded
  * default), and the daemon polling every 10 s (the shortest interval it
@@ -52,7 +65,7 @@ run_ok(const char *dir, const char *const *args)
 static char *
 soak_workspace(unsigned n)
 {
-	char *dir = testutil_tmpdir();
+	char *dir = soak_tmpdir();
 	g_autofree char *def = g_build_filename(dir, "soak", NULL);
 	g_autoptr(GString) csv = g_string_new("email,name\n");
 	g_autofree char *conf = g_build_filename(dir, "consultd.conf", NULL);
@@ -131,7 +144,8 @@ deliver(const char *dir, GPtrArray *tokens, unsigned n)
 	    (const char *)tokens->pdata[n % PARTICIPANTS], n, n);
 
 	ck_assert(g_file_set_contents(tmp, text, -1, NULL));
-	ck_assert_int_eq(rename(tmp, dst), 0);
+	ck_assert_msg(rename(tmp, dst) == 0, "cannot deliver %s: %s", dst,
+	    g_strerror(errno));
 }
 
 static void
@@ -365,7 +379,7 @@ START_TEST(test_soak_readers_beside_the_daemon)
 {
 	unsigned seconds = testutil_scale(20, 300);
 	g_autofree char *dir = soak_workspace(PARTICIPANTS);
-	g_autofree char *logs = testutil_tmpdir();
+	g_autofree char *logs = soak_tmpdir();
 	g_autofree char *dout = g_build_filename(logs, "daemon.out", NULL);
 	g_autofree char *derr = g_build_filename(logs, "daemon.err", NULL);
 	g_autofree char *dtext = NULL;
@@ -569,7 +583,7 @@ START_TEST(test_soak_concurrent_flushes_send_each_once)
 {
 	unsigned n = testutil_scale(100, 1000);
 	g_autofree char *dir = soak_workspace(n);
-	g_autofree char *logs = testutil_tmpdir();
+	g_autofree char *logs = soak_tmpdir();
 	g_autofree char *outbox = g_build_filename(dir, "spool", "outbox",
 	    NULL);
 	g_autofree char *conf = g_build_filename(dir, "consultd.conf", NULL);
@@ -685,7 +699,7 @@ START_TEST(test_soak_daemon_stays_flat)
 	unsigned every = testutil_scale(10, 60);	/* campaign period */
 	unsigned sample_every = testutil_scale(2, 10);
 	g_autofree char *dir = soak_workspace(PARTICIPANTS);
-	g_autofree char *logs = testutil_tmpdir();
+	g_autofree char *logs = soak_tmpdir();
 	g_autofree char *dout = g_build_filename(logs, "daemon.out", NULL);
 	g_autofree char *derr = g_build_filename(logs, "daemon.err", NULL);
 	g_autofree char *dtext = NULL;
