@@ -50,6 +50,13 @@ GPtrArray *db_outbox_due(struct db *db, int64_t now, int64_t after_id,
  */
 char *db_outbox_verp(struct db *db, int64_t pid, GError **err);
 
+/*
+ * Whether item id is still due at now (queued or unknown, its next
+ * attempt reached): another process may have sent it since it was read.
+ */
+bool db_outbox_is_due(struct db *db, int64_t id, int64_t now, bool *due_out,
+    GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
 bool db_outbox_mark_sent(struct db *db, int64_t id, int64_t now,
     GError **err) G_GNUC_WARN_UNUSED_RESULT;
 

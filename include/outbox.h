@@ -22,10 +22,22 @@ struct outbox_result {
 
 /*
  * Sends every due item through the configured sink (the .eml spool on the
- * embedded default).  A disk-full or database error stops the run with
- * EX_TEMPFAIL / EX_IOERR; items already sent stay sent.
+ * embedded default).  Other processes may flush the same outbox at the
+ * same time: each item goes to the sink once, from whichever takes it
+ * first (res counts this one's).  A disk-full or database error stops the
+ * run with EX_TEMPFAIL / EX_IOERR; items already sent stay sent.
  */
 bool outbox_flush(struct db *db, const struct config *cfg, int64_t now,
     struct outbox_result *res, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * What check-config says of [smtp]: connects, switches to TLS and logs in
+ * as a flush would, sends nothing.  Returns a line saying what works,
+ * newly allocated, or NULL with err: EX_CONFIG for the settings or the
+ * password file, EX_NOPERM for a refused login, EX_UNAVAILABLE for the
+ * server or TLS (see smtp_check()).
+ */
+char *outbox_check(const struct config *cfg, GError **err)
+    G_GNUC_WARN_UNUSED_RESULT;
 
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * consultd check-config: reads the configuration, then logs in to the
- * IMAP server it names and says plainly what works and what does not.
- * Nothing is written: neither the database nor the spool is touched.
+ * IMAP and SMTP servers it names and says plainly what works and what
+ * does not.  Nothing is written or sent: neither the database nor the
+ * spool is touched.
  */
 #include <stdio.h>
 
@@ -10,6 +11,7 @@
 #include "config.h"
 #include "consultd.h"
 #include "fetch.h"
+#include "outbox.h"
 
 #include "banned.h"
 
@@ -18,9 +20,10 @@ cmd_check_config(const struct cli_opts *opts, int argc, char **argv)
 {
 	g_autofree char *path = NULL;
 	g_autofree char *imap = NULL;
+	g_autofree char *smtp = NULL;
 	struct config *cfg = NULL;
 	GError *err = NULL;
-	int status = 0;
+	int status = 0, code;
 
 	(void)argv;
 	if (argc != 1)
@@ -40,13 +43,20 @@ cmd_check_config(const struct cli_opts *opts, int argc, char **argv)
 		fflush(stdout);
 		g_prefix_error(&err, "imap: ");
 		status = cli_fail(err);
+		err = NULL;
 	}
-	if (!cfg->smtp.url)
-		printf("smtp: not configured: outgoing mail is written to "
-		    "spool/outbox as .eml files\n");
-	else
-		printf("smtp: not checked: this consultd cannot check SMTP "
-		    "yet\n");
+	smtp = outbox_check(cfg, &err);
+	if (smtp)
+		printf("smtp: %s\n", smtp);
+	else {
+		printf("smtp: FAILED\n");
+		fflush(stdout);
+		g_prefix_error(&err, "smtp: ");
+		/* Both are reported; the first failure sets the exit code. */
+		code = cli_fail(err);
+		if (!status)
+			status = code;
+	}
 	config_free(cfg);
 	return status;
 }

@@ -94,6 +94,29 @@ db_outbox_due(struct db *db, int64_t now, int64_t after_id, int limit,
 }
 
 bool
+db_outbox_is_due(struct db *db, int64_t id, int64_t now, bool *due_out,
+    GError **err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_stmt(db, "SELECT count(*) FROM outbox WHERE id = ? AND"
+	    " status IN ('queued', 'unknown') AND next_attempt_at <= ?", err);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	rc = sqlite3_step(st);
+	*due_out = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		db_set_error(db, err, "cannot read the outbox");
+		return false;
+	}
+	return true;
+}
+
+bool
 db_outbox_mark_sent(struct db *db, int64_t id, int64_t now, GError **err)
 {
 	sqlite3_stmt *st;

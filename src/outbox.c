@@ -7,8 +7,11 @@
  */
 #include "outbox.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "consultd.h"
@@ -30,6 +33,7 @@
 struct outbox_sink {
 	struct smtp *smtp;	/* NULL: the .eml spool */
 	int64_t gap_usec;	/* between two sends, from [smtp] rate */
+	int lock;		/* DATABASE.outbox.lock, or -1 */
 };
 
 /* "60/min", "2/s", "1000/h" as microseconds between sends; 0 for none. */
@@ -61,36 +65,147 @@ outbox_parse_rate(const char *rate, int64_t *gap_out)
 }
 
 static bool
+outbox_rate(const struct config *cfg, int64_t *gap_out, GError **err)
+{
+	if (outbox_parse_rate(cfg->smtp.rate, gap_out))
+		return true;
+	g_set_error(err, CONSULTD_ERROR, EX_CONFIG, "[smtp] rate '%s' must "
+	    "look like 60/min, 2/s or 1000/h", cfg->smtp.rate);
+	return false;
+}
+
+/*
+ * The settings of [smtp], with the password read for them (*password_out,
+ * to be freed with secret_free()), or false with EX_CONFIG.
+ */
+static bool
+outbox_settings(const struct config *cfg, struct smtp_settings *set,
+    char **password_out, GError **err)
+{
+	*set = (struct smtp_settings){ 0 };
+	*password_out = NULL;
+	if (cfg->smtp.username) {
+		*password_out = secret_read(cfg->smtp.password_file,
+		    "smtp-password", "the SMTP password", err);
+		if (!*password_out)
+			return false;
+	}
+	set->url = cfg->smtp.url;
+	set->tls_required = strcmp(cfg->smtp.tls, "none") != 0;
+	set->ca_file = cfg->smtp.ca_file;
+	set->username = cfg->smtp.username;
+	set->password = *password_out;
+	set->connect_timeout = 30;
+	set->total_timeout = 300;
+	return true;
+}
+
+/*
+ * Several processes may flush at once: the daemon, and a coordinator's
+ * `consultd remind` or `flush`.  Before an item goes to the sink it is
+ * locked on its own byte of DATABASE.outbox.lock and looked up again:
+ * the holder of the lock sends it, the others pass over it, and once sent
+ * it is no longer due.  The kernel drops open file description locks
+ * with the file, so a crash leaves nothing behind to wait for.
+ */
+static bool
+outbox_lock_open(const struct config *cfg, int *lock_out, GError **err)
+{
+	g_autofree char *path = g_strconcat(cfg->database, ".outbox.lock",
+	    NULL);
+
+	*lock_out = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*lock_out < 0) {
+		g_set_error(err, CONSULTD_ERROR, EX_IOERR, "cannot open lock "
+		    "file '%s': %s", path, g_strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static void
+outbox_release(int lock, int64_t id)
+{
+	struct flock fl = {
+		.l_type = F_UNLCK,
+		.l_whence = SEEK_SET,
+		.l_start = (off_t)id,
+		.l_len = 1,
+	};
+
+	(void)fcntl(lock, F_OFD_SETLK, &fl);
+}
+
+/* Takes item for this flush; *mine_out is false when another has it. */
+static bool
+outbox_claim(struct db *db, int lock, const struct outbox_item *item,
+    int64_t now, bool *mine_out, GError **err)
+{
+	struct flock fl = {
+		.l_type = F_WRLCK,
+		.l_whence = SEEK_SET,
+		.l_start = (off_t)item->id,
+		.l_len = 1,
+	};
+
+	*mine_out = false;
+	if (fcntl(lock, F_OFD_SETLK, &fl) != 0) {
+		if (errno == EAGAIN || errno == EACCES)
+			return true;
+		g_set_error(err, CONSULTD_ERROR, EX_IOERR, "cannot lock "
+		    "outgoing message %lld: %s", (long long)item->id,
+		    g_strerror(errno));
+		return false;
+	}
+	if (!db_outbox_is_due(db, item->id, now, mine_out, err)) {
+		outbox_release(lock, item->id);
+		return false;
+	}
+	if (!*mine_out)
+		outbox_release(lock, item->id);
+	return true;
+}
+
+static bool
 outbox_sink_open(const struct config *cfg, struct outbox_sink *sink,
     GError **err)
 {
-	struct smtp_settings set = { 0 };
+	struct smtp_settings set;
 	char *password = NULL;
 
-	*sink = (struct outbox_sink){ 0 };
+	*sink = (struct outbox_sink){ .lock = -1 };
+	if (!outbox_lock_open(cfg, &sink->lock, err))
+		return false;
 	if (!cfg->smtp.url)
 		return true;
-	if (!outbox_parse_rate(cfg->smtp.rate, &sink->gap_usec)) {
-		g_set_error(err, CONSULTD_ERROR, EX_CONFIG, "[smtp] rate '%s' "
-		    "must look like 60/min, 2/s or 1000/h", cfg->smtp.rate);
+	if (!outbox_rate(cfg, &sink->gap_usec, err) ||
+	    !outbox_settings(cfg, &set, &password, err))
 		return false;
-	}
-	if (cfg->smtp.username) {
-		password = secret_read(cfg->smtp.password_file,
-		    "smtp-password", "the SMTP password", err);
-		if (!password)
-			return false;
-	}
-	set.url = cfg->smtp.url;
-	set.tls_required = strcmp(cfg->smtp.tls, "none") != 0;
-	set.ca_file = cfg->smtp.ca_file;
-	set.username = cfg->smtp.username;
-	set.password = password;
-	set.connect_timeout = 30;
-	set.total_timeout = 300;
 	sink->smtp = smtp_new(&set, err);
 	secret_free(password);
 	return sink->smtp != NULL;
+}
+
+char *
+outbox_check(const struct config *cfg, GError **err)
+{
+	struct smtp_settings set;
+	char *password = NULL;
+	char *summary = NULL;
+	int64_t gap;
+
+	if (!cfg->smtp.url)
+		return g_strdup("not configured: outgoing mail is written to "
+		    "spool/outbox as .eml files");
+	if (outbox_rate(cfg, &gap, err) &&
+	    outbox_settings(cfg, &set, &password, err) &&
+	    smtp_check(&set, err))
+		summary = cfg->smtp.username ? g_strdup_printf("ok: logged in "
+		    "to %s as %s", cfg->smtp.url, cfg->smtp.username) :
+		    g_strdup_printf("ok: %s answers (no login configured)",
+		    cfg->smtp.url);
+	secret_free(password);
+	return summary;
 }
 
 /*
@@ -202,11 +317,19 @@ outbox_send_smtp(struct db *db, struct outbox_sink *sink,
  * transaction.  A crash in between writes the same files again.
  */
 static bool
-outbox_send_eml_batch(struct db *db, const struct config *cfg,
-    GPtrArray *items, int64_t now, struct outbox_result *res, GError **err)
+outbox_send_eml_batch(struct db *db, const struct config *cfg, int lock,
+    GPtrArray *batch, int64_t now, struct outbox_result *res, GError **err)
 {
+	g_autoptr(GPtrArray) items = g_ptr_array_new();
 	size_t i;
+	bool mine;
 
+	for (i = 0; i < batch->len; i++) {
+		if (!outbox_claim(db, lock, batch->pdata[i], now, &mine, err))
+			return false;
+		if (mine)
+			g_ptr_array_add(items, batch->pdata[i]);
+	}
 	for (i = 0; i < items->len; i++) {
 		const struct outbox_item *item = items->pdata[i];
 
@@ -234,6 +357,7 @@ outbox_send_eml_batch(struct db *db, const struct config *cfg,
 		log_info("outbox: wrote %s %lld to participant %lld",
 		    item->kind, (long long)item->id,
 		    (long long)item->participant_id);
+		outbox_release(lock, item->id);
 	}
 	return true;
 }
@@ -261,7 +385,7 @@ outbox_flush(struct db *db, const struct config *cfg, int64_t now,
 
 	*res = (struct outbox_result){ 0 };
 	if (!outbox_sink_open(cfg, &sink, err))
-		return false;
+		goto out;
 	/*
 	 * "Sent" marks survive a crash of the process at NORMAL; a power
 	 * loss could forget the last few, which are then resent with the
@@ -280,8 +404,8 @@ outbox_flush(struct db *db, const struct config *cfg, int64_t now,
 		if (!items->len)
 			break;
 		if (!sink.smtp) {
-			if (!outbox_send_eml_batch(db, cfg, items, now, res,
-			    err))
+			if (!outbox_send_eml_batch(db, cfg, sink.lock, items,
+			    now, res, err))
 				goto out;
 			last_id = ((struct outbox_item *)
 			    items->pdata[items->len - 1])->id;
@@ -289,12 +413,19 @@ outbox_flush(struct db *db, const struct config *cfg, int64_t now,
 		}
 		for (i = 0; i < items->len && !consultd_stopping(); i++) {
 			const struct outbox_item *item = items->pdata[i];
+			bool mine, sent;
 
+			last_id = item->id;
+			if (!outbox_claim(db, sink.lock, item, now, &mine, err))
+				goto out;
+			if (!mine)
+				continue;
 			if ((res->sent || res->deferred || res->failed))
 				outbox_pace(&sink);
-			if (!outbox_send_smtp(db, &sink, item, now, res, err))
+			sent = outbox_send_smtp(db, &sink, item, now, res, err);
+			outbox_release(sink.lock, item->id);
+			if (!sent)
 				goto out;
-			last_id = item->id;
 		}
 	}
 	ok = true;
@@ -302,5 +433,7 @@ out:
 	if (!db_set_full_sync(db, true, ok ? err : NULL))
 		ok = false;
 	smtp_free(sink.smtp);
+	if (sink.lock >= 0)
+		close(sink.lock);
 	return ok;
 }
