@@ -116,6 +116,7 @@ RELIABILITY_SUITES = crash faults vfs abuse inject exposure soak imap \
 
 reliability: deps $(BUILD)/check_consultd $(BUILD)/consultd
 	rm -f $(BUILD)/reliability.txt
+	touch $(BUILD)/reliability.txt
 	for s in $(RELIABILITY_SUITES); do \
 	    CK_RUN_SUITE=$$s CONSULTD_RELIABILITY=full \
 	    CONSULTD_RELIABILITY_LOG=$(CURDIR)/$(BUILD)/reliability.txt \

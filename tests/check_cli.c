@@ -360,8 +360,8 @@ START_TEST(test_cli_kill_during_fetch_loses_and_doubles_nothing)
 	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/new"), 0);
 	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/tmp"), 0);
 	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/cur"), total);
-	fprintf(stderr, "kill test: %d kills (%d mid-filing) in %d runs; "
-	    "full run %lld ms; %lld messages filed once each\n", kills,
+	testutil_report("spool-kill", "kills=%d mid_filing=%d runs=%d "
+	    "full_run_ms=%lld messages=%lld lost=0 duplicated=0", kills,
 	    mid_kills, runs + 1, (long long)full_run / 1000,
 	    (long long)total);
 	testutil_rmtree(dir);

@@ -211,14 +211,14 @@ START_TEST(test_daemon_sigterm_during_filing_loses_nothing)
 	ck_assert_int_eq(testutil_count_files(dir, "spool/inbox/cur"), filed);
 	ck_assert_int_eq(testutil_count_files(dir,
 	    "spool/inbox/new") + filed, 3000);
-	fprintf(stderr, "daemon SIGTERM: stopped after filing %lld of 3000\n",
-	    (long long)filed);
 	testutil_run_ok(dir, (const char *const[]){ "-q", "fetch", NULL });
 	ck_assert_int_eq(testutil_db_int(dir,
 	    "SELECT count(DISTINCT message_id) FROM"
 	    " message"), 3000);
 	ck_assert_int_eq(testutil_db_int(dir,
 	    "SELECT count(*) FROM message"), 3000);
+	testutil_report("daemon-sigterm", "messages=3000 filed_before_stop=%lld "
+	    "lost=0 duplicated=0", (long long)filed);
 	testutil_rmtree(dir);
 }
 END_TEST
