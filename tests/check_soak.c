@@ -692,10 +692,17 @@ soak_env(void)
  * writing beside the daemon.  Memory and files must stay flat: the most
  * of the second half no more than the most of the first plus 2 MB (the
  * size of SQLite's page cache) and 2 descriptors.
+ *
+ * The full soak is not the hour issue 8 asks for: Check 0.15.2 passes a
+ * test's duration in microseconds through a signed 32-bit int, and a test
+ * that runs past 2147 s ends in an error of Check's own ("too big to
+ * pack") whatever it found.  One test is as long as a soak can be.
  */
+#define SOAK_FULL_SECONDS 2000
+
 START_TEST(test_soak_daemon_stays_flat)
 {
-	unsigned seconds = testutil_scale(40, 3600);
+	unsigned seconds = testutil_scale(40, SOAK_FULL_SECONDS);
 	unsigned every = testutil_scale(10, 60);	/* campaign period */
 	unsigned sample_every = testutil_scale(2, 10);
 	g_autofree char *dir = soak_workspace(PARTICIPANTS);
@@ -809,7 +816,7 @@ soak_suite(void)
 	tcase_add_test(tc, test_soak_concurrent_flushes_send_each_once);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("soak");
-	tcase_set_timeout(tc, testutil_scale(150, 5400));
+	tcase_set_timeout(tc, testutil_scale(150, SOAK_FULL_SECONDS + 140));
 	tcase_add_test(tc, test_soak_daemon_stays_flat);
 	suite_add_tcase(s, tc);
 	return s;
