@@ -129,18 +129,11 @@ wait_for_log(const char *dir, const char *what, int seconds)
 static int
 stop(GPid pid)
 {
-	int status = -1, i;
+	int status = testutil_stop(pid, 5);
 
-	ck_assert_int_eq(kill(pid, SIGTERM), 0);
-	for (i = 0; i < 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		g_usleep(50000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	ck_abort_msg("consultd run did not stop within 5 s of SIGTERM");
-	return -1;
+	ck_assert_msg(status != -1, "consultd run did not stop within 5 s "
+	    "of SIGTERM");
+	return status;
 }
 
 START_TEST(test_daemon_files_reloads_locks_and_stops)

@@ -694,25 +694,6 @@ spawn_daemon(const char *dir, const char *log_dir, const char *const *args)
 	return pid;
 }
 
-/* SIGTERM, and its exit status (128 + signal if killed). */
-static int
-stop_daemon(GPid pid)
-{
-	int status = -1, i;
-
-	kill(pid, SIGTERM);
-	/* A hang guard, not a speed test. */
-	for (i = 0; i < 600; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) :
-			    128 + WTERMSIG(status);
-		g_usleep(50000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
 static void
 look_at_proc(struct ledger *l, GPid pid, const char *what)
 {
@@ -849,7 +830,7 @@ expose_one(struct ledger *l, bool credentials, unsigned *files_out,
 		g_usleep(100000);
 		samples += look_at_daemon(l, pid);
 	}
-	status = stop_daemon(pid);
+	status = testutil_stop(pid, 30);
 	dlog = g_build_filename(logs, "daemon.err", NULL);
 	ck_assert(g_file_get_contents(dlog, &dtext, NULL, NULL));
 	ck_assert_msg(status == 0, "consultd run: exit %d: %s", status, dtext);

@@ -194,25 +194,6 @@ slurp(const char *path)
 	return text;
 }
 
-/* SIGTERM, and the exit status (128 + signal if it died of one). */
-static int
-stop(GPid pid)
-{
-	int status = -1, i;
-
-	kill(pid, SIGTERM);
-	/* A hang guard, not a speed test. */
-	for (i = 0; i < 1200; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) :
-			    128 + WTERMSIG(status);
-		g_usleep(50000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
 static int64_t
 filed(const char *dir)
 {
@@ -420,7 +401,7 @@ START_TEST(test_soak_readers_beside_the_daemon)
 	}
 	while (readers_step(&rs, dir, false) > 0)
 		g_usleep(5000);
-	status = stop(daemon);
+	status = testutil_stop(daemon, 60);
 	dtext = slurp(derr);
 	testutil_report("soak", "concurrency: seconds=%u readers=%zu calls=%u "
 	    "locked=%u errors=%u slowest_ms=%lld delivered=%u filed=%lld",
@@ -762,7 +743,7 @@ START_TEST(test_soak_daemon_stays_flat)
 	all = wait_filed(dir, daemon, replies);
 	last = sample_daemon(daemon, t0);
 	g_array_append_val(samples, last);
-	status = stop(daemon);
+	status = testutil_stop(daemon, 60);
 	dtext = slurp(derr);
 	first = g_array_index(samples, struct sample, 0);
 	for (i = 0; i < samples->len; i++) {

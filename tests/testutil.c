@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -106,6 +107,25 @@ testutil_run_ok(const char *dir, const char *const *args)
 
 	ck_assert_msg(status == 0, "consultd %s: exit %d: %s", args[0],
 	    status, err);
+}
+
+int
+testutil_stop(GPid pid, unsigned seconds)
+{
+	int status = -1;
+	unsigned i;
+
+	kill(pid, SIGTERM);
+	/* A hang guard, not a speed test. */
+	for (i = 0; i < seconds * 20; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) :
+			    128 + WTERMSIG(status);
+		g_usleep(50000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
 }
 
 /* test-output/ beside the binary under test (build/, build-san/). */

@@ -29,6 +29,12 @@ int testutil_run(const char *dir, const char *const *args, char **out_out,
 /* Runs the consultd binary like testutil_run; fails unless it exits 0. */
 void testutil_run_ok(const char *dir, const char *const *args);
 
+/*
+ * Sends pid SIGTERM and waits up to seconds for it: its exit status, 128
+ * + the signal that ended it, or -1 when it had to be killed.
+ */
+int testutil_stop(GPid pid, unsigned seconds);
+
 struct workspace;
 
 /* The number of entries in dir/sub; fails the test if there is no such
