@@ -674,12 +674,13 @@ soak_env(void)
  * of the second half no more than the most of the first plus 2 MB (the
  * size of SQLite's page cache) and 2 descriptors.
  *
- * The full soak is not the hour issue 8 asks for: Check 0.15.2 passes a
- * test's duration in microseconds through a signed 32-bit int, and a test
- * that runs past 2147 s ends in an error of Check's own ("too big to
- * pack") whatever it found.  One test is as long as a soak can be.
+ * The hour issue 8 asks for is tests/soak.sh, the same workload outside
+ * Check, which `make reliability` runs beside the suites: Check 0.15.2
+ * passes a test's duration in microseconds through a signed 32-bit int,
+ * and a test that runs past 2147 s ends in an error of Check's own
+ * whatever it found.  The full run here is ten minutes.
  */
-#define SOAK_FULL_SECONDS 2000
+#define SOAK_FULL_SECONDS 600
 
 START_TEST(test_soak_daemon_stays_flat)
 {
