@@ -12,7 +12,8 @@
 #
 # usage: bench/run.sh [N...]   (from the top of the tree; make bench)
 # env:   CONSULTD_BIN, PARSE_FLOOR (built by make bench), PYTHON,
-#        BENCH_DIR (keep the workspaces there), BENCH_PYTHON=0 (skip py)
+#        BENCH_DIR (keep the workspaces there, and ws-N.pristine, an
+#        unfiled copy to profile), BENCH_PYTHON=0 (skip py)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -80,6 +81,10 @@ EOF
 	cp -a "$ws" "$ws.fetch"
 	find "$ws.fetch/replies/new" -type f -exec mv -t \
 	    "$ws.fetch/spool/inbox/new/" {} +
+	# With BENCH_DIR, an untouched copy stays for profiling: copy it
+	# again for each run (cp -a ws-N.pristine x && cd x && consultd fetch).
+	[ -z "${BENCH_DIR:-}" ] || { rm -rf "$ws.pristine" &&
+	    cp -a "$ws.fetch" "$ws.pristine"; }
 	sync
 
 	set -- $($floor "$ws/replies" | sed 's/[a-z_]*=//g')

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "message.h"
 #include "mime.h"
+#include "readahead.h"
 #include "spool.h"
 #include "token.h"
 
@@ -47,6 +48,7 @@ struct ingest_ctx {
 	char *maildir;		/* spool/inbox */
 	GHashTable *defs;	/* consultation id -> struct definition * */
 	struct ingest_result *res;
+	struct readahead *ahead;	/* of the files in new/ */
 };
 
 /* What a message turned out to be, before it is written. */
@@ -857,44 +859,40 @@ ingest_one(struct ingest_ctx *ctx, const char *name, struct pending *p,
 	g_autofree char *filed = g_strconcat(name, ":2,S", NULL);
 	g_autofree char *spool_file = g_build_filename("inbox", "cur", filed,
 	    NULL);
-	g_autofree char *raw = NULL;
 	g_autofree char *hash = NULL;
 	g_autofree char *prev = NULL;
-	g_autoptr(GError) perr = NULL;
+	struct readahead_item *item = readahead_next(ctx->ahead);
 	struct message *msg = NULL;
 	struct filing f = { 0 };
-	size_t len = 0;
 	bool ok = false;
 	int seen;
 
 	f.errors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    g_free);
-	raw = spool_read(path, (size_t)ctx->cfg->imap.max_message_size, &len,
-	    &perr);
-	if (!raw && perr->code == EX_NOINPUT) {
+	if (item->read_err && item->read_err->code == EX_NOINPUT) {
 		/* Taken by another process, or not a file: leave it. */
-		log_warnx("ingest: skipping '%s': %s", name, perr->message);
+		log_warnx("ingest: skipping '%s': %s", name,
+		    item->read_err->message);
 		p->skip = true;
 		ok = true;
 		goto out;
 	}
-	if (!raw && perr->code != EX_DATAERR) {
-		g_propagate_error(err, g_steal_pointer(&perr));
+	if (item->read_err && item->read_err->code != EX_DATAERR) {
+		g_propagate_error(err, g_steal_pointer(&item->read_err));
 		goto out;
 	}
-	if (!raw) {
-		msg = ingest_oversize(path, perr->message, &hash, err);
+	if (item->read_err) {
+		msg = ingest_oversize(path, item->read_err->message, &hash,
+		    err);
 		if (!msg)
 			goto out;
 		f.kind = "unrelated";
 		f.status = "too_large";
 	} else {
-		hash = message_content_hash(raw, len);
-		msg = mime_parse(raw, len, &perr);
-		/* Parsed, the raw bytes are not needed while filing. */
-		g_clear_pointer(&raw, g_free);
+		hash = g_steal_pointer(&item->hash);
+		msg = g_steal_pointer(&item->msg);
 		if (!msg) {
-			msg = ingest_placeholder(perr->message);
+			msg = ingest_placeholder(item->parse_err->message);
 			f.kind = "unrelated";
 			f.status = "unparseable";
 		}
@@ -941,6 +939,7 @@ out:
 	g_hash_table_unref(f.errors);
 	extract_result_free(f.ext);
 	message_free(msg);
+	readahead_item_free(item);
 	return ok;
 }
 
@@ -1008,6 +1007,7 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 {
 	struct ingest_ctx ctx = { 0 };
 	g_autoptr(GPtrArray) names = NULL;
+	char *new_folder = NULL;
 	bool ok = false;
 	int lock = -1;
 	size_t i;
@@ -1026,6 +1026,9 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 	names = spool_list(ctx.maildir, "new", err);
 	if (!names)
 		goto out;
+	new_folder = g_build_filename(ctx.maildir, "new", NULL);
+	ctx.ahead = readahead_start(new_folder, names,
+	    (size_t)cfg->imap.max_message_size);
 	/* On SIGTERM, stop after the batch in hand: it is committed. */
 	for (i = 0; i < names->len && !consultd_stopping();
 	    i += INGEST_BATCH)
@@ -1034,8 +1037,10 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 			goto out;
 	ok = true;
 out:
+	readahead_stop(ctx.ahead);
 	if (lock >= 0)
 		close(lock);
+	g_free(new_folder);
 	g_free(ctx.maildir);
 	g_hash_table_unref(ctx.defs);
 	return ok;

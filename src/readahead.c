@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The read-ahead thread.  It owns nothing but the items it has not handed
+ * over yet; a ring of DEPTH slots bounds how many parsed messages wait,
+ * and so the memory, whatever the number of files.  Signals stay with the
+ * main thread, which alone decides when to stop (consultd_stopping()).
+ */
+#include "readahead.h"
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "message.h"
+#include "mime.h"
+#include "spool.h"
+
+#include "banned.h"
+
+/*
+ * Enough to keep the thread busy while the filer commits a batch; few
+ * enough that waiting messages hold little memory.
+ */
+#define READAHEAD_DEPTH 16
+
+struct readahead {
+	char *folder;
+	GPtrArray *names;	/* borrowed */
+	size_t max;
+	GThread *thread;
+	GMutex lock;
+	GCond changed;
+	/* Under lock: */
+	struct readahead_item *ring[READAHEAD_DEPTH];
+	size_t produced;	/* items put in the ring so far */
+	size_t consumed;	/* items taken so far */
+	gboolean stop;
+	/*
+	 * Who sleeps, so that the other wakes it only when it has to:
+	 * the thread once the ring is full, until it is half empty.
+	 */
+	bool producer_waits;
+	bool consumer_waits;
+};
+
+static struct readahead_item *
+readahead_prepare(const struct readahead *ra, const char *name)
+{
+	struct readahead_item *item = g_new0(struct readahead_item, 1);
+	g_autofree char *path = g_build_filename(ra->folder, name, NULL);
+	g_autofree char *raw = NULL;
+	size_t len = 0;
+
+	raw = spool_read(path, ra->max, &len, &item->read_err);
+	if (!raw)
+		return item;
+	item->hash = message_content_hash(raw, len);
+	item->msg = mime_parse(raw, len, &item->parse_err);
+	return item;
+}
+
+static gpointer
+readahead_run(gpointer data)
+{
+	struct readahead *ra = data;
+	size_t i;
+
+	for (i = 0; i < ra->names->len; i++) {
+		struct readahead_item *item;
+		gboolean stop;
+
+		g_mutex_lock(&ra->lock);
+		if (ra->produced - ra->consumed == READAHEAD_DEPTH) {
+			ra->producer_waits = true;
+			while (!ra->stop && ra->produced - ra->consumed >
+			    READAHEAD_DEPTH / 2)
+				g_cond_wait(&ra->changed, &ra->lock);
+			ra->producer_waits = false;
+		}
+		stop = ra->stop;
+		g_mutex_unlock(&ra->lock);
+		/*
+		 * A stop that comes during a parse only costs that parse:
+		 * the item goes into the ring and readahead_stop() frees it.
+		 */
+		if (stop)
+			break;
+		item = readahead_prepare(ra, ra->names->pdata[i]);
+		g_mutex_lock(&ra->lock);
+		ra->ring[ra->produced % READAHEAD_DEPTH] = item;
+		ra->produced++;
+		if (ra->consumer_waits)
+			g_cond_broadcast(&ra->changed);
+		g_mutex_unlock(&ra->lock);
+	}
+	return NULL;
+}
+
+struct readahead *
+readahead_start(const char *folder, GPtrArray *names, size_t max)
+{
+	struct readahead *ra = g_new0(struct readahead, 1);
+	sigset_t all, saved;
+
+	ra->folder = g_strdup(folder);
+	ra->names = names;
+	ra->max = max;
+	g_mutex_init(&ra->lock);
+	g_cond_init(&ra->changed);
+	/* The thread inherits a mask that blocks every signal. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &saved);
+	ra->thread = g_thread_new("readahead", readahead_run, ra);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	return ra;
+}
+
+struct readahead_item *
+readahead_next(struct readahead *ra)
+{
+	struct readahead_item *item;
+
+	g_mutex_lock(&ra->lock);
+	g_assert(ra->consumed < ra->names->len);
+	ra->consumer_waits = true;
+	while (ra->produced == ra->consumed)
+		g_cond_wait(&ra->changed, &ra->lock);
+	ra->consumer_waits = false;
+	item = g_steal_pointer(&ra->ring[ra->consumed % READAHEAD_DEPTH]);
+	ra->consumed++;
+	if (ra->producer_waits && ra->produced - ra->consumed <=
+	    READAHEAD_DEPTH / 2)
+		g_cond_broadcast(&ra->changed);
+	g_mutex_unlock(&ra->lock);
+	return item;
+}
+
+void
+readahead_item_free(struct readahead_item *item)
+{
+	if (!item)
+		return;
+	g_clear_error(&item->read_err);
+	g_clear_error(&item->parse_err);
+	g_free(item->hash);
+	message_free(item->msg);
+	g_free(item);
+}
+
+void
+readahead_stop(struct readahead *ra)
+{
+	size_t i;
+
+	if (!ra)
+		return;
+	g_mutex_lock(&ra->lock);
+	ra->stop = TRUE;
+	g_cond_broadcast(&ra->changed);
+	g_mutex_unlock(&ra->lock);
+	g_thread_join(ra->thread);
+	for (i = 0; i < READAHEAD_DEPTH; i++)
+		readahead_item_free(ra->ring[i]);
+	g_mutex_clear(&ra->lock);
+	g_cond_clear(&ra->changed);
+	g_free(ra->folder);
+	g_free(ra);
+}
