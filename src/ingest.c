@@ -25,6 +25,7 @@
 #include "definition.h"
 #include "extract.h"
 #include "letter.h"
+#include "letterq.h"
 #include "log.h"
 #include "message.h"
 #include "mime.h"
@@ -49,6 +50,7 @@ struct ingest_ctx {
 	GHashTable *defs;	/* consultation id -> struct definition * */
 	struct ingest_result *res;
 	struct readahead *ahead;	/* of the files in new/ */
+	struct letterq *letters;	/* receipts of the batch in hand */
 };
 
 /* What a message turned out to be, before it is written. */
@@ -629,9 +631,10 @@ ingest_references(const struct message *msg)
 }
 
 /*
- * Queues, in the filing transaction, the receipt of a reply (or the
- * confirmation of an opt-out), so that each reply gets exactly one: the
- * outbox row commits with the filing or not at all.
+ * Asks for the receipt of a reply (or the confirmation of an opt-out or
+ * withdrawal), composed beside the filer and queued in the batch's
+ * transaction, so that each reply gets exactly one: the outbox row
+ * commits with the filing or not at all.
  */
 static bool
 ingest_notify(struct ingest_ctx *ctx, const struct message *msg,
@@ -643,8 +646,8 @@ ingest_notify(struct ingest_ctx *ctx, const struct message *msg,
 	g_autofree char *refs = ingest_references(msg);
 	g_autofree char *unique = g_strdup_printf("m%lld",
 	    (long long)f->mid);
+	g_autofree char *what = NULL;
 	struct participant *p = NULL;
-	struct outbox_item *item = NULL;
 	struct letter l = { 0 };
 	bool ok = false;
 
@@ -694,11 +697,12 @@ ingest_notify(struct ingest_ctx *ctx, const struct message *msg,
 		l.fallback = ingest_receipt_fallback;
 		l.vars = vars;
 	}
-	item = letter_build(ctx->cfg, f->def, f->cid, p, p->token, &l,
-	    ctx->now, err);
-	ok = item && db_outbox_add(ctx->db, item, ctx->now, err);
+	what = g_strdup_printf("ingest: no receipt for message %lld",
+	    (long long)f->mid);
+	letterq_push(ctx->letters, f->def, f->cid, g_steal_pointer(&p), &l,
+	    what);
+	ok = true;
 out:
-	outbox_item_free(item);
 	participant_free(p);
 	return ok;
 }
@@ -709,7 +713,6 @@ ingest_write(struct ingest_ctx *ctx, const struct message *msg,
     GError **err)
 {
 	struct db_message_row row = { 0 };
-	g_autoptr(GError) nerr = NULL;
 	int64_t mid;
 	size_t i;
 
@@ -736,19 +739,8 @@ ingest_write(struct ingest_ctx *ctx, const struct message *msg,
 	if (strcmp(f->kind, "reply") == 0 && f->pid) {
 		if (!ingest_answers(ctx, f, mid, err))
 			return false;
-		if (!f->confirmed && !ingest_notify(ctx, msg, f, &nerr)) {
-			/*
-			 * A receipt that cannot be built (template, address)
-			 * must not keep the reply from being filed.
-			 */
-			if (nerr->code != EX_CONFIG &&
-			    nerr->code != EX_DATAERR) {
-				g_propagate_error(err, g_steal_pointer(&nerr));
-				return false;
-			}
-			log_warnx("ingest: no receipt for message %lld: %s",
-			    (long long)mid, nerr->message);
-		}
+		if (!f->confirmed && !ingest_notify(ctx, msg, f, err))
+			return false;
 	}
 	for (i = 0; f->ext && i < f->ext->warnings->len; i++)
 		if (!db_message_add_warning(ctx->db, mid,
@@ -993,6 +985,10 @@ ingest_batch(struct ingest_ctx *ctx, GPtrArray *names, size_t from,
 			return false;
 		}
 	}
+	if (!letterq_flush(ctx->letters, ctx->db, err)) {
+		db_rollback(ctx->db);
+		return false;
+	}
 	if (!db_commit(ctx->db, err)) {
 		g_prefix_error(err, "cannot file %zu message(s), left in the "
 		    "inbox for the next run: ", to - from);
@@ -1019,6 +1015,7 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 	ctx.maildir = g_build_filename(cfg->spool, "inbox", NULL);
 	ctx.defs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    (GDestroyNotify)definition_free);
+	ctx.letters = letterq_new(cfg, now);
 	/* One filer at a time: the timer's run and a manual one queue up. */
 	lock = spool_lock(ctx.maildir, err);
 	if (lock < 0)
@@ -1038,6 +1035,8 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 	ok = true;
 out:
 	readahead_stop(ctx.ahead);
+	/* Before the definitions, which the letters in progress read. */
+	letterq_free(ctx.letters);
 	if (lock >= 0)
 		close(lock);
 	g_free(new_folder);

@@ -629,6 +629,60 @@ START_TEST(test_ingest_receipt_names_rejected_answer)
 }
 END_TEST
 
+/*
+ * Receipts are composed on a second thread and enter the outbox at the
+ * end of the batch: one that cannot be built (here a template broken
+ * after it was loaded) is left out and said, and keeps neither its reply
+ * nor the other replies of the batch from being filed with their
+ * receipts.
+ */
+START_TEST(test_ingest_broken_receipt_does_not_stop_filing)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autofree char *zhou = NULL;
+	g_autofree char *other = NULL;
+	g_autofree char *other_token = NULL;
+	g_autofree char *m = NULL;
+	g_autofree char *first = NULL;
+	char *errmsg = NULL;
+
+	scenario_init(&s);
+	zhou = token_of(&s, ZHOU);
+	other = sql_text(&s, "SELECT p.email_key FROM participant p JOIN"
+	    " invitation i ON i.participant_id = p.id WHERE p.email_key <> ?"
+	    " ORDER BY p.id LIMIT 1", ZHOU, NULL);
+	ck_assert_ptr_nonnull(other);
+	other_token = token_of(&s, other);
+	m = g_strdup_printf("From: <%s>\nTo: consult+%s@igf.example.org\n"
+	    "Subject: Re: survey\nMessage-ID: <b1@example.com>\n\n"
+	    "[Q1] First.\n[END]\n", other, other_token);
+	deliver_text(&s, m);
+	g_free(m);
+	/* Every consultation's receipt template, after loading. */
+	ck_assert_int_eq(sqlite3_exec(s.sql, "UPDATE template SET body ="
+	    " 'Subject: Thanks\n\n{{no_such_placeholder}}\n' WHERE name ="
+	    " 'acknowledgement'", NULL, NULL, &errmsg), SQLITE_OK);
+	ck_assert_int_gt(sqlite3_changes(s.sql), 0);
+	m = g_strdup_printf("From: " ZHOU "\nTo: consult+%s@igf.example.org"
+	    "\nSubject: Re: survey\nMessage-ID: <b2@example.com>\n\n"
+	    "[Q1] Second.\n[END]\n", zhou);
+	deliver_text(&s, m);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 2);
+	ck_assert_int_eq(res.replies, 2);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message WHERE"
+	    " message_id IN ('b1@example.com', 'b2@example.com')", NULL), 2);
+	first = sql_text(&s, "SELECT a.answer FROM answer a JOIN participant p"
+	    " ON p.id = a.participant_id WHERE p.email_key = ? AND"
+	    " a.current = 1", ZHOU, NULL);
+	ck_assert_str_eq(first, "Second.");
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM outbox WHERE"
+	    " kind = 'acknowledgement'", NULL), 0);
+	scenario_release(&s);
+}
+END_TEST
+
 START_TEST(test_ingest_same_id_other_content_is_kept_not_deleted)
 {
 	struct scenario s;
@@ -1085,6 +1139,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_ingest_stop_opts_out_with_one_confirmation);
 	tcase_add_test(tc, test_ingest_quoted_stop_is_not_opt_out);
 	tcase_add_test(tc, test_ingest_receipt_names_rejected_answer);
+	tcase_add_test(tc, test_ingest_broken_receipt_does_not_stop_filing);
 	tcase_add_test(tc,
 	    test_ingest_same_id_other_content_is_kept_not_deleted);
 	tcase_add_test(tc, test_ingest_oversize_is_filed_once_by_its_header);
