@@ -108,7 +108,15 @@ static const char *const extract_mobile_sigs[] = {
 	"verstuurd vanaf mijn ", "inviato da ", "從我的 ", "envoyé de mon ",
 	"envoyé depuis mon ", "envoyé à partir de ", "enviado desde mi ",
 	"enviado do meu ", "enviado de meu ", "von meinem ",
-	"gesendet von ", "отправлено с ", "发自我的", "从我的", NULL,
+	"gesendet von ", "отправлено с ", "发自我的", "从我的",
+	/* Mail apps name themselves: "Enviado desde Yahoo Mail para ...". */
+	"enviado desde ", "envoyé depuis ", "enviado do ", "enviado via ",
+	"отправлено из ", "发自网易邮箱", "发自 ", "來自我的",
+	"أرسلت من ", "أُرسلت من ", "تم الإرسال من ",
+	/* "Get Outlook for iOS" as Outlook localizes it. */
+	"obtener outlook para ", "obtenir outlook pour ",
+	"outlook für ", "obter o outlook para ", "получить outlook для ",
+	"获取 outlook", "احصل على outlook", NULL,
 };
 
 static bool
@@ -150,8 +158,8 @@ extract_clean_line(const char *s, size_t len)
 }
 
 /*
- * Parses "[ID]" (decorated or full-width) at the start of s.  Returns the
- * text after it, or NULL when s does not start with a marker; id_out gets
+ * Parses "[ID]" (decorated, full-width or lenticular) at the start of s.
+ * Returns the text after it, or NULL when s does not start with a marker; id_out gets
  * the uppercase id, "END" for the end marker.
  */
 static const char *
@@ -167,7 +175,8 @@ extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
 		p++;
 	if (*p == '[')
 		p++;
-	else if (strncmp(p, "\xef\xbc\xbb", 3) == 0)
+	else if (strncmp(p, "\xef\xbc\xbb", 3) == 0 ||
+	    strncmp(p, "\xe3\x80\x90", 3) == 0)	/* ［ or 【 */
 		p += 3;
 	else
 		return NULL;
@@ -189,7 +198,8 @@ extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
 		p++;
 	if (*p == ']')
 		p++;
-	else if (strncmp(p, "\xef\xbc\xbd", 3) == 0)
+	else if (strncmp(p, "\xef\xbc\xbd", 3) == 0 ||
+	    strncmp(p, "\xe3\x80\x91", 3) == 0)	/* ］ or 】 */
 		p += 3;
 	else
 		return NULL;
@@ -616,13 +626,19 @@ extract_loose_equal(const char *a, const char *b)
 	return rest && extract_is_blank_or_deco(rest);
 }
 
-/* Remainder after a prompt: leading ":", "-" and blanks dropped. */
+/* Remainder after a prompt: leading ":", "：", "-" and blanks dropped. */
 static char *
 extract_after_prompt(const char *after)
 {
-	while (*after == ' ' || *after == ':' || *after == '-' ||
-	    *after == '*' || *after == '_' || *after == '\t')
-		after++;
+	for (;;) {
+		if (*after == ' ' || *after == ':' || *after == '-' ||
+		    *after == '*' || *after == '_' || *after == '\t')
+			after++;
+		else if (strncmp(after, "\xef\xbc\x9a", 3) == 0)
+			after += 3;
+		else
+			break;
+	}
 	return *after ? g_strstrip(g_strdup(after)) : NULL;
 }
 
@@ -691,16 +707,25 @@ extract_ends_as_question(const char *s)
  * Without the definition (consultd parse), a choice's options as the
  * invitation lists them: "  1. Option" (two spaces, as the marker block
  * renders them) under a C-question's marker, before any answer text.
- * A participant's own numbered list is seldom indented just so.
+ * A participant's own numbered list is seldom indented just so.  Inside
+ * an unquoted original (loose) the lines are the invitation's, but HTML
+ * converted to text has lost the indentation: any "1. Option" will do.
  */
 static bool
-extract_looks_like_option_line(const char *text)
+extract_looks_like_option_line(const char *text, bool loose)
 {
 	const char *p = text;
 
-	if (p[0] != ' ' || p[1] != ' ' || !g_ascii_isdigit(p[2]))
+	if (loose) {
+		while (*p == ' ')
+			p++;
+	} else if (p[0] == ' ' && p[1] == ' ') {
+		p += 2;
+	} else {
 		return false;
-	p += 2;
+	}
+	if (!g_ascii_isdigit(*p))
+		return false;
 	while (g_ascii_isdigit(*p))
 		p++;
 	return p[0] == '.' && p[1] == ' ' && p[2] && p[2] != ' ';
@@ -708,12 +733,12 @@ extract_looks_like_option_line(const char *text)
 
 static bool
 extract_looks_like_option(const struct extract_section *sec,
-    const char *text)
+    const char *text, bool loose)
 {
 	size_t i;
 
 	if (sec->id[0] != 'C' || sec->first ||
-	    !extract_looks_like_option_line(text))
+	    !extract_looks_like_option_line(text, loose))
 		return false;
 	for (i = 0; i < sec->lines->len; i++)
 		if (!extract_is_blank_or_deco(sec->lines->pdata[i]))
@@ -999,7 +1024,7 @@ extract_walk(struct extract_ctx *c)
 			continue;
 		}
 		if (l->kind == EXTRACT_TEXT && extract_looks_like_option(&sec,
-		    l->text)) {
+		    l->text, in_original)) {
 			sec.options++;
 			sec.option = l->content;
 			continue;

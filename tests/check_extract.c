@@ -185,6 +185,23 @@ static const struct extract_case extract_cases[] = {
 	    "Q1=bad \xef\xbf\xbd byte", NULL, true, 0 },
 	{ "first_seen_order", "> [Q2] B?\nb\n> [Q1] A?\na\n", false,
 	    "Q2=b|Q1=a", NULL, true, 0 },
+	{ "lenticular_brackets", "\xe3\x80\x90Q1\xe3\x80\x91" "A.\n"
+	    "\xe3\x80\x90r1\xe3\x80\x91 4\n", false, "Q1=A.|R1=4", NULL,
+	    true, 0 },
+	{ "fullwidth_colon_after_marker", "\xef\xbc\xbbQ2\xef\xbc\xbd"
+	    "\xef\xbc\x9a" "B.\n", false, "Q2=B.", NULL, true, 0 },
+	{ "app_signature_localized", "[R1] Scale? (1-5)\n4\n\nObtener "
+	    "Outlook para iOS<https://aka.ms/o0ukef>\n", false, "R1=4", NULL,
+	    true, 0 },
+	{ "app_signature_yahoo_es", "[Q1] Why?\nA.\n\nEnviado desde Yahoo "
+	    "Mail para Android\n", false, "Q1=A.", NULL, true, 0 },
+	{ "options_unindented_in_original", "Answers below.\n\nFrom: S "
+	    "<s@x.org>\nSent: Monday\nTo: Ana\n\n[C1] Role?\n1. Lead\n"
+	    "2. Member\n\n[R1] Scale? (1-5)\n4\n", false, "R1=4",
+	    "Answers below.", true, 0 },
+	{ "own_numbered_list_kept", "[C1] Role?\n1. Lead in 2015\n"
+	    "2. Member in 2017\n", false, "C1=1. Lead in 2015\n2. Member in "
+	    "2017", NULL, true, 0 },
 };
 
 START_TEST(test_extract_table)

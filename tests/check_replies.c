@@ -37,37 +37,21 @@ struct replies_known {
 	"under a choice marker are taken for the answer (parse passes no " \
 	"ignore_lines)"
 
-#define REPLIES_UNINDENTED_OPTIONS "extract: a choice's options lose " \
-	"their indentation in converted HTML and are taken for the answer"
-#define REPLIES_MOBILE_SIGS "extract: localized mobile signatures " \
-	"(\"Obtener Outlook para iOS\", Arabic iPhone) end no answer"
 #define REPLIES_INSIDE_QUOTE "extract: answers typed inside the quoted " \
 	"template come back quoted and are never read"
 #define REPLIES_BARE_IDS "extract: markers retyped without brackets " \
 	"(\"Q1: ...\") are not markers"
 #define REPLIES_FALSE_ORIGINAL "extract: answer lines \"From: ... To: " \
 	"...\" or \"On ..., people wrote:\" are taken for the original"
-#define REPLIES_LENTICULAR "extract: lenticular brackets \"\xe3\x80\x90" \
-	"Q1\xe3\x80\x91\" are not read as a marker"
-#define REPLIES_FULLWIDTH_COLON "extract: a full-width colon after " \
-	"the marker stays in the answer"
 #define REPLIES_CLOSING "extract: without [END], a closing " \
 	"(\"Kind regards,\") and signature stay in the last answer"
 
 static const struct replies_known replies_known_failures[] = {
-	{ "outlook_html_inline_in_original", REPLIES_UNINDENTED_OPTIONS },
-	{ "outlook_ios_es", REPLIES_MOBILE_SIGS },
-	{ "outlook_android_ru", REPLIES_MOBILE_SIGS },
-	{ "ios_ar_signature", REPLIES_MOBILE_SIGS },
-	{ "yahoo_es_mobile", REPLIES_MOBILE_SIGS },
 	{ "gmail_answers_inside_quote", REPLIES_INSIDE_QUOTE },
 	{ "apple_answers_inside_quote", REPLIES_INSIDE_QUOTE },
 	{ "gmail_markers_retyped_colon", REPLIES_BARE_IDS },
 	{ "markers_retyped_no_brackets_ru", REPLIES_BARE_IDS },
 	{ "gmail_answer_looks_like_headers", REPLIES_FALSE_ORIGINAL },
-	{ "qqmail_zh", REPLIES_LENTICULAR },
-	{ "markers_lenticular_brackets", REPLIES_LENTICULAR },
-	{ "netease_zh", REPLIES_FULLWIDTH_COLON },
 	{ "outlook_signature_then_header_block", REPLIES_CLOSING },
 	{ NULL, NULL },
 };
