@@ -14,7 +14,7 @@
 
 /* Attribution lines are short; longer lines are someone's prose. */
 #define EXTRACT_ATTRIBUTION_MAX 400
-/* A header block's "Sent:" comes within this many lines of "From:". */
+/* A header block's date comes within this many lines of "From:". */
 #define EXTRACT_HEADER_BLOCK_SPAN 4
 /* Up to four letters and four digits are read before rejecting. */
 #define EXTRACT_ID_SIZE 10
@@ -88,17 +88,31 @@ static const char *const extract_original_phrases[] = {
 
 static const char *const extract_from_keys[] = {
 	"From", "De", "Von", "Van", "Da", "От", "Od", "Fra", "Från",
-	"Lähettäjä", "发件人", "寄件者", "寄件人", "من", NULL,
+	"Lähettäjä", "发件人", "寄件者", "寄件人", "من", "差出人", "보낸 사람",
+	NULL,
 };
 
 static const char *const extract_sent_keys[] = {
-	"Sent", "Date", "To", "Subject", "Cc", "Envoyé", "À", "Objet",
-	"Gesendet", "An", "Betreff", "Datum", "Enviado el", "Enviado",
-	"Para", "Asunto", "Fecha", "Отправлено", "Кому", "Тема", "Дата",
-	"发送时间", "收件人", "主题", "日期", "Verzonden", "Aan",
-	"Onderwerp", "Inviato", "Oggetto", "A", "Wysłane", "Temat", "Sendt",
-	"Skickat", "Emne", "Ämne", "التاريخ", "إلى", "الموضوع", "أرسل",
-	"Assunto", "Data", NULL,
+	"Sent", "Date", "To", "Subject", "Cc", "Envoyé", "Envoyé le", "À",
+	"A", "Objet", "Sujet", "Gesendet", "An", "Betreff", "Datum",
+	"Enviado el", "Enviado", "Enviados", "Para", "Asunto", "Fecha",
+	"Отправлено", "Кому", "Тема", "Дата", "发送时间", "时间", "收件人",
+	"主题", "日期", "Verzonden", "Aan", "Onderwerp", "Inviato", "Oggetto",
+	"Wysłane", "Temat", "Sendt", "Dato", "Til", "Skickat", "Emne", "Ämne",
+	"التاريخ", "تاريخ الإرسال", "إلى", "الموضوع", "أرسل", "Assunto",
+	"Data", "寄件日期", "傳送時間", "送信日時", "宛先", "件名",
+	"보낸 날짜", "받는 사람", "제목", "Lähetetty", "Odesláno",
+	"Gönderildi", NULL,
+};
+
+/* The header block line that carries its date: "Sent:", "Date:", ... */
+static const char *const extract_date_keys[] = {
+	"Sent", "Date", "Envoyé", "Envoyé le", "Message du", "Gesendet",
+	"Datum", "Enviado el", "Enviado", "Enviados", "Fecha", "Отправлено",
+	"Дата", "发送时间", "时间", "日期", "Verzonden", "Inviato", "Data",
+	"Wysłane", "Sendt", "Dato", "Skickat", "التاريخ", "تاريخ الإرسال",
+	"أرسل", "寄件日期", "傳送時間", "送信日時", "보낸 날짜", "Lähetetty",
+	"Odesláno", "Gönderildi", NULL,
 };
 
 /* Mobile and webmail signature lines (lowercase prefixes). */
@@ -159,8 +173,8 @@ extract_clean_line(const char *s, size_t len)
 
 /*
  * Parses "[ID]" (decorated, full-width or lenticular) at the start of s.
- * Returns the text after it, or NULL when s does not start with a marker; id_out gets
- * the uppercase id, "END" for the end marker.
+ * Returns the text after it, or NULL when s does not start with a
+ * marker; id_out gets the uppercase id, "END" for the end marker.
  */
 static const char *
 extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
@@ -434,23 +448,38 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 		l->kind = EXTRACT_TEXT;
 }
 
-/* An Outlook header block: "From:" then "Sent:"/"Date:"/"To:" below. */
+/*
+ * An Outlook header block: "From:" then header lines ("To:", "Sent:",
+ * ...) below, with a date, an address or two more keys.  A participant's
+ * "From: governments ...\nTo: one document" has none of these.
+ */
 static bool
 extract_is_header_block(const struct extract_ctx *c, size_t i)
 {
+	bool address = strchr(c->lines[i].content, '@') != NULL;
 	size_t j;
 	size_t seen = 0;
+	size_t keys = 0;
 
+	/* Some clients put the date first ("Date:", "Message du :"). */
+	if (i + 1 < c->n && c->lines[i + 1].depth == c->lines[i].depth &&
+	    extract_starts_any_key(c->lines[i].content, extract_date_keys) &&
+	    extract_starts_any_key(c->lines[i + 1].content, extract_from_keys))
+		return true;
 	if (!extract_starts_any_key(c->lines[i].content, extract_from_keys))
 		return false;
 	for (j = i + 1; j < c->n && seen < EXTRACT_HEADER_BLOCK_SPAN; j++) {
+		const char *s = c->lines[j].content;
+
 		if (c->lines[j].depth != c->lines[i].depth)
 			return false;
 		if (c->lines[j].kind == EXTRACT_BLANK)
 			continue;
 		seen++;
-		if (extract_starts_any_key(c->lines[j].content,
-		    extract_sent_keys))
+		if (!extract_starts_any_key(s, extract_sent_keys))
+			continue;
+		if (address || strchr(s, '@') || ++keys >= 2 ||
+		    extract_starts_any_key(s, extract_date_keys))
 			return true;
 	}
 	return false;
@@ -472,6 +501,18 @@ extract_span_has_verb(const struct extract_ctx *c, size_t first, size_t last)
 	    extract_has_verb(joined->str);
 	g_string_free(joined, TRUE);
 	return found;
+}
+
+/* Do lines first..last hold a digit (a date, a time) or an address? */
+static bool
+extract_span_dated(const struct extract_ctx *c, size_t first, size_t last)
+{
+	size_t k;
+
+	for (k = first; k <= last; k++)
+		if (strpbrk(c->lines[k].content, "0123456789@"))
+			return true;
+	return false;
 }
 
 /* "Name <a@b>": an attribution without opener names an address. */
@@ -563,6 +604,13 @@ extract_mark_attributions(struct extract_ctx *c)
 			}
 		}
 		if (verb == SIZE_MAX)
+			continue;
+		/*
+		 * Clients date what they quote: "On the last call, people
+		 * wrote:" is the participant's own sentence.
+		 */
+		if (extract_has_opener(c->lines[first].content) &&
+		    !extract_span_dated(c, first, i))
 			continue;
 		if (!extract_has_opener(c->lines[first].content)) {
 			if (below[i] <= l->depth &&

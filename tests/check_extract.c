@@ -199,6 +199,18 @@ static const struct extract_case extract_cases[] = {
 	    "<s@x.org>\nSent: Monday\nTo: Ana\n\n[C1] Role?\n1. Lead\n"
 	    "2. Member\n\n[R1] Scale? (1-5)\n4\n", false, "R1=4",
 	    "Answers below.", true, 0 },
+	{ "answer_lines_like_headers", "[Q1] Who?\nFrom: governments.\n"
+	    "To: one document.\n[Q2] Less?\nOn the calls, people wrote:\n"
+	    "\"no time\".\n", false, "Q1=From: governments.\nTo: one "
+	    "document.|Q2=On the calls, people wrote:\n\"no time\".", NULL,
+	    true, 0 },
+	{ "header_block_date_first", "[Q1] Why?\nA.\n\nDate: Mon, 3 Feb "
+	    "2025\nFrom: S\n\n[Q1] Why?\nnot mine\n", false, "Q1=A.", NULL,
+	    true, 0 },
+	{ "header_block_localized_date", "[Q1] Why?\nA.\n\n"
+	    "\xd9\x85\xd9\x86: S\n\xd8\xaa\xd8\xa7\xd8\xb1\xd9\x8a\xd8\xae "
+	    "\xd8\xa7\xd9\x84\xd8\xa5\xd8\xb1\xd8\xb3\xd8\xa7\xd9\x84: x\n"
+	    "[Q2] Less?\nnot mine\n", false, "Q1=A.", NULL, true, 0 },
 	{ "own_numbered_list_kept", "[C1] Role?\n1. Lead in 2015\n"
 	    "2. Member in 2017\n", false, "C1=1. Lead in 2015\n2. Member in "
 	    "2017", NULL, true, 0 },

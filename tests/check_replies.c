@@ -41,8 +41,6 @@ struct replies_known {
 	"template come back quoted and are never read"
 #define REPLIES_BARE_IDS "extract: markers retyped without brackets " \
 	"(\"Q1: ...\") are not markers"
-#define REPLIES_FALSE_ORIGINAL "extract: answer lines \"From: ... To: " \
-	"...\" or \"On ..., people wrote:\" are taken for the original"
 #define REPLIES_CLOSING "extract: without [END], a closing " \
 	"(\"Kind regards,\") and signature stay in the last answer"
 
@@ -51,7 +49,6 @@ static const struct replies_known replies_known_failures[] = {
 	{ "apple_answers_inside_quote", REPLIES_INSIDE_QUOTE },
 	{ "gmail_markers_retyped_colon", REPLIES_BARE_IDS },
 	{ "markers_retyped_no_brackets_ru", REPLIES_BARE_IDS },
-	{ "gmail_answer_looks_like_headers", REPLIES_FALSE_ORIGINAL },
 	{ "outlook_signature_then_header_block", REPLIES_CLOSING },
 	{ NULL, NULL },
 };
