@@ -133,6 +133,23 @@ static const char *const extract_mobile_sigs[] = {
 	"获取 outlook", "احصل على outlook", NULL,
 };
 
+/* Closings that start a sign-off (casefolded, without the comma). */
+static const char *const extract_closings[] = {
+	"thanks", "thank you", "many thanks", "best", "best regards",
+	"kind regards", "regards", "warm regards", "best wishes", "cheers",
+	"sincerely", "yours sincerely", "cordialement", "bien cordialement",
+	"bien à vous", "merci", "salutations", "mit freundlichen grüßen",
+	"viele grüße", "beste grüße", "liebe grüße", "gruß", "saludos",
+	"saludos cordiales", "un saludo", "atentamente", "gracias",
+	"atenciosamente", "abraços", "obrigado", "obrigada", "cumprimentos",
+	"с уважением", "спасибо", "с наилучшими пожеланиями", "此致",
+	"此致敬礼", "谢谢", "祝好", "مع التحية", "مع خالص التحية", "تحياتي",
+	"شكرا", "شكراً", "مع أطيب التحيات", NULL,
+};
+
+/* A sign-off's name line: short, not a sentence. */
+#define EXTRACT_NAME_MAX 40
+
 static bool
 extract_has_prefix_ci(const char *s, const char *prefix)
 {
@@ -219,6 +236,39 @@ extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
 		return NULL;
 	while (*p == '*' || *p == '_')
 		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/*
+ * A marker retyped without brackets, "Q1: text" (or "Q1：").  Only a
+ * letter and one or two digits, then the colon: "MP3:" or "Note:" stay
+ * text.  With the definition's ids, "G20: the summit" does too.  Returns
+ * the text after the colon, or NULL.
+ */
+static const char *
+extract_parse_bare_id(const char *s, char id_out[EXTRACT_ID_SIZE])
+{
+	const char *p = s;
+	size_t n = 0;
+
+	if (!g_ascii_isalpha(*p))
+		return NULL;
+	id_out[n++] = g_ascii_toupper(*p++);
+	while (g_ascii_isdigit(*p) && n < 3)
+		id_out[n++] = *p++;
+	id_out[n] = '\0';
+	if (n < 2 || g_ascii_isdigit(*p))
+		return NULL;
+	while (*p == ' ')
+		p++;
+	if (*p == ':')
+		p++;
+	else if (strncmp(p, "\xef\xbc\x9a", 3) == 0)
+		p += 3;
+	else
+		return NULL;
 	while (*p == ' ' || *p == '\t')
 		p++;
 	return p;
@@ -333,6 +383,29 @@ extract_is_mobile_signature(const char *s)
 	return found;
 }
 
+/* Is s a closing alone ("Kind regards,", "С уважением,", "此致")? */
+static bool
+extract_is_closing_phrase(const char *s)
+{
+	char *folded = g_utf8_casefold(s, -1);
+	size_t n = strlen(folded);
+	bool found = false;
+	size_t i;
+
+	if (n >= 1 && folded[n - 1] == ',')
+		folded[--n] = '\0';
+	else if (n >= 3 && (memcmp(folded + n - 3, "\xef\xbc\x8c", 3) == 0 ||
+	    memcmp(folded + n - 3, "\xef\xbc\x81", 3) == 0))	/* ， ！ */
+		folded[n -= 3] = '\0';
+	else if (n >= 2 && memcmp(folded + n - 2, "\xd8\x8c", 2) == 0)
+		folded[n -= 2] = '\0';				/* ، */
+	g_strchomp(folded);
+	for (i = 0; extract_closings[i] && !found; i++)
+		found = strcmp(folded, extract_closings[i]) == 0;
+	g_free(folded);
+	return found;
+}
+
 /* "Ref: TOKEN", the token line closing our messages (SPEC 5). */
 static bool
 extract_is_ref(const char *s)
@@ -435,6 +508,13 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 			extract_warn(c, w);
 			g_free(w);
 		}
+	}
+	/* Retyped by hand, in the participant's own text only. */
+	rest = l->depth == 0 ? extract_parse_bare_id(l->content, l->id) : NULL;
+	if (rest && extract_id_known(c, l->id)) {
+		l->kind = EXTRACT_MARKER;
+		l->rest = rest;
+		return;
 	}
 	if (extract_is_separator(l->content))
 		l->kind = EXTRACT_BOUNDARY;
@@ -979,6 +1059,33 @@ extract_drop_rules(GPtrArray *lines)
 }
 
 /*
+ * Does a sign-off start at line i: a closing alone, then (after at most
+ * one blank line) a short name line?  Without [END], "4\n\nKind
+ * regards,\nLina" ends the last answer at "Kind regards,".
+ */
+static bool
+extract_is_sign_off(const struct extract_ctx *c, size_t i)
+{
+	const struct extract_line *l = &c->lines[i];
+	size_t j = i + 1;
+	const char *name;
+	size_t n;
+
+	if (l->kind != EXTRACT_TEXT || l->depth != 0 ||
+	    !extract_is_closing_phrase(l->content))
+		return false;
+	if (j < c->n && c->lines[j].kind == EXTRACT_BLANK)
+		j++;
+	if (j >= c->n || c->lines[j].kind != EXTRACT_TEXT ||
+	    c->lines[j].depth != 0)
+		return false;
+	name = c->lines[j].content;
+	n = strlen(name);
+	return g_utf8_strlen(name, -1) <= EXTRACT_NAME_MAX &&
+	    !strchr(".!?:", name[n - 1]);
+}
+
+/*
  * At the header of an unquoted original (Outlook, or text after an
  * attribution line with nothing quoted).  When the participant wrote no
  * marker above it, they typed their answers into the original, under its
@@ -1056,6 +1163,8 @@ extract_walk(struct extract_ctx *c)
 			in_signature = false;
 			continue;
 		}
+		if (sec.lines && extract_is_sign_off(c, i))
+			in_signature = true;
 		if (in_signature)
 			continue;
 		if (!sec.lines) {

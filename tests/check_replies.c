@@ -39,17 +39,10 @@ struct replies_known {
 
 #define REPLIES_INSIDE_QUOTE "extract: answers typed inside the quoted " \
 	"template come back quoted and are never read"
-#define REPLIES_BARE_IDS "extract: markers retyped without brackets " \
-	"(\"Q1: ...\") are not markers"
-#define REPLIES_CLOSING "extract: without [END], a closing " \
-	"(\"Kind regards,\") and signature stay in the last answer"
 
 static const struct replies_known replies_known_failures[] = {
 	{ "gmail_answers_inside_quote", REPLIES_INSIDE_QUOTE },
 	{ "apple_answers_inside_quote", REPLIES_INSIDE_QUOTE },
-	{ "gmail_markers_retyped_colon", REPLIES_BARE_IDS },
-	{ "markers_retyped_no_brackets_ru", REPLIES_BARE_IDS },
-	{ "outlook_signature_then_header_block", REPLIES_CLOSING },
 	{ NULL, NULL },
 };
 
