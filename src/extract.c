@@ -14,7 +14,7 @@
 
 /* Attribution lines are short; longer lines are someone's prose. */
 #define EXTRACT_ATTRIBUTION_MAX 400
-/* A header block's "Sent:" comes within this many lines of "From:". */
+/* A header block's date comes within this many lines of "From:". */
 #define EXTRACT_HEADER_BLOCK_SPAN 4
 /* Up to four letters and four digits are read before rejecting. */
 #define EXTRACT_ID_SIZE 10
@@ -88,17 +88,31 @@ static const char *const extract_original_phrases[] = {
 
 static const char *const extract_from_keys[] = {
 	"From", "De", "Von", "Van", "Da", "От", "Od", "Fra", "Från",
-	"Lähettäjä", "发件人", "寄件者", "寄件人", "من", NULL,
+	"Lähettäjä", "发件人", "寄件者", "寄件人", "من", "差出人", "보낸 사람",
+	NULL,
 };
 
 static const char *const extract_sent_keys[] = {
-	"Sent", "Date", "To", "Subject", "Cc", "Envoyé", "À", "Objet",
-	"Gesendet", "An", "Betreff", "Datum", "Enviado el", "Enviado",
-	"Para", "Asunto", "Fecha", "Отправлено", "Кому", "Тема", "Дата",
-	"发送时间", "收件人", "主题", "日期", "Verzonden", "Aan",
-	"Onderwerp", "Inviato", "Oggetto", "A", "Wysłane", "Temat", "Sendt",
-	"Skickat", "Emne", "Ämne", "التاريخ", "إلى", "الموضوع", "أرسل",
-	"Assunto", "Data", NULL,
+	"Sent", "Date", "To", "Subject", "Cc", "Envoyé", "Envoyé le", "À",
+	"A", "Objet", "Sujet", "Gesendet", "An", "Betreff", "Datum",
+	"Enviado el", "Enviado", "Enviados", "Para", "Asunto", "Fecha",
+	"Отправлено", "Кому", "Тема", "Дата", "发送时间", "时间", "收件人",
+	"主题", "日期", "Verzonden", "Aan", "Onderwerp", "Inviato", "Oggetto",
+	"Wysłane", "Temat", "Sendt", "Dato", "Til", "Skickat", "Emne", "Ämne",
+	"التاريخ", "تاريخ الإرسال", "إلى", "الموضوع", "أرسل", "Assunto",
+	"Data", "寄件日期", "傳送時間", "送信日時", "宛先", "件名",
+	"보낸 날짜", "받는 사람", "제목", "Lähetetty", "Odesláno",
+	"Gönderildi", NULL,
+};
+
+/* The header block line that carries its date: "Sent:", "Date:", ... */
+static const char *const extract_date_keys[] = {
+	"Sent", "Date", "Envoyé", "Envoyé le", "Message du", "Gesendet",
+	"Datum", "Enviado el", "Enviado", "Enviados", "Fecha", "Отправлено",
+	"Дата", "发送时间", "时间", "日期", "Verzonden", "Inviato", "Data",
+	"Wysłane", "Sendt", "Dato", "Skickat", "التاريخ", "تاريخ الإرسال",
+	"أرسل", "寄件日期", "傳送時間", "送信日時", "보낸 날짜", "Lähetetty",
+	"Odesláno", "Gönderildi", NULL,
 };
 
 /* Mobile and webmail signature lines (lowercase prefixes). */
@@ -108,8 +122,33 @@ static const char *const extract_mobile_sigs[] = {
 	"verstuurd vanaf mijn ", "inviato da ", "從我的 ", "envoyé de mon ",
 	"envoyé depuis mon ", "envoyé à partir de ", "enviado desde mi ",
 	"enviado do meu ", "enviado de meu ", "von meinem ",
-	"gesendet von ", "отправлено с ", "发自我的", "从我的", NULL,
+	"gesendet von ", "отправлено с ", "发自我的", "从我的",
+	/* Mail apps name themselves: "Enviado desde Yahoo Mail para ...". */
+	"enviado desde ", "envoyé depuis ", "enviado do ", "enviado via ",
+	"отправлено из ", "发自网易邮箱", "发自 ", "來自我的",
+	"أرسلت من ", "أُرسلت من ", "تم الإرسال من ",
+	/* "Get Outlook for iOS" as Outlook localizes it. */
+	"obtener outlook para ", "obtenir outlook pour ",
+	"outlook für ", "obter o outlook para ", "получить outlook для ",
+	"获取 outlook", "احصل على outlook", NULL,
 };
+
+/* Closings that start a sign-off (casefolded, without the comma). */
+static const char *const extract_closings[] = {
+	"thanks", "thank you", "many thanks", "best", "best regards",
+	"kind regards", "regards", "warm regards", "best wishes", "cheers",
+	"sincerely", "yours sincerely", "cordialement", "bien cordialement",
+	"bien à vous", "merci", "salutations", "mit freundlichen grüßen",
+	"viele grüße", "beste grüße", "liebe grüße", "gruß", "saludos",
+	"saludos cordiales", "un saludo", "atentamente", "gracias",
+	"atenciosamente", "abraços", "obrigado", "obrigada", "cumprimentos",
+	"с уважением", "спасибо", "с наилучшими пожеланиями", "此致",
+	"此致敬礼", "谢谢", "祝好", "مع التحية", "مع خالص التحية", "تحياتي",
+	"شكرا", "شكراً", "مع أطيب التحيات", NULL,
+};
+
+/* A sign-off's name line: short, not a sentence. */
+#define EXTRACT_NAME_MAX 40
 
 static bool
 extract_has_prefix_ci(const char *s, const char *prefix)
@@ -150,9 +189,9 @@ extract_clean_line(const char *s, size_t len)
 }
 
 /*
- * Parses "[ID]" (decorated or full-width) at the start of s.  Returns the
- * text after it, or NULL when s does not start with a marker; id_out gets
- * the uppercase id, "END" for the end marker.
+ * Parses "[ID]" (decorated, full-width or lenticular) at the start of s.
+ * Returns the text after it, or NULL when s does not start with a
+ * marker; id_out gets the uppercase id, "END" for the end marker.
  */
 static const char *
 extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
@@ -167,7 +206,8 @@ extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
 		p++;
 	if (*p == '[')
 		p++;
-	else if (strncmp(p, "\xef\xbc\xbb", 3) == 0)
+	else if (strncmp(p, "\xef\xbc\xbb", 3) == 0 ||
+	    strncmp(p, "\xe3\x80\x90", 3) == 0)	/* ［ or 【 */
 		p += 3;
 	else
 		return NULL;
@@ -189,12 +229,46 @@ extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
 		p++;
 	if (*p == ']')
 		p++;
-	else if (strncmp(p, "\xef\xbc\xbd", 3) == 0)
+	else if (strncmp(p, "\xef\xbc\xbd", 3) == 0 ||
+	    strncmp(p, "\xe3\x80\x91", 3) == 0)	/* ］ or 】 */
 		p += 3;
 	else
 		return NULL;
 	while (*p == '*' || *p == '_')
 		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/*
+ * A marker retyped without brackets, "Q1: text" (or "Q1：").  Only a
+ * letter and one or two digits, then the colon: "MP3:" or "Note:" stay
+ * text.  With the definition's ids, "G20: the summit" does too.  Returns
+ * the text after the colon, or NULL.
+ */
+static const char *
+extract_parse_bare_id(const char *s, char id_out[EXTRACT_ID_SIZE])
+{
+	const char *p = s;
+	size_t n = 0;
+
+	if (!g_ascii_isalpha(*p))
+		return NULL;
+	id_out[n++] = g_ascii_toupper(*p++);
+	while (g_ascii_isdigit(*p) && n < 3)
+		id_out[n++] = *p++;
+	id_out[n] = '\0';
+	if (n < 2 || g_ascii_isdigit(*p))
+		return NULL;
+	while (*p == ' ')
+		p++;
+	if (*p == ':')
+		p++;
+	else if (strncmp(p, "\xef\xbc\x9a", 3) == 0)
+		p += 3;
+	else
+		return NULL;
 	while (*p == ' ' || *p == '\t')
 		p++;
 	return p;
@@ -309,6 +383,29 @@ extract_is_mobile_signature(const char *s)
 	return found;
 }
 
+/* Is s a closing alone ("Kind regards,", "С уважением,", "此致")? */
+static bool
+extract_is_closing_phrase(const char *s)
+{
+	char *folded = g_utf8_casefold(s, -1);
+	size_t n = strlen(folded);
+	bool found = false;
+	size_t i;
+
+	if (n >= 1 && folded[n - 1] == ',')
+		folded[--n] = '\0';
+	else if (n >= 3 && (memcmp(folded + n - 3, "\xef\xbc\x8c", 3) == 0 ||
+	    memcmp(folded + n - 3, "\xef\xbc\x81", 3) == 0))	/* ， ！ */
+		folded[n -= 3] = '\0';
+	else if (n >= 2 && memcmp(folded + n - 2, "\xd8\x8c", 2) == 0)
+		folded[n -= 2] = '\0';				/* ، */
+	g_strchomp(folded);
+	for (i = 0; extract_closings[i] && !found; i++)
+		found = strcmp(folded, extract_closings[i]) == 0;
+	g_free(folded);
+	return found;
+}
+
 /* "Ref: TOKEN", the token line closing our messages (SPEC 5). */
 static bool
 extract_is_ref(const char *s)
@@ -412,6 +509,13 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 			g_free(w);
 		}
 	}
+	/* Retyped by hand, in the participant's own text only. */
+	rest = l->depth == 0 ? extract_parse_bare_id(l->content, l->id) : NULL;
+	if (rest && extract_id_known(c, l->id)) {
+		l->kind = EXTRACT_MARKER;
+		l->rest = rest;
+		return;
+	}
 	if (extract_is_separator(l->content))
 		l->kind = EXTRACT_BOUNDARY;
 	else if (strcmp(l->content, "--") == 0)
@@ -424,23 +528,38 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 		l->kind = EXTRACT_TEXT;
 }
 
-/* An Outlook header block: "From:" then "Sent:"/"Date:"/"To:" below. */
+/*
+ * An Outlook header block: "From:" then header lines ("To:", "Sent:",
+ * ...) below, with a date, an address or two more keys.  A participant's
+ * "From: governments ...\nTo: one document" has none of these.
+ */
 static bool
 extract_is_header_block(const struct extract_ctx *c, size_t i)
 {
+	bool address = strchr(c->lines[i].content, '@') != NULL;
 	size_t j;
 	size_t seen = 0;
+	size_t keys = 0;
 
+	/* Some clients put the date first ("Date:", "Message du :"). */
+	if (i + 1 < c->n && c->lines[i + 1].depth == c->lines[i].depth &&
+	    extract_starts_any_key(c->lines[i].content, extract_date_keys) &&
+	    extract_starts_any_key(c->lines[i + 1].content, extract_from_keys))
+		return true;
 	if (!extract_starts_any_key(c->lines[i].content, extract_from_keys))
 		return false;
 	for (j = i + 1; j < c->n && seen < EXTRACT_HEADER_BLOCK_SPAN; j++) {
+		const char *s = c->lines[j].content;
+
 		if (c->lines[j].depth != c->lines[i].depth)
 			return false;
 		if (c->lines[j].kind == EXTRACT_BLANK)
 			continue;
 		seen++;
-		if (extract_starts_any_key(c->lines[j].content,
-		    extract_sent_keys))
+		if (!extract_starts_any_key(s, extract_sent_keys))
+			continue;
+		if (address || strchr(s, '@') || ++keys >= 2 ||
+		    extract_starts_any_key(s, extract_date_keys))
 			return true;
 	}
 	return false;
@@ -462,6 +581,18 @@ extract_span_has_verb(const struct extract_ctx *c, size_t first, size_t last)
 	    extract_has_verb(joined->str);
 	g_string_free(joined, TRUE);
 	return found;
+}
+
+/* Do lines first..last hold a digit (a date, a time) or an address? */
+static bool
+extract_span_dated(const struct extract_ctx *c, size_t first, size_t last)
+{
+	size_t k;
+
+	for (k = first; k <= last; k++)
+		if (strpbrk(c->lines[k].content, "0123456789@"))
+			return true;
+	return false;
 }
 
 /* "Name <a@b>": an attribution without opener names an address. */
@@ -554,6 +685,13 @@ extract_mark_attributions(struct extract_ctx *c)
 		}
 		if (verb == SIZE_MAX)
 			continue;
+		/*
+		 * Clients date what they quote: "On the last call, people
+		 * wrote:" is the participant's own sentence.
+		 */
+		if (extract_has_opener(c->lines[first].content) &&
+		    !extract_span_dated(c, first, i))
+			continue;
 		if (!extract_has_opener(c->lines[first].content)) {
 			if (below[i] <= l->depth &&
 			    !extract_has_address(c->lines[verb].content))
@@ -616,13 +754,19 @@ extract_loose_equal(const char *a, const char *b)
 	return rest && extract_is_blank_or_deco(rest);
 }
 
-/* Remainder after a prompt: leading ":", "-" and blanks dropped. */
+/* Remainder after a prompt: leading ":", "：", "-" and blanks dropped. */
 static char *
 extract_after_prompt(const char *after)
 {
-	while (*after == ' ' || *after == ':' || *after == '-' ||
-	    *after == '*' || *after == '_' || *after == '\t')
-		after++;
+	for (;;) {
+		if (*after == ' ' || *after == ':' || *after == '-' ||
+		    *after == '*' || *after == '_' || *after == '\t')
+			after++;
+		else if (strncmp(after, "\xef\xbc\x9a", 3) == 0)
+			after += 3;
+		else
+			break;
+	}
 	return *after ? g_strstrip(g_strdup(after)) : NULL;
 }
 
@@ -691,16 +835,25 @@ extract_ends_as_question(const char *s)
  * Without the definition (consultd parse), a choice's options as the
  * invitation lists them: "  1. Option" (two spaces, as the marker block
  * renders them) under a C-question's marker, before any answer text.
- * A participant's own numbered list is seldom indented just so.
+ * A participant's own numbered list is seldom indented just so.  Inside
+ * an unquoted original (loose) the lines are the invitation's, but HTML
+ * converted to text has lost the indentation: any "1. Option" will do.
  */
 static bool
-extract_looks_like_option_line(const char *text)
+extract_looks_like_option_line(const char *text, bool loose)
 {
 	const char *p = text;
 
-	if (p[0] != ' ' || p[1] != ' ' || !g_ascii_isdigit(p[2]))
+	if (loose) {
+		while (*p == ' ')
+			p++;
+	} else if (p[0] == ' ' && p[1] == ' ') {
+		p += 2;
+	} else {
 		return false;
-	p += 2;
+	}
+	if (!g_ascii_isdigit(*p))
+		return false;
 	while (g_ascii_isdigit(*p))
 		p++;
 	return p[0] == '.' && p[1] == ' ' && p[2] && p[2] != ' ';
@@ -708,12 +861,12 @@ extract_looks_like_option_line(const char *text)
 
 static bool
 extract_looks_like_option(const struct extract_section *sec,
-    const char *text)
+    const char *text, bool loose)
 {
 	size_t i;
 
 	if (sec->id[0] != 'C' || sec->first ||
-	    !extract_looks_like_option_line(text))
+	    !extract_looks_like_option_line(text, loose))
 		return false;
 	for (i = 0; i < sec->lines->len; i++)
 		if (!extract_is_blank_or_deco(sec->lines->pdata[i]))
@@ -906,6 +1059,33 @@ extract_drop_rules(GPtrArray *lines)
 }
 
 /*
+ * Does a sign-off start at line i: a closing alone, then (after at most
+ * one blank line) a short name line?  Without [END], "4\n\nKind
+ * regards,\nLina" ends the last answer at "Kind regards,".
+ */
+static bool
+extract_is_sign_off(const struct extract_ctx *c, size_t i)
+{
+	const struct extract_line *l = &c->lines[i];
+	size_t j = i + 1;
+	const char *name;
+	size_t n;
+
+	if (l->kind != EXTRACT_TEXT || l->depth != 0 ||
+	    !extract_is_closing_phrase(l->content))
+		return false;
+	if (j < c->n && c->lines[j].kind == EXTRACT_BLANK)
+		j++;
+	if (j >= c->n || c->lines[j].kind != EXTRACT_TEXT ||
+	    c->lines[j].depth != 0)
+		return false;
+	name = c->lines[j].content;
+	n = strlen(name);
+	return g_utf8_strlen(name, -1) <= EXTRACT_NAME_MAX &&
+	    !strchr(".!?:", name[n - 1]);
+}
+
+/*
  * At the header of an unquoted original (Outlook, or text after an
  * attribution line with nothing quoted).  When the participant wrote no
  * marker above it, they typed their answers into the original, under its
@@ -983,6 +1163,8 @@ extract_walk(struct extract_ctx *c)
 			in_signature = false;
 			continue;
 		}
+		if (sec.lines && extract_is_sign_off(c, i))
+			in_signature = true;
 		if (in_signature)
 			continue;
 		if (!sec.lines) {
@@ -999,7 +1181,7 @@ extract_walk(struct extract_ctx *c)
 			continue;
 		}
 		if (l->kind == EXTRACT_TEXT && extract_looks_like_option(&sec,
-		    l->text)) {
+		    l->text, in_original)) {
 			sec.options++;
 			sec.option = l->content;
 			continue;

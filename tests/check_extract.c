@@ -185,6 +185,56 @@ static const struct extract_case extract_cases[] = {
 	    "Q1=bad \xef\xbf\xbd byte", NULL, true, 0 },
 	{ "first_seen_order", "> [Q2] B?\nb\n> [Q1] A?\na\n", false,
 	    "Q2=b|Q1=a", NULL, true, 0 },
+	{ "lenticular_brackets", "\xe3\x80\x90Q1\xe3\x80\x91" "A.\n"
+	    "\xe3\x80\x90r1\xe3\x80\x91 4\n", false, "Q1=A.|R1=4", NULL,
+	    true, 0 },
+	{ "fullwidth_colon_after_marker", "\xef\xbc\xbbQ2\xef\xbc\xbd"
+	    "\xef\xbc\x9a" "B.\n", false, "Q2=B.", NULL, true, 0 },
+	{ "app_signature_localized", "[R1] Scale? (1-5)\n4\n\nObtener "
+	    "Outlook para iOS<https://aka.ms/o0ukef>\n", false, "R1=4", NULL,
+	    true, 0 },
+	{ "app_signature_yahoo_es", "[Q1] Why?\nA.\n\nEnviado desde Yahoo "
+	    "Mail para Android\n", false, "Q1=A.", NULL, true, 0 },
+	{ "options_unindented_in_original", "Answers below.\n\nFrom: S "
+	    "<s@x.org>\nSent: Monday\nTo: Ana\n\n[C1] Role?\n1. Lead\n"
+	    "2. Member\n\n[R1] Scale? (1-5)\n4\n", false, "R1=4",
+	    "Answers below.", true, 0 },
+	{ "answer_lines_like_headers", "[Q1] Who?\nFrom: governments.\n"
+	    "To: one document.\n[Q2] Less?\nOn the calls, people wrote:\n"
+	    "\"no time\".\n", false, "Q1=From: governments.\nTo: one "
+	    "document.|Q2=On the calls, people wrote:\n\"no time\".", NULL,
+	    true, 0 },
+	{ "header_block_date_first", "[Q1] Why?\nA.\n\nDate: Mon, 3 Feb "
+	    "2025\nFrom: S\n\n[Q1] Why?\nnot mine\n", false, "Q1=A.", NULL,
+	    true, 0 },
+	{ "header_block_localized_date", "[Q1] Why?\nA.\n\n"
+	    "\xd9\x85\xd9\x86: S\n\xd8\xaa\xd8\xa7\xd8\xb1\xd9\x8a\xd8\xae "
+	    "\xd8\xa7\xd9\x84\xd8\xa5\xd8\xb1\xd8\xb3\xd8\xa7\xd9\x84: x\n"
+	    "[Q2] Less?\nnot mine\n", false, "Q1=A.", NULL, true, 0 },
+	{ "bare_ids_retyped", "Hello,\n\nQ1: Open calls.\nr2 : 3\n"
+	    "Y1\xef\xbc\x9a" "yes\n", false, "Q1=Open calls.|R2=3|Y1=yes",
+	    "Hello,", true, 0 },
+	{ "bare_ids_not_words", "Note: the summit.\nMP3: no.\nQ123: x\n"
+	    "Q1 is fine: yes\n", false, "", "Note: the summit.\nMP3: no.\n"
+	    "Q123: x\nQ1 is fine: yes", false, 0 },
+	{ "bare_ids_not_in_quote", "> Q1: old\n", false, "", NULL, false,
+	    0 },
+	{ "bare_ids_filtered_by_ids", "Z9: x\nQ1: y\n", true, "Q1=y",
+	    "Z9: x", true, 0 },
+	{ "sign_off_ends_answer", "[R1] Scale? (1-5)\n4\n\nKind regards,"
+	    "\n\nLina Park\nHead of Policy\n", false, "R1=4", NULL, true, 0 },
+	{ "sign_off_localized", "[Q1] Why?\nA.\n\xd0\xa1 \xd1\x83\xd0\xb2"
+	    "\xd0\xb0\xd0\xb6\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5\xd0\xbc,\n"
+	    "\xd0\x98\xd1\x80\xd0\xb8\xd0\xbd\xd0\xb0\n", false, "Q1=A.",
+	    NULL, true, 0 },
+	{ "thanks_as_answer_kept", "[Q7] Else?\nThanks\n[END]\n", false,
+	    "Q7=Thanks", NULL, true, 0 },
+	{ "thanks_then_sentence_kept", "[Q7] Else?\nThanks,\nthe BPFs "
+	    "matter a lot.\n", false, "Q7=Thanks,\nthe BPFs matter a lot.",
+	    NULL, true, 0 },
+	{ "own_numbered_list_kept", "[C1] Role?\n1. Lead in 2015\n"
+	    "2. Member in 2017\n", false, "C1=1. Lead in 2015\n2. Member in "
+	    "2017", NULL, true, 0 },
 };
 
 START_TEST(test_extract_table)

@@ -37,7 +37,14 @@ struct replies_known {
 	"under a choice marker are taken for the answer (parse passes no " \
 	"ignore_lines)"
 
+#define REPLIES_INSIDE_QUOTE "extract: answers typed inside the quoted " \
+	"template come back quoted, like the recorded answers a reminder " \
+	"quotes; taking them would re-file a reminder's answers and make a " \
+	"quoted STOP reply structured (ingest needs !structured)"
+
 static const struct replies_known replies_known_failures[] = {
+	{ "gmail_answers_inside_quote", REPLIES_INSIDE_QUOTE },
+	{ "apple_answers_inside_quote", REPLIES_INSIDE_QUOTE },
 	{ NULL, NULL },
 };
 
