@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A GThreadPool of one thread runs the jobs in the order they were
- * pushed; the jobs stay in an array of the caller's, and each is read
- * only after the pool has finished them all (g_thread_pool_free() with
- * wait), so no job is shared while it is worked on.  The thread blocks
- * every signal, which the main thread handles.
+ * One thread runs the jobs in the order they were pushed.  The jobs stay
+ * in the queue's array; a job's results are read only once the thread
+ * has counted it done, under the lock, so no job is shared while it is
+ * worked on.  The thread blocks every signal, which the main thread
+ * handles.  POSIX locks rather than GLib's, whose futexes
+ * ThreadSanitizer cannot see.
  */
 #include "letterq.h"
 
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sysexits.h>
 
 #include "db_outbox.h"
@@ -37,8 +40,14 @@ struct letterq_job {
 struct letterq {
 	const struct config *cfg;
 	int64_t now;
-	GThreadPool *pool;	/* NULL when nothing is in progress */
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	/* Under lock: */
 	GPtrArray *jobs;	/* struct letterq_job *, in push order */
+	size_t done;		/* jobs[0 .. done) are finished */
+	bool quit;
 };
 
 static void
@@ -56,14 +65,28 @@ letterq_job_free(struct letterq_job *job)
 	g_free(job);
 }
 
-static void
-letterq_run(gpointer data, gpointer user_data)
+static void *
+letterq_run(void *data)
 {
-	struct letterq_job *job = data;
-	const struct letterq *q = user_data;
+	struct letterq *q = data;
+	struct letterq_job *job;
 
-	job->item = letter_build(q->cfg, job->def, job->cid, job->p,
-	    job->p->token, &job->l, q->now, &job->err);
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (!q->quit && q->done == q->jobs->len)
+			pthread_cond_wait(&q->changed, &q->lock);
+		if (q->done == q->jobs->len)
+			break;
+		job = q->jobs->pdata[q->done];
+		pthread_mutex_unlock(&q->lock);
+		job->item = letter_build(q->cfg, job->def, job->cid, job->p,
+		    job->p->token, &job->l, q->now, &job->err);
+		pthread_mutex_lock(&q->lock);
+		q->done++;
+		pthread_cond_broadcast(&q->changed);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
 }
 
 struct letterq *
@@ -73,17 +96,21 @@ letterq_new(const struct config *cfg, int64_t now)
 
 	q->cfg = cfg;
 	q->now = now;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->changed, NULL);
 	q->jobs = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)letterq_job_free);
 	return q;
 }
 
-/* Waits for the pool's jobs; afterwards they may be read. */
+/* Waits until the thread has done every job pushed. */
 static void
 letterq_wait(struct letterq *q)
 {
-	if (q->pool)
-		g_thread_pool_free(g_steal_pointer(&q->pool), FALSE, TRUE);
+	pthread_mutex_lock(&q->lock);
+	while (q->done < q->jobs->len)
+		pthread_cond_wait(&q->changed, &q->lock);
+	pthread_mutex_unlock(&q->lock);
 }
 
 void
@@ -92,6 +119,7 @@ letterq_push(struct letterq *q, const struct definition *def, int64_t cid,
 {
 	struct letterq_job *job = g_new0(struct letterq_job, 1);
 	sigset_t all, saved;
+	int rc;
 
 	job->def = def;
 	job->cid = cid;
@@ -107,15 +135,21 @@ letterq_push(struct letterq *q, const struct definition *def, int64_t cid,
 	job->l.unique = job->unique;
 	job->l.in_reply_to = job->in_reply_to;
 	job->l.references = job->references;
+	pthread_mutex_lock(&q->lock);
 	g_ptr_array_add(q->jobs, job);
-	if (!q->pool) {
-		/* An exclusive pool starts its thread now, with this mask. */
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+	if (!q->started) {
+		/* The thread inherits a mask that blocks every signal. */
 		sigfillset(&all);
 		pthread_sigmask(SIG_SETMASK, &all, &saved);
-		q->pool = g_thread_pool_new(letterq_run, q, 1, TRUE, NULL);
+		rc = pthread_create(&q->thread, NULL, letterq_run, q);
 		pthread_sigmask(SIG_SETMASK, &saved, NULL);
+		if (rc != 0)
+			g_error("letterq: cannot start a thread: %s",
+			    g_strerror(rc));
+		q->started = true;
 	}
-	g_thread_pool_push(q->pool, job, NULL);
 }
 
 bool
@@ -138,7 +172,10 @@ letterq_flush(struct letterq *q, struct db *db, GError **err)
 		} else
 			ok = db_outbox_add(db, job->item, q->now, err);
 	}
+	pthread_mutex_lock(&q->lock);
 	g_ptr_array_set_size(q->jobs, 0);
+	q->done = 0;
+	pthread_mutex_unlock(&q->lock);
 	return ok;
 }
 
@@ -147,7 +184,15 @@ letterq_free(struct letterq *q)
 {
 	if (!q)
 		return;
-	letterq_wait(q);
+	if (q->started) {
+		pthread_mutex_lock(&q->lock);
+		q->quit = true;
+		pthread_cond_broadcast(&q->changed);
+		pthread_mutex_unlock(&q->lock);
+		pthread_join(q->thread, NULL);
+	}
 	g_ptr_array_unref(q->jobs);
+	pthread_mutex_destroy(&q->lock);
+	pthread_cond_destroy(&q->changed);
 	g_free(q);
 }

@@ -4,9 +4,12 @@
  * over yet; a ring of DEPTH slots bounds how many parsed messages wait,
  * and so the memory, whatever the number of files.  Signals stay with the
  * main thread, which alone decides when to stop (consultd_stopping()).
+ * POSIX locks rather than GLib's, whose futexes ThreadSanitizer cannot
+ * see.
  */
 #include "readahead.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 
@@ -26,14 +29,14 @@ struct readahead {
 	char *folder;
 	GPtrArray *names;	/* borrowed */
 	size_t max;
-	GThread *thread;
-	GMutex lock;
-	GCond changed;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
 	/* Under lock: */
 	struct readahead_item *ring[READAHEAD_DEPTH];
 	size_t produced;	/* items put in the ring so far */
 	size_t consumed;	/* items taken so far */
-	gboolean stop;
+	bool stop;
 	/*
 	 * Who sleeps, so that the other wakes it only when it has to:
 	 * the thread once the ring is full, until it is half empty.
@@ -58,26 +61,26 @@ readahead_prepare(const struct readahead *ra, const char *name)
 	return item;
 }
 
-static gpointer
-readahead_run(gpointer data)
+static void *
+readahead_run(void *data)
 {
 	struct readahead *ra = data;
 	size_t i;
 
 	for (i = 0; i < ra->names->len; i++) {
 		struct readahead_item *item;
-		gboolean stop;
+		bool stop;
 
-		g_mutex_lock(&ra->lock);
+		pthread_mutex_lock(&ra->lock);
 		if (ra->produced - ra->consumed == READAHEAD_DEPTH) {
 			ra->producer_waits = true;
 			while (!ra->stop && ra->produced - ra->consumed >
 			    READAHEAD_DEPTH / 2)
-				g_cond_wait(&ra->changed, &ra->lock);
+				pthread_cond_wait(&ra->changed, &ra->lock);
 			ra->producer_waits = false;
 		}
 		stop = ra->stop;
-		g_mutex_unlock(&ra->lock);
+		pthread_mutex_unlock(&ra->lock);
 		/*
 		 * A stop that comes during a parse only costs that parse:
 		 * the item goes into the ring and readahead_stop() frees it.
@@ -85,12 +88,12 @@ readahead_run(gpointer data)
 		if (stop)
 			break;
 		item = readahead_prepare(ra, ra->names->pdata[i]);
-		g_mutex_lock(&ra->lock);
+		pthread_mutex_lock(&ra->lock);
 		ra->ring[ra->produced % READAHEAD_DEPTH] = item;
 		ra->produced++;
 		if (ra->consumer_waits)
-			g_cond_broadcast(&ra->changed);
-		g_mutex_unlock(&ra->lock);
+			pthread_cond_broadcast(&ra->changed);
+		pthread_mutex_unlock(&ra->lock);
 	}
 	return NULL;
 }
@@ -100,17 +103,20 @@ readahead_start(const char *folder, GPtrArray *names, size_t max)
 {
 	struct readahead *ra = g_new0(struct readahead, 1);
 	sigset_t all, saved;
+	int rc;
 
 	ra->folder = g_strdup(folder);
 	ra->names = names;
 	ra->max = max;
-	g_mutex_init(&ra->lock);
-	g_cond_init(&ra->changed);
+	pthread_mutex_init(&ra->lock, NULL);
+	pthread_cond_init(&ra->changed, NULL);
 	/* The thread inherits a mask that blocks every signal. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &saved);
-	ra->thread = g_thread_new("readahead", readahead_run, ra);
+	rc = pthread_create(&ra->thread, NULL, readahead_run, ra);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	if (rc != 0)
+		g_error("readahead: cannot start a thread: %s", g_strerror(rc));
 	return ra;
 }
 
@@ -119,18 +125,18 @@ readahead_next(struct readahead *ra)
 {
 	struct readahead_item *item;
 
-	g_mutex_lock(&ra->lock);
+	pthread_mutex_lock(&ra->lock);
 	g_assert(ra->consumed < ra->names->len);
 	ra->consumer_waits = true;
 	while (ra->produced == ra->consumed)
-		g_cond_wait(&ra->changed, &ra->lock);
+		pthread_cond_wait(&ra->changed, &ra->lock);
 	ra->consumer_waits = false;
 	item = g_steal_pointer(&ra->ring[ra->consumed % READAHEAD_DEPTH]);
 	ra->consumed++;
 	if (ra->producer_waits && ra->produced - ra->consumed <=
 	    READAHEAD_DEPTH / 2)
-		g_cond_broadcast(&ra->changed);
-	g_mutex_unlock(&ra->lock);
+		pthread_cond_broadcast(&ra->changed);
+	pthread_mutex_unlock(&ra->lock);
 	return item;
 }
 
@@ -153,15 +159,15 @@ readahead_stop(struct readahead *ra)
 
 	if (!ra)
 		return;
-	g_mutex_lock(&ra->lock);
-	ra->stop = TRUE;
-	g_cond_broadcast(&ra->changed);
-	g_mutex_unlock(&ra->lock);
-	g_thread_join(ra->thread);
+	pthread_mutex_lock(&ra->lock);
+	ra->stop = true;
+	pthread_cond_broadcast(&ra->changed);
+	pthread_mutex_unlock(&ra->lock);
+	pthread_join(ra->thread, NULL);
 	for (i = 0; i < READAHEAD_DEPTH; i++)
 		readahead_item_free(ra->ring[i]);
-	g_mutex_clear(&ra->lock);
-	g_cond_clear(&ra->changed);
+	pthread_mutex_destroy(&ra->lock);
+	pthread_cond_destroy(&ra->changed);
 	g_free(ra->folder);
 	g_free(ra);
 }
