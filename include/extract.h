@@ -15,12 +15,18 @@ struct extract_answer {
 	char *text;		/* trimmed, LF line ends, never empty */
 };
 
+/* What callers say of a quoted_only result. */
+#define EXTRACT_QUOTED_ONLY_WARNING "answers found only inside the quoted " \
+	"text: typed into the quoted original"
+
 struct extract_result {
 	GPtrArray *answers;	/* struct extract_answer *, first-seen order,
 				 * one per id, non-empty texts only */
 	char *free_text;	/* or NULL */
 	GPtrArray *warnings;	/* char * */
 	bool structured;	/* at least one marker seen */
+	bool quoted_only;	/* no answer in the own text: the answers are
+				   what is under the quoted markers */
 };
 
 /*
@@ -59,6 +65,9 @@ struct extract_result {
  *   "Begin forwarded message:"); a signature from "-- " to the next quoted
  *   line, marker or attribution; "Sent from my iPhone"-style lines; the
  *   "Ref: TOKEN" line.
+ * - When the own text answers nothing, the text under the markers one
+ *   quote level down is read as the answers instead (typed inside the
+ *   quoted original), and quoted_only is set: the caller says so.
  * - free_text: own text outside answer sections (before the first marker,
  *   and, for bottom-posted replies, below the quoted original or after
  *   [END]); for a reply without markers all its own text.  NULL if none.

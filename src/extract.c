@@ -1071,13 +1071,12 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i)
 	const char *name;
 	size_t n;
 
-	if (l->kind != EXTRACT_TEXT || l->depth != 0 ||
-	    !extract_is_closing_phrase(l->content))
+	if (l->kind != EXTRACT_TEXT || !extract_is_closing_phrase(l->content))
 		return false;
 	if (j < c->n && c->lines[j].kind == EXTRACT_BLANK)
 		j++;
 	if (j >= c->n || c->lines[j].kind != EXTRACT_TEXT ||
-	    c->lines[j].depth != 0)
+	    c->lines[j].depth != l->depth)
 		return false;
 	name = c->lines[j].content;
 	n = strlen(name);
@@ -1104,8 +1103,14 @@ extract_enter_original(struct extract_ctx *c, struct extract_section *sec,
 	return true;
 }
 
+/*
+ * Collects the answers written at quote depth level: 0 for the
+ * participant's own text (with their inline answers under quoted
+ * markers), 1 when they typed inside the quoted original (see
+ * extract_reply()).
+ */
 static void
-extract_walk(struct extract_ctx *c)
+extract_walk(struct extract_ctx *c, unsigned level)
 {
 	struct extract_section sec = { 0 };
 	bool in_signature = false;
@@ -1117,7 +1122,7 @@ extract_walk(struct extract_ctx *c)
 		const struct extract_line *l = &c->lines[i];
 		bool option;
 
-		if (l->depth == 0 && (l->kind == EXTRACT_BOUNDARY ||
+		if (l->depth == level && (l->kind == EXTRACT_BOUNDARY ||
 		    extract_is_header_block(c, i))) {
 			if (in_original)
 				continue;
@@ -1129,6 +1134,8 @@ extract_walk(struct extract_ctx *c)
 		}
 		switch (l->kind) {
 		case EXTRACT_MARKER:
+			if (l->depth < level)
+				continue;
 			extract_close_section(c, &sec);
 			extract_open_section(c, &sec, l);
 			c->res->structured = true;
@@ -1139,9 +1146,9 @@ extract_walk(struct extract_ctx *c)
 			in_signature = false;
 			continue;
 		case EXTRACT_ATTRIBUTION:
-			if (l->depth == 0)
+			if (l->depth == level)
 				extract_close_section(c, &sec);
-			if (l->depth == 0 && l->stop &&
+			if (l->depth == level && l->stop &&
 			    !extract_enter_original(c, &sec, &in_original))
 				goto out;
 			in_signature = false;
@@ -1149,7 +1156,7 @@ extract_walk(struct extract_ctx *c)
 		case EXTRACT_SIG_DELIM:
 		case EXTRACT_SIG_LINE:
 			/* What follows a signature is more signature. */
-			if (l->depth == 0)
+			if (l->depth == level)
 				in_signature = true;
 			continue;
 		case EXTRACT_REF:
@@ -1159,7 +1166,7 @@ extract_walk(struct extract_ctx *c)
 		case EXTRACT_BLANK:
 			break;
 		}
-		if (l->depth > 0) {
+		if (l->depth != level) {
 			in_signature = false;
 			continue;
 		}
@@ -1168,7 +1175,7 @@ extract_walk(struct extract_ctx *c)
 		if (in_signature)
 			continue;
 		if (!sec.lines) {
-			if (!in_original)
+			if (!in_original && level == 0)
 				g_ptr_array_add(c->free_lines, l->text);
 			continue;
 		}
@@ -1190,6 +1197,17 @@ extract_walk(struct extract_ctx *c)
 	}
 out:
 	extract_close_section(c, &sec);
+}
+
+static bool
+extract_answered(const struct extract_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->slots->len; i++)
+		if (((struct extract_slot *)c->slots->pdata[i])->text)
+			return true;
+	return false;
 }
 
 static void
@@ -1217,6 +1235,7 @@ extract_reply(const char *text, const char *const *ids,
 {
 	struct extract_ctx c = { 0 };
 	char *valid = g_utf8_make_valid(text ? text : "", -1);
+	bool structured;
 	size_t i;
 
 	c.ids = ids;
@@ -1245,7 +1264,23 @@ extract_reply(const char *text, const char *const *ids,
 		extract_classify_simple(&c, &c.lines[i]);
 	extract_mark_attributions(&c);
 	extract_collect_prompts(&c);
-	extract_walk(&c);
+	extract_walk(&c, 0);
+	/*
+	 * Nothing answered in their own text: they may have typed inside
+	 * the quoted original ("see my answers below" in Gmail or Apple
+	 * Mail, whose plain part then quotes what they typed).  The text
+	 * under the quoted markers is read, flagged: a quoted reminder
+	 * carries recorded answers there too, which only the caller, who
+	 * knows them, can tell apart (ingest drops them).
+	 */
+	if (!extract_answered(&c)) {
+		/* The quoted markers count once the walk reaches them. */
+		structured = c.res->structured;
+		c.res->structured = false;
+		extract_walk(&c, 1);
+		c.res->structured = c.res->structured || structured;
+		c.res->quoted_only = extract_answered(&c);
+	}
 
 	for (i = 0; i < c.slots->len; i++) {
 		struct extract_slot *s = c.slots->pdata[i];

@@ -405,6 +405,35 @@ ingest_confirm(struct ingest_ctx *ctx, struct filing *f, GError **err)
 	return true;
 }
 
+/*
+ * Answers read from inside the quoted text (extract's quoted_only) that
+ * are already recorded for the participant were not typed by them: a
+ * reminder quotes the recorded answers under its markers.  They are
+ * dropped; what is left was written into the quote.
+ */
+static bool
+ingest_drop_recorded(struct ingest_ctx *ctx, struct filing *f, GError **err)
+{
+	g_autoptr(GHashTable) current = db_participant_answers(ctx->db,
+	    f->pid, err);
+	GPtrArray *answers = f->ext->answers;
+	size_t i;
+
+	if (!current)
+		return false;
+	for (i = answers->len; i-- > 0;) {
+		const struct extract_answer *a = answers->pdata[i];
+		const char *recorded = g_hash_table_lookup(current, a->id);
+
+		if (recorded && strcmp(recorded, a->text) == 0)
+			g_ptr_array_remove_index(answers, i);
+	}
+	if (answers->len > 0)
+		g_ptr_array_add(f->ext->warnings, g_strdup(
+		    EXTRACT_QUOTED_ONLY_WARNING));
+	return true;
+}
+
 static bool
 ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
     struct filing *f, GError **err)
@@ -447,6 +476,8 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 		f->ext = extract_reply(msg->text, (const char *const *)ids,
 		    (const char *const *)ignore);
 	}
+	if (f->ext->quoted_only && !ingest_drop_recorded(ctx, f, err))
+		return false;
 	f->kind = "reply";
 	f->status = f->ext->structured ? "filed" : "unstructured";
 	if (f->def->open && ingest_low_trust(f) && !f->registered) {

@@ -124,6 +124,8 @@ parse_to_json(const char *raw, size_t len, GError **err)
 		json_string(&w, msg->warnings->pdata[i]);
 	for (i = 0; i < ext->warnings->len; i++)
 		json_string(&w, ext->warnings->pdata[i]);
+	if (ext->quoted_only)
+		json_string(&w, EXTRACT_QUOTED_ONLY_WARNING);
 	json_array_end(&w);
 	parse_bounce(&w, msg);
 	parse_attachments(&w, msg);

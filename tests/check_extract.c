@@ -90,8 +90,11 @@ static const struct extract_case extract_cases[] = {
 	    false, "Q1=Deep inline.", NULL, true, 0 },
 	{ "compact_nested_quote", ">> [Q1] What?\nDeep.\n", false,
 	    "Q1=Deep.", NULL, true, 0 },
-	{ "quoted_answers_are_not_own", "> [Q1] What?\n> Old answer.\n", false,
-	    "", NULL, true, 0 },
+	{ "quoted_answers_read_when_nothing_own", "> [Q1] What?\n> Old "
+	    "answer.\n", false, "Q1=Old answer.", NULL, true, 0 },
+	{ "quoted_answers_not_read_beside_own", "[Q2] Why?\nNew.\n\n"
+	    "> [Q1] What?\n> Old answer.\n", false, "Q2=New.", NULL, true,
+	    0 },
 	{ "filled_copy_wins_over_quote", "[Q1] What?\nNew.\n\nOn Mon, 3 Feb "
 	    "2025 S <s@x.org> wrote:\n> [Q1] What?\n>\n", false, "Q1=New.",
 	    NULL, true, 0 },
@@ -295,6 +298,47 @@ static const struct fixture_case fixture_cases[] = {
 	{ "attribution_pt.txt", "Q1=As chamadas regionais.",
 	    "Respostas abaixo." },
 };
+
+/*
+ * quoted_only says where the answers came from: typed inside the quoted
+ * original (Apple Mail's and Gmail's "see my answers below"), which a
+ * quoted reminder's recorded answers look like too, so ingest checks.
+ */
+START_TEST(test_extract_quoted_only)
+{
+	static const char inside[] = "Answers below.\n\n> On 2 Dec 2026, at "
+	    "09:14, IGF <consult@igf.example.org> wrote:\n>\n> Dear Paula,"
+	    "\n>\n> [Q1] What worked well?\n>\n> [Q2] What worked less "
+	    "well?\n> Calls at 13:00 UTC.\n>\n> [R1] How useful were the "
+	    "outputs of the BPF? (1-5)\n> 5\n>\n> [END]\n";
+	static const char own[] = "[Q1] What worked well?\nMentors.\n\n"
+	    "> [Q2] What worked less well?\n> Calls at 13:00 UTC.\n";
+	static const char empty[] = "STOP\n\n> [Q1] What worked well?\n>"
+	    "\n> [END]\n";
+	struct extract_result *r;
+	char *got;
+
+	r = extract_reply(inside, bpf_ids, bpf_ignore);
+	got = answers_string(r);
+	ck_assert_str_eq(got, "Q2=Calls at 13:00 UTC.|R1=5");
+	ck_assert(r->quoted_only);
+	ck_assert(r->structured);
+	ck_assert_str_eq(r->free_text, "Answers below.");
+	g_free(got);
+	extract_result_free(r);
+	r = extract_reply(own, bpf_ids, bpf_ignore);
+	got = answers_string(r);
+	ck_assert_str_eq(got, "Q1=Mentors.");
+	ck_assert(!r->quoted_only);
+	g_free(got);
+	extract_result_free(r);
+	r = extract_reply(empty, bpf_ids, bpf_ignore);
+	ck_assert_uint_eq(r->answers->len, 0);
+	ck_assert(!r->quoted_only);
+	ck_assert_str_eq(r->free_text, "STOP");
+	extract_result_free(r);
+}
+END_TEST
 
 START_TEST(test_extract_fixtures)
 {
@@ -526,6 +570,7 @@ extract_suite(void)
 	tcase_add_loop_test(tc, test_extract_table, 0,
 	    G_N_ELEMENTS(extract_cases));
 	tcase_add_test(tc, test_extract_large_input_is_fast);
+	tcase_add_test(tc, test_extract_quoted_only);
 	tcase_add_loop_test(tf, test_extract_fixtures, 0,
 	    G_N_ELEMENTS(fixture_cases));
 	tcase_add_loop_test(tk, test_extract_trimmer_corpus, 0,

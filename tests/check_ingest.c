@@ -584,6 +584,75 @@ START_TEST(test_ingest_stop_opts_out_with_one_confirmation)
 }
 END_TEST
 
+/*
+ * Answers typed inside the quoted template (Gmail's and Apple Mail's
+ * "see my answers below") are read; answers a quoted reminder shows as
+ * recorded are not read again, so that a STOP written above a reminder
+ * changes no answer.
+ */
+START_TEST(test_ingest_answers_inside_quote_but_not_recorded_ones)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autofree char *token = NULL;
+	g_autofree char *m = NULL;
+	g_autofree char *q3 = NULL;
+	static const char quoted_reminder[] =
+	    "> What we have recorded from you so far:\n>\n"
+	    "> [Q1] What worked well in the BPF(s) you took part in?\n"
+	    "> Mentors for newcomers.\n>\n"
+	    "> [Q2] What worked less well?\n> Calls at 13:00 UTC.\n>\n"
+	    "> [Q3] With hindsight, what would you have done differently?\n"
+	    "%s>\n> [END]\n";
+
+	scenario_init(&s);
+	token = token_of(&s, ZHOU);
+	m = g_strdup_printf("From: " ZHOU "\nTo: consult+%s@igf.example.org"
+	    "\nSubject: Re: survey\nMessage-ID: <in1@example.com>\n\n"
+	    "[Q1] Mentors for newcomers.\n[Q2] Calls at 13:00 UTC.\n"
+	    "[END]\n", token);
+	deliver_text(&s, m);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.answers, 2);
+	g_free(m);
+	/* STOP above a reminder that quotes the recorded answers. */
+	m = g_strdup_printf("From: " ZHOU "\nTo: consult+%s@igf.example.org"
+	    "\nSubject: Re: Reminder\nMessage-ID: <in2@example.com>\n\n"
+	    "STOP\n\nOn Mon, 7 Dec 2026 at 10:00, IGF <consult@igf.example"
+	    ".org> wrote:\n", token);
+	q3 = g_strdup_printf(quoted_reminder, "");
+	m = g_strconcat(g_steal_pointer(&m), q3, NULL);
+	deliver_text(&s, m);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.answers, 0);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer", NULL), 2);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM participant"
+	    " WHERE status = 'opted_out' AND email_key = ?", ZHOU), 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message_warning",
+	    NULL), 0);
+	g_free(m);
+	g_free(q3);
+	/* Q3 typed into the quoted reminder, under its marker. */
+	m = g_strdup_printf("From: " ZHOU "\nTo: consult+%s@igf.example.org"
+	    "\nSubject: Re: Reminder\nMessage-ID: <in3@example.com>\n\n"
+	    "See below.\n\nOn Mon, 7 Dec 2026 at 10:00, IGF <consult@igf."
+	    "example.org> wrote:\n", token);
+	q3 = g_strdup_printf(quoted_reminder, "> Start the calls earlier.\n");
+	m = g_strconcat(g_steal_pointer(&m), q3, NULL);
+	deliver_text(&s, m);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.answers, 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer", NULL), 3);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer a JOIN"
+	    " question q ON q.id = a.question_id WHERE q.qid = 'Q3' AND"
+	    " a.answer = 'Start the calls earlier.' AND a.current = 1", NULL),
+	    1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message_warning"
+	    " WHERE text LIKE '%inside the quoted text%'", NULL), 1);
+	scenario_release(&s);
+}
+END_TEST
+
 /* A quoted "reply with STOP" in the invitation is not an opt-out. */
 START_TEST(test_ingest_quoted_stop_is_not_opt_out)
 {
@@ -1140,6 +1209,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_ingest_quoted_stop_is_not_opt_out);
 	tcase_add_test(tc, test_ingest_receipt_names_rejected_answer);
 	tcase_add_test(tc, test_ingest_broken_receipt_does_not_stop_filing);
+	tcase_add_test(tc, test_ingest_answers_inside_quote_but_not_recorded_ones);
 	tcase_add_test(tc,
 	    test_ingest_same_id_other_content_is_kept_not_deleted);
 	tcase_add_test(tc, test_ingest_oversize_is_filed_once_by_its_header);

@@ -30,21 +30,7 @@ struct replies_known {
 	const char *reason;
 };
 
-#define REPLIES_YESNO "extract: the \"(yes/no)\" that ends a yesno prompt " \
-	"is not read as a scale, so without a quoted original the answer " \
-	"starts with the prompt line"
-#define REPLIES_OPTIONS "extract: the unchanged \"  N. Option\" lines " \
-	"under a choice marker are taken for the answer (parse passes no " \
-	"ignore_lines)"
-
-#define REPLIES_INSIDE_QUOTE "extract: answers typed inside the quoted " \
-	"template come back quoted, like the recorded answers a reminder " \
-	"quotes; taking them would re-file a reminder's answers and make a " \
-	"quoted STOP reply structured (ingest needs !structured)"
-
 static const struct replies_known replies_known_failures[] = {
-	{ "gmail_answers_inside_quote", REPLIES_INSIDE_QUOTE },
-	{ "apple_answers_inside_quote", REPLIES_INSIDE_QUOTE },
 	{ NULL, NULL },
 };
 
