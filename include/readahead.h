@@ -10,9 +10,18 @@
 
 #include <glib.h>
 #include <stddef.h>
+#include <stdint.h>
 
+struct extract_result;
 struct message;
 struct readahead;
+
+/* A consultation's markers, to read answers with (extract_reply()). */
+struct readahead_markers {
+	int64_t cid;
+	char **ids;
+	char **ignore;
+};
 
 struct readahead_item {
 	/* Set when the file could not be read: its GError, else NULL. */
@@ -21,14 +30,30 @@ struct readahead_item {
 	char *hash;
 	struct message *msg;
 	GError *parse_err;
+	/*
+	 * Parsed while markers were expected: the answers read with them,
+	 * and the consultation they are of (0 if none).
+	 */
+	struct extract_result *ext;
+	int64_t ext_cid;
 };
 
 /*
  * Starts reading folder/NAME for each of names (borrowed: it must outlive
- * the read-ahead), files over max bytes being refused by spool_read().
+ * the read-ahead), files over max bytes being refused by spool_read(),
+ * reading answers with markers expected (or NULL, see readahead_expect()).
  */
 struct readahead *readahead_start(const char *folder, GPtrArray *names,
-    size_t max);
+    size_t max, const struct readahead_markers *expected);
+
+/*
+ * From the next file on, answers are also read with markers m (borrowed
+ * until readahead_stop()), the filer's guess of what the next messages
+ * answer: the consultation of the last one.  A wrong guess only costs
+ * the filer an extraction of its own.
+ */
+void readahead_expect(struct readahead *ra,
+    const struct readahead_markers *m);
 
 /* The next item, waiting for it if need be; the caller owns it. */
 struct readahead_item *readahead_next(struct readahead *ra);

@@ -43,6 +43,28 @@ db_message_seen(struct db *db, const char *message_id, const char *hash,
 	return same;
 }
 
+int64_t
+db_message_last_consultation(struct db *db, GError **err)
+{
+	sqlite3_stmt *st;
+	int64_t cid = 0;
+	int rc;
+
+	st = db_stmt(db, "SELECT consultation_id FROM message WHERE"
+	    " consultation_id IS NOT NULL ORDER BY id DESC LIMIT 1", err);
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		cid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot look up the last message");
+		return -1;
+	}
+	return cid;
+}
+
 bool
 db_message_add(struct db *db, const struct db_message_row *row,
     int64_t *id_out, GError **err)

@@ -51,6 +51,9 @@ struct ingest_ctx {
 	struct ingest_result *res;
 	struct readahead *ahead;	/* of the files in new/ */
 	struct letterq *letters;	/* receipts of the batch in hand */
+	/* consultation id -> struct readahead_markers *, of defs */
+	GHashTable *markers;
+	const struct readahead_markers *expected;	/* told to ahead */
 };
 
 /* What a message turned out to be, before it is written. */
@@ -61,6 +64,9 @@ struct filing {
 	int64_t pid;
 	const char *match;
 	struct extract_result *ext;
+	/* Read ahead with the markers of consultation ahead_cid. */
+	struct extract_result *ahead_ext;
+	int64_t ahead_cid;
 	const struct definition *def;
 	int64_t mid;
 	int64_t answers;
@@ -161,16 +167,36 @@ ingest_match(struct ingest_ctx *ctx, const struct message *msg,
 	return true;
 }
 
-static char **
-ingest_question_ids(const struct definition *def)
+static void
+ingest_markers_free(struct readahead_markers *m)
 {
-	char **ids = g_new0(char *, def->questions->len + 1);
+	g_strfreev(m->ids);
+	g_strfreev(m->ignore);
+	g_free(m);
+}
+
+/* The markers of consultation cid (definition def), made once a run. */
+static const struct readahead_markers *
+ingest_markers(struct ingest_ctx *ctx, int64_t cid,
+    const struct definition *def)
+{
+	struct readahead_markers *m = g_hash_table_lookup(ctx->markers, &cid);
+	int64_t *key;
 	size_t i;
 
+	if (m)
+		return m;
+	m = g_new0(struct readahead_markers, 1);
+	m->cid = cid;
+	m->ids = g_new0(char *, def->questions->len + 1);
 	for (i = 0; i < def->questions->len; i++)
-		ids[i] = g_strdup(((struct question *)
+		m->ids[i] = g_strdup(((struct question *)
 		    def->questions->pdata[i])->id);
-	return ids;
+	m->ignore = definition_template_lines(def);
+	key = g_new(int64_t, 1);
+	*key = cid;
+	g_hash_table_insert(ctx->markers, key, m);
+	return m;
 }
 
 /* Words that ask for no more mail, as a subject or a first line. */
@@ -327,8 +353,7 @@ ingest_open(struct ingest_ctx *ctx, const struct message *msg,
 	if (!ids)
 		return false;
 	for (i = 0; i < ids->len && !def; i++) {
-		g_auto(GStrv) qids = NULL;
-		g_auto(GStrv) ignore = NULL;
+		const struct readahead_markers *markers;
 		bool to_public = false;
 
 		cid = g_array_index(ids, int64_t, i);
@@ -339,10 +364,10 @@ ingest_open(struct ingest_ctx *ctx, const struct message *msg,
 		    j++)
 			to_public |= g_ascii_strcasecmp(
 			    msg->recipients->pdata[j], def->public_address) == 0;
-		qids = ingest_question_ids(def);
-		ignore = definition_template_lines(def);
-		ext = extract_reply(msg->text, (const char *const *)qids,
-		    (const char *const *)ignore);
+		markers = ingest_markers(ctx, cid, def);
+		ext = extract_reply(msg->text,
+		    (const char *const *)markers->ids,
+		    (const char *const *)markers->ignore);
 		if (!to_public && !ext->answers->len) {
 			g_clear_pointer(&ext, extract_result_free);
 			def = NULL;
@@ -438,8 +463,7 @@ static bool
 ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
     struct filing *f, GError **err)
 {
-	g_auto(GStrv) ids = NULL;
-	g_auto(GStrv) ignore = NULL;
+	const struct readahead_markers *markers;
 
 	if (!ingest_match(ctx, msg, f, err))
 		return false;
@@ -470,12 +494,18 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 	f->def = ingest_definition(ctx, f->cid, err);
 	if (!f->def)
 		return false;
-	if (!f->ext) {
-		ids = ingest_question_ids(f->def);
-		ignore = definition_template_lines(f->def);
-		f->ext = extract_reply(msg->text, (const char *const *)ids,
-		    (const char *const *)ignore);
+	markers = ingest_markers(ctx, f->cid, f->def);
+	/* The next messages most likely answer the same consultation. */
+	if (markers != ctx->expected) {
+		readahead_expect(ctx->ahead, markers);
+		ctx->expected = markers;
 	}
+	if (!f->ext && f->ahead_ext && f->ahead_cid == f->cid)
+		f->ext = g_steal_pointer(&f->ahead_ext);
+	if (!f->ext)
+		f->ext = extract_reply(msg->text,
+		    (const char *const *)markers->ids,
+		    (const char *const *)markers->ignore);
 	if (f->ext->quoted_only && !ingest_drop_recorded(ctx, f, err))
 		return false;
 	f->kind = "reply";
@@ -914,6 +944,8 @@ ingest_one(struct ingest_ctx *ctx, const char *name, struct pending *p,
 	} else {
 		hash = g_steal_pointer(&item->hash);
 		msg = g_steal_pointer(&item->msg);
+		f.ahead_ext = g_steal_pointer(&item->ext);
+		f.ahead_cid = item->ext_cid;
 		if (!msg) {
 			msg = ingest_placeholder(item->parse_err->message);
 			f.kind = "unrelated";
@@ -961,6 +993,7 @@ out:
 	g_free(f.command);
 	g_hash_table_unref(f.errors);
 	extract_result_free(f.ext);
+	extract_result_free(f.ahead_ext);
 	message_free(msg);
 	readahead_item_free(item);
 	return ok;
@@ -1028,6 +1061,25 @@ ingest_batch(struct ingest_ctx *ctx, GPtrArray *names, size_t from,
 	return ingest_settle(ctx, batch, err);
 }
 
+/*
+ * New mail most likely answers what the last mail answered: the
+ * read-ahead starts with that consultation's markers (ctx->expected).
+ */
+static bool
+ingest_expect_last(struct ingest_ctx *ctx, GError **err)
+{
+	const struct definition *def;
+	int64_t cid = db_message_last_consultation(ctx->db, err);
+
+	if (cid <= 0)
+		return cid == 0;
+	def = ingest_definition(ctx, cid, err);
+	if (!def)
+		return false;
+	ctx->expected = ingest_markers(ctx, cid, def);
+	return true;
+}
+
 bool
 ingest_spool(struct db *db, const struct config *cfg, int64_t now,
     struct ingest_result *res, GError **err)
@@ -1047,6 +1099,8 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 	ctx.defs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    (GDestroyNotify)definition_free);
 	ctx.letters = letterq_new(cfg, now);
+	ctx.markers = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+	    g_free, (GDestroyNotify)ingest_markers_free);
 	/* One filer at a time: the timer's run and a manual one queue up. */
 	lock = spool_lock(ctx.maildir, err);
 	if (lock < 0)
@@ -1054,9 +1108,11 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 	names = spool_list(ctx.maildir, "new", err);
 	if (!names)
 		goto out;
+	if (!ingest_expect_last(&ctx, err))
+		goto out;
 	new_folder = g_build_filename(ctx.maildir, "new", NULL);
 	ctx.ahead = readahead_start(new_folder, names,
-	    (size_t)cfg->imap.max_message_size);
+	    (size_t)cfg->imap.max_message_size, ctx.expected);
 	/* On SIGTERM, stop after the batch in hand: it is committed. */
 	for (i = 0; i < names->len && !consultd_stopping();
 	    i += INGEST_BATCH)
@@ -1068,6 +1124,7 @@ out:
 	readahead_stop(ctx.ahead);
 	/* Before the definitions, which the letters in progress read. */
 	letterq_free(ctx.letters);
+	g_hash_table_unref(ctx.markers);
 	if (lock >= 0)
 		close(lock);
 	g_free(new_folder);

@@ -71,6 +71,9 @@ letterq_run(void *data)
 	struct letterq *q = data;
 	struct letterq_job *job;
 
+	/* A name for top -H and the profilers. */
+	pthread_setname_np(pthread_self(), "letters");
+
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
 		while (!q->quit && q->done == q->jobs->len)

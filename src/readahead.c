@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The read-ahead thread.  It owns nothing but the items it has not handed
- * over yet; a ring of DEPTH slots bounds how many parsed messages wait,
+ * over yet (the markers are the filer's, immutable while it runs); a ring of DEPTH slots bounds how many parsed messages wait,
  * and so the memory, whatever the number of files.  Signals stay with the
  * main thread, which alone decides when to stop (consultd_stopping()).
  * POSIX locks rather than GLib's, whose futexes ThreadSanitizer cannot
@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "extract.h"
 #include "message.h"
 #include "mime.h"
 #include "spool.h"
@@ -34,6 +35,7 @@ struct readahead {
 	pthread_cond_t changed;
 	/* Under lock: */
 	struct readahead_item *ring[READAHEAD_DEPTH];
+	const struct readahead_markers *markers;	/* or NULL */
 	size_t produced;	/* items put in the ring so far */
 	size_t consumed;	/* items taken so far */
 	bool stop;
@@ -46,7 +48,8 @@ struct readahead {
 };
 
 static struct readahead_item *
-readahead_prepare(const struct readahead *ra, const char *name)
+readahead_prepare(const struct readahead *ra, const char *name,
+    const struct readahead_markers *markers)
 {
 	struct readahead_item *item = g_new0(struct readahead_item, 1);
 	g_autofree char *path = g_build_filename(ra->folder, name, NULL);
@@ -58,6 +61,12 @@ readahead_prepare(const struct readahead *ra, const char *name)
 		return item;
 	item->hash = message_content_hash(raw, len);
 	item->msg = mime_parse(raw, len, &item->parse_err);
+	if (item->msg && markers) {
+		item->ext = extract_reply(item->msg->text,
+		    (const char *const *)markers->ids,
+		    (const char *const *)markers->ignore);
+		item->ext_cid = markers->cid;
+	}
 	return item;
 }
 
@@ -67,7 +76,11 @@ readahead_run(void *data)
 	struct readahead *ra = data;
 	size_t i;
 
+	/* A name for top -H and the profilers. */
+	pthread_setname_np(pthread_self(), "readahead");
+
 	for (i = 0; i < ra->names->len; i++) {
+		const struct readahead_markers *markers;
 		struct readahead_item *item;
 		bool stop;
 
@@ -80,6 +93,7 @@ readahead_run(void *data)
 			ra->producer_waits = false;
 		}
 		stop = ra->stop;
+		markers = ra->markers;
 		pthread_mutex_unlock(&ra->lock);
 		/*
 		 * A stop that comes during a parse only costs that parse:
@@ -87,7 +101,7 @@ readahead_run(void *data)
 		 */
 		if (stop)
 			break;
-		item = readahead_prepare(ra, ra->names->pdata[i]);
+		item = readahead_prepare(ra, ra->names->pdata[i], markers);
 		pthread_mutex_lock(&ra->lock);
 		ra->ring[ra->produced % READAHEAD_DEPTH] = item;
 		ra->produced++;
@@ -99,7 +113,8 @@ readahead_run(void *data)
 }
 
 struct readahead *
-readahead_start(const char *folder, GPtrArray *names, size_t max)
+readahead_start(const char *folder, GPtrArray *names, size_t max,
+    const struct readahead_markers *expected)
 {
 	struct readahead *ra = g_new0(struct readahead, 1);
 	sigset_t all, saved;
@@ -108,6 +123,7 @@ readahead_start(const char *folder, GPtrArray *names, size_t max)
 	ra->folder = g_strdup(folder);
 	ra->names = names;
 	ra->max = max;
+	ra->markers = expected;
 	pthread_mutex_init(&ra->lock, NULL);
 	pthread_cond_init(&ra->changed, NULL);
 	/* The thread inherits a mask that blocks every signal. */
@@ -118,6 +134,14 @@ readahead_start(const char *folder, GPtrArray *names, size_t max)
 	if (rc != 0)
 		g_error("readahead: cannot start a thread: %s", g_strerror(rc));
 	return ra;
+}
+
+void
+readahead_expect(struct readahead *ra, const struct readahead_markers *m)
+{
+	pthread_mutex_lock(&ra->lock);
+	ra->markers = m;
+	pthread_mutex_unlock(&ra->lock);
 }
 
 struct readahead_item *
@@ -147,6 +171,7 @@ readahead_item_free(struct readahead_item *item)
 		return;
 	g_clear_error(&item->read_err);
 	g_clear_error(&item->parse_err);
+	extract_result_free(item->ext);
 	g_free(item->hash);
 	message_free(item->msg);
 	g_free(item);

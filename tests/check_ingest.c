@@ -597,6 +597,7 @@ START_TEST(test_ingest_answers_inside_quote_but_not_recorded_ones)
 	g_autofree char *token = NULL;
 	g_autofree char *m = NULL;
 	g_autofree char *q3 = NULL;
+	char *head;
 	static const char quoted_reminder[] =
 	    "> What we have recorded from you so far:\n>\n"
 	    "> [Q1] What worked well in the BPF(s) you took part in?\n"
@@ -621,7 +622,9 @@ START_TEST(test_ingest_answers_inside_quote_but_not_recorded_ones)
 	    "STOP\n\nOn Mon, 7 Dec 2026 at 10:00, IGF <consult@igf.example"
 	    ".org> wrote:\n", token);
 	q3 = g_strdup_printf(quoted_reminder, "");
-	m = g_strconcat(g_steal_pointer(&m), q3, NULL);
+	head = g_steal_pointer(&m);
+	m = g_strconcat(head, q3, NULL);
+	g_free(head);
 	deliver_text(&s, m);
 	file_inbox(&s, &res);
 	ck_assert_int_eq(res.answers, 0);
@@ -638,7 +641,9 @@ START_TEST(test_ingest_answers_inside_quote_but_not_recorded_ones)
 	    "See below.\n\nOn Mon, 7 Dec 2026 at 10:00, IGF <consult@igf."
 	    "example.org> wrote:\n", token);
 	q3 = g_strdup_printf(quoted_reminder, "> Start the calls earlier.\n");
-	m = g_strconcat(g_steal_pointer(&m), q3, NULL);
+	head = g_steal_pointer(&m);
+	m = g_strconcat(head, q3, NULL);
+	g_free(head);
 	deliver_text(&s, m);
 	file_inbox(&s, &res);
 	ck_assert_int_eq(res.answers, 1);
@@ -1105,6 +1110,55 @@ load_feedback_round(struct scenario *s)
 
 #define STRANGER "mag.member@example.net"
 
+/*
+ * Answers are read ahead of filing with the markers of the consultation
+ * the last message answered; a reply to another consultation is read
+ * again with its own (here [S2] is no marker of bpf-on-bpfs).
+ */
+START_TEST(test_ingest_reply_to_other_consultation_than_expected)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autofree char *zhou = NULL;
+	g_autofree char *stranger = NULL;
+	g_autofree char *m = NULL;
+	g_autofree char *s2 = NULL;
+
+	scenario_init(&s);
+	load_feedback_round(&s);
+	deliver_text(&s, "From: A MAG member <" STRANGER ">\n"
+	    "To: feedback@igf.example.org\nSubject: comments\n"
+	    "Message-ID: <x1@example.net>\n\n[S1] Lead with the"
+	    " recommendations.\n");
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.replies, 1);
+	zhou = token_of(&s, ZHOU);
+	m = g_strdup_printf("From: " ZHOU "\nTo: consult+%s@igf.example.org"
+	    "\nSubject: Re: survey\nMessage-ID: <x2@example.com>\n\n"
+	    "[Q1] Mentors.\n[END]\n", zhou);
+	deliver_text(&s, m);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.answers, 1);
+	g_free(m);
+	/* The last message answered bpf-on-bpfs; this one the round. */
+	stranger = token_of(&s, STRANGER);
+	ck_assert_ptr_nonnull(stranger);
+	m = g_strdup_printf("From: " STRANGER "\nTo: consult+%s@igf.example"
+	    ".org\nSubject: Re: Received\nMessage-ID: <x3@example.net>\n\n"
+	    "[S2] Shorter, please.\n", stranger);
+	deliver_text(&s, m);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.answers, 1);
+	s2 = sql_text(&s, "SELECT a.answer FROM answer a JOIN question q ON"
+	    " q.id = a.question_id JOIN participant p ON p.id ="
+	    " a.participant_id WHERE q.qid = 'S2' AND p.email_key = ?",
+	    STRANGER, NULL);
+	ck_assert_ptr_nonnull(s2);
+	ck_assert_str_eq(s2, "Shorter, please.");
+	scenario_release(&s);
+}
+END_TEST
+
 START_TEST(test_open_consultation_registers_and_confirms)
 {
 	struct scenario s;
@@ -1222,6 +1276,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_close_marks_later_replies_late_and_says_so);
 	tcase_add_test(tc, test_record_interview_notes);
 	tcase_add_test(tc, test_open_consultation_registers_and_confirms);
+	tcase_add_test(tc, test_ingest_reply_to_other_consultation_than_expected);
 	tcase_add_test(tc, test_open_consultation_holds_floods);
 	suite_add_tcase(s, tc);
 	return s;
