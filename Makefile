@@ -115,7 +115,6 @@ test: $(BUILD)/check_consultd $(BUILD)/consultd
 RELIABILITY_SUITES = crash faults vfs abuse inject exposure soak imap \
 		     imapstream mail smtp cli daemon
 
-#
 # The hour-long soak runs beside them as tests/soak.sh, outside Check,
 # which cannot report a test longer than 2,147 s; it only adds a reply a
 # second and a campaign every ten minutes to the machine's load.
