@@ -152,8 +152,11 @@ command_domain_matches(const char *value, const char *domain)
 }
 
 /*
- * An Authentication-Results field of our trusted host that records a
- * DKIM pass for the From domain, or an SPF pass for it.
+ * The Authentication-Results field of our trusted host records a DKIM
+ * pass for the From domain, or an SPF pass for it.  Only the topmost
+ * field of that name counts: the host adds its own above everything the
+ * sender wrote, and a sender can write a field with any name below it
+ * (RFC 8601 section 7.1).
  */
 static bool
 command_auth_results_pass(const struct config *cfg, const struct message *msg)
@@ -189,6 +192,7 @@ command_auth_results_pass(const struct config *cfg, const struct message *msg)
 			if (command_domain_matches(d, domain))
 				return true;
 		}
+		break;
 	}
 	return false;
 }

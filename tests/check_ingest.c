@@ -907,6 +907,18 @@ static const struct {
 	{ "coord@example.org", "Authentication-Results: mx.igf.example.org;"
 	  " dkim=pass header.d=evil.example\n", "STATUS bpf-on-bpfs\n",
 	  false },
+	/*
+	 * A pass in a field of the trusted host's name that the sender wrote
+	 * below the one the host added on top (RFC 8601 section 7.1).
+	 */
+	{ "coord@example.org", "Authentication-Results: mx.igf.example.org;"
+	  " dkim=fail header.d=example.org; spf=softfail"
+	  " smtp.mailfrom=coord@example.org\n"
+	  "Received: from evil.example by mx.igf.example.org; Mon, 2 Mar 2026"
+	  " 10:00:00 +0000\n"
+	  "Authentication-Results: mx.igf.example.org;"
+	  " dkim=pass header.d=example.org\n", "STATUS bpf-on-bpfs\n",
+	  false },
 	/* No authentication at all, a wrong secret, not a coordinator. */
 	{ "coord@example.org", "", "STATUS bpf-on-bpfs\n", false },
 	{ "coord@example.org", "", "STATUS bpf-on-bpfs\nsecret: guess\n",
