@@ -31,9 +31,15 @@ char *spool_unique_name(void);
 bool spool_deliver(const char *maildir, const char *data, size_t len,
     char **name_out, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
-/* As spool_deliver, copying the file at path in chunks. */
-bool spool_deliver_file(const char *maildir, const char *path,
-    char **name_out, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * As spool_deliver for each of the n files at paths, copied in chunks,
+ * paying one file-system sync and one folder sync for them all.  A file
+ * enters new/ only complete and synced; after a failure (EX_NOINPUT for
+ * a path that cannot be opened) the files moved already stay there and
+ * the rest are removed from tmp/.
+ */
+bool spool_deliver_files(const char *maildir, const char *const *paths,
+    size_t n, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * Writes data to path atomically: a temporary file in tmpdir (same file

@@ -1191,9 +1191,11 @@ ingest_paths(struct db *db, const struct config *cfg,
 			files = g_ptr_array_new_with_free_func(g_free);
 			g_ptr_array_add(files, g_strdup(paths[i]));
 		}
-		for (j = 0; j < files->len; j++)
-			if (!spool_deliver_file(maildir, files->pdata[j],
-			    NULL, err))
+		/* A batch's files share their syncs, as filing does. */
+		for (j = 0; j < files->len; j += INGEST_BATCH)
+			if (!spool_deliver_files(maildir,
+			    (const char *const *)files->pdata + j,
+			    MIN(INGEST_BATCH, files->len - j), err))
 				return false;
 	}
 	return ingest_spool(db, cfg, now, res, err);

@@ -165,16 +165,16 @@ out:
 	return ok;
 }
 
-static bool
-spool_deliver_from(const char *maildir, int src, const char *data,
-    size_t len, char **name_out, GError **err)
+bool
+spool_deliver(const char *maildir, const char *data, size_t len,
+    char **name_out, GError **err)
 {
 	g_autofree char *name = spool_unique_name();
 	g_autofree char *tmp = g_build_filename(maildir, "tmp", name, NULL);
 	g_autofree char *newdir = g_build_filename(maildir, "new", NULL);
 	g_autofree char *dst = g_build_filename(newdir, name, NULL);
 
-	if (!spool_write_tmp(tmp, src, data, len, true, err))
+	if (!spool_write_tmp(tmp, -1, data, len, true, err))
 		return false;
 	if (rename(tmp, dst) != 0) {
 		spool_set_errno(err, errno, "move into place", dst);
@@ -189,26 +189,59 @@ spool_deliver_from(const char *maildir, int src, const char *data,
 }
 
 bool
-spool_deliver(const char *maildir, const char *data, size_t len,
-    char **name_out, GError **err)
-{
-	return spool_deliver_from(maildir, -1, data, len, name_out, err);
-}
-
-bool
-spool_deliver_file(const char *maildir, const char *path, char **name_out,
+spool_deliver_files(const char *maildir, const char *const *paths, size_t n,
     GError **err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	bool ok;
+	g_autofree char *newdir = g_build_filename(maildir, "new", NULL);
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	bool ok = false;
+	size_t i, moved = 0;
 
-	if (fd < 0) {
-		g_set_error(err, CONSULTD_ERROR, EX_NOINPUT,
-		    "cannot open '%s': %s", path, g_strerror(errno));
-		return false;
+	/* Written unsynced into tmp/, then one sync for them all. */
+	for (i = 0; i < n; i++) {
+		const char *path = paths[i];
+		char *name = spool_unique_name();
+		g_autofree char *tmp = g_build_filename(maildir, "tmp", name,
+		    NULL);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		bool copied;
+
+		if (fd < 0) {
+			g_set_error(err, CONSULTD_ERROR, EX_NOINPUT,
+			    "cannot open '%s': %s", path, g_strerror(errno));
+			g_free(name);
+			goto out;
+		}
+		copied = spool_write_tmp(tmp, fd, NULL, 0, false, err);
+		close(fd);
+		if (!copied) {
+			g_free(name);
+			goto out;
+		}
+		g_ptr_array_add(names, name);
 	}
-	ok = spool_deliver_from(maildir, fd, NULL, 0, name_out, err);
-	close(fd);
+	if (!spool_sync_all(maildir, err))
+		goto out;
+	for (; moved < names->len; moved++) {
+		g_autofree char *tmp = g_build_filename(maildir, "tmp",
+		    names->pdata[moved], NULL);
+		g_autofree char *dst = g_build_filename(newdir,
+		    names->pdata[moved], NULL);
+
+		if (rename(tmp, dst) != 0) {
+			spool_set_errno(err, errno, "move into place", dst);
+			goto out;
+		}
+	}
+	ok = spool_fsync_dir(newdir, err);
+out:
+	/* What is still in tmp/ was never delivered. */
+	for (i = moved; !ok && i < names->len; i++) {
+		g_autofree char *tmp = g_build_filename(maildir, "tmp",
+		    names->pdata[i], NULL);
+
+		unlink(tmp);
+	}
 	return ok;
 }
 

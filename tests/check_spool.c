@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,6 +39,65 @@ START_TEST(test_spool_deliver_mark_filed_and_list_order)
 	g_ptr_array_unref(names);
 	names = spool_list(inbox, "new", NULL);
 	ck_assert_uint_eq(names->len, 0);
+	testutil_rmtree(dir);
+}
+END_TEST
+
+/*
+ * Files copied in with shared syncs: each arrives whole in new/, and a
+ * path that cannot be opened delivers none of the call's files and
+ * leaves nothing in tmp/.
+ */
+START_TEST(test_spool_deliver_files_together)
+{
+	g_autofree char *dir = testutil_tmpdir();
+	g_autofree char *inbox = g_build_filename(dir, "inbox", NULL);
+	g_autofree char *src = g_build_filename(dir, "src", NULL);
+	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) names = NULL;
+	g_autoptr(GPtrArray) tmp = NULL;
+	GError *err = NULL;
+	unsigned seen[150] = { 0 };
+	size_t i, len;
+
+	ck_assert(spool_init(dir, NULL));
+	ck_assert_int_eq(mkdir(src, 0700), 0);
+	for (i = 0; i < 150; i++) {
+		g_autofree char *name = g_strdup_printf("%zu.eml", i);
+		g_autofree char *text = g_strdup_printf("message %zu\n", i);
+
+		g_ptr_array_add(paths, testutil_write(src, name, text));
+	}
+	ck_assert(spool_deliver_files(inbox, (const char *const *)
+	    paths->pdata, paths->len, NULL));
+	names = spool_list(inbox, "new", NULL);
+	ck_assert_uint_eq(names->len, 150);
+	for (i = 0; i < names->len; i++) {
+		g_autofree char *path = g_build_filename(inbox, "new",
+		    names->pdata[i], NULL);
+		g_autofree char *data = spool_read(path, 100, &len, NULL);
+		unsigned n;
+
+		ck_assert_ptr_nonnull(data);
+		ck_assert_int_eq(sscanf(data, "message %u", &n), 1);
+		ck_assert_uint_lt(n, 150);
+		seen[n]++;
+	}
+	for (i = 0; i < 150; i++)
+		ck_assert_uint_eq(seen[i], 1);
+	/* One missing in the middle: nothing of this call is delivered. */
+	g_free(paths->pdata[7]);
+	paths->pdata[7] = g_build_filename(src, "missing.eml", NULL);
+	ck_assert(!spool_deliver_files(inbox, (const char *const *)
+	    paths->pdata, 20, &err));
+	ck_assert_int_eq(err->code, EX_NOINPUT);
+	ck_assert(strstr(err->message, "missing.eml") != NULL);
+	g_clear_error(&err);
+	g_ptr_array_unref(names);
+	names = spool_list(inbox, "new", NULL);
+	ck_assert_uint_eq(names->len, 150);
+	tmp = spool_list(inbox, "tmp", NULL);
+	ck_assert_uint_eq(tmp->len, 0);
 	testutil_rmtree(dir);
 }
 END_TEST
@@ -113,6 +173,7 @@ spool_suite(void)
 	TCase *tc = tcase_create("spool");
 
 	tcase_add_test(tc, test_spool_deliver_mark_filed_and_list_order);
+	tcase_add_test(tc, test_spool_deliver_files_together);
 	tcase_add_test(tc, test_spool_read_limits_and_errors);
 	tcase_add_test(tc, test_spool_write_atomic_replaces_whole_file);
 	tcase_add_test(tc, test_spool_unwritable_folder_fails_cleanly);
