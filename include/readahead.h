@@ -9,6 +9,7 @@
 #define CONSULTD_READAHEAD_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,9 +25,13 @@ struct readahead_markers {
 };
 
 struct readahead_item {
+	/* Too large to read ahead: readahead_read() it when its turn comes. */
+	bool deferred;
 	/* Set when the file could not be read: its GError, else NULL. */
 	GError *read_err;
-	/* Read: the hash of its content and the parse, or why not parsed. */
+	/* Read: the bytes its parse holds, the hash of its content and the
+	 * parse, or why not parsed. */
+	size_t size;
 	char *hash;
 	struct message *msg;
 	GError *parse_err;
@@ -57,6 +62,13 @@ void readahead_expect(struct readahead *ra,
 
 /* The next item, waiting for it if need be; the caller owns it. */
 struct readahead_item *readahead_next(struct readahead *ra);
+
+/*
+ * Reads, hashes and parses the file at path into item (as the thread
+ * does), and reads its answers with markers if not NULL.
+ */
+void readahead_read(struct readahead_item *item, const char *path,
+    size_t max, const struct readahead_markers *markers);
 
 void readahead_item_free(struct readahead_item *item);
 

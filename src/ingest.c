@@ -922,6 +922,9 @@ ingest_one(struct ingest_ctx *ctx, const char *name, struct pending *p,
 
 	f.errors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    g_free);
+	if (item->deferred)
+		readahead_read(item, path,
+		    (size_t)ctx->cfg->imap.max_message_size, NULL);
 	if (item->read_err && item->read_err->code == EX_NOINPUT) {
 		/* Taken by another process, or not a file: leave it. */
 		log_warnx("ingest: skipping '%s': %s", name,

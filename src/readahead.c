@@ -12,6 +12,8 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "extract.h"
 #include "message.h"
@@ -22,9 +24,13 @@
 
 /*
  * Enough to keep the thread busy while the filer commits a batch; few
- * enough that waiting messages hold little memory.
+ * enough that waiting messages hold little memory.  Beyond
+ * READAHEAD_BYTES of waiting mail the thread waits until the ring is
+ * empty, and a file that large is left to the filer: a mailbox of 25 MB
+ * attachments is parsed one message at a time, as without the thread.
  */
 #define READAHEAD_DEPTH 16
+#define READAHEAD_BYTES (8 * 1024 * 1024)
 
 struct readahead {
 	char *folder;
@@ -38,14 +44,55 @@ struct readahead {
 	const struct readahead_markers *markers;	/* or NULL */
 	size_t produced;	/* items put in the ring so far */
 	size_t consumed;	/* items taken so far */
+	size_t bytes;		/* raw size of the items in the ring */
 	bool stop;
 	/*
 	 * Who sleeps, so that the other wakes it only when it has to:
-	 * the thread once the ring is full, until it is half empty.
+	 * the thread once the ring is full (or heavy), until it is half
+	 * empty (and light), and after a large file, until the filer is
+	 * done with it.
 	 */
 	bool producer_waits;
 	bool consumer_waits;
 };
+
+/* About what a parsed message holds while it waits. */
+static size_t
+readahead_weight(const struct message *msg)
+{
+	size_t n = 0, i;
+
+	if (!msg)
+		return 0;
+	n += strlen(msg->text);
+	for (i = 0; i < msg->attachments->len; i++)
+		n += ((struct message_attachment *)
+		    msg->attachments->pdata[i])->size;
+	return n;
+}
+
+void
+readahead_read(struct readahead_item *item, const char *path, size_t max,
+    const struct readahead_markers *markers)
+{
+	g_autofree char *raw = NULL;
+	size_t len = 0;
+
+	item->deferred = false;
+	raw = spool_read(path, max, &len, &item->read_err);
+	if (!raw)
+		return;
+	item->hash = message_content_hash(raw, len);
+	item->msg = mime_parse(raw, len, &item->parse_err);
+	g_clear_pointer(&raw, g_free);
+	item->size = readahead_weight(item->msg);
+	if (item->msg && markers) {
+		item->ext = extract_reply(item->msg->text,
+		    (const char *const *)markers->ids,
+		    (const char *const *)markers->ignore);
+		item->ext_cid = markers->cid;
+	}
+}
 
 static struct readahead_item *
 readahead_prepare(const struct readahead *ra, const char *name,
@@ -53,21 +100,33 @@ readahead_prepare(const struct readahead *ra, const char *name,
 {
 	struct readahead_item *item = g_new0(struct readahead_item, 1);
 	g_autofree char *path = g_build_filename(ra->folder, name, NULL);
-	g_autofree char *raw = NULL;
-	size_t len = 0;
+	struct stat st;
 
-	raw = spool_read(path, ra->max, &len, &item->read_err);
-	if (!raw)
-		return item;
-	item->hash = message_content_hash(raw, len);
-	item->msg = mime_parse(raw, len, &item->parse_err);
-	if (item->msg && markers) {
-		item->ext = extract_reply(item->msg->text,
-		    (const char *const *)markers->ids,
-		    (const char *const *)markers->ignore);
-		item->ext_cid = markers->cid;
-	}
+	if (stat(path, &st) == 0 && st.st_size >= READAHEAD_BYTES)
+		item->deferred = true;
+	else
+		readahead_read(item, path, ra->max, markers);
 	return item;
+}
+
+/* Under lock: no room for one more item. */
+static bool
+readahead_full(const struct readahead *ra)
+{
+	size_t waiting = ra->produced - ra->consumed;
+
+	return waiting == READAHEAD_DEPTH ||
+	    (waiting > 0 && ra->bytes >= READAHEAD_BYTES);
+}
+
+/* Under lock: emptied enough to read ahead again. */
+static bool
+readahead_light(const struct readahead *ra)
+{
+	size_t waiting = ra->produced - ra->consumed;
+
+	return waiting <= READAHEAD_DEPTH / 2 &&
+	    (waiting == 0 || ra->bytes < READAHEAD_BYTES / 2);
 }
 
 static void *
@@ -85,10 +144,9 @@ readahead_run(void *data)
 		bool stop;
 
 		pthread_mutex_lock(&ra->lock);
-		if (ra->produced - ra->consumed == READAHEAD_DEPTH) {
+		if (readahead_full(ra)) {
 			ra->producer_waits = true;
-			while (!ra->stop && ra->produced - ra->consumed >
-			    READAHEAD_DEPTH / 2)
+			while (!ra->stop && !readahead_light(ra))
 				pthread_cond_wait(&ra->changed, &ra->lock);
 			ra->producer_waits = false;
 		}
@@ -105,8 +163,20 @@ readahead_run(void *data)
 		pthread_mutex_lock(&ra->lock);
 		ra->ring[ra->produced % READAHEAD_DEPTH] = item;
 		ra->produced++;
+		ra->bytes += item->size;
 		if (ra->consumer_waits)
 			pthread_cond_broadcast(&ra->changed);
+		/*
+		 * The filer parses a large file itself: nothing is parsed
+		 * beside it until it asks for the next one.
+		 */
+		if (item->deferred) {
+			ra->producer_waits = true;
+			while (!ra->stop && !(ra->consumed == ra->produced &&
+			    ra->consumer_waits))
+				pthread_cond_wait(&ra->changed, &ra->lock);
+			ra->producer_waits = false;
+		}
 		pthread_mutex_unlock(&ra->lock);
 	}
 	return NULL;
@@ -152,13 +222,15 @@ readahead_next(struct readahead *ra)
 	pthread_mutex_lock(&ra->lock);
 	g_assert(ra->consumed < ra->names->len);
 	ra->consumer_waits = true;
+	if (ra->producer_waits && ra->produced == ra->consumed)
+		pthread_cond_broadcast(&ra->changed);
 	while (ra->produced == ra->consumed)
 		pthread_cond_wait(&ra->changed, &ra->lock);
 	ra->consumer_waits = false;
 	item = g_steal_pointer(&ra->ring[ra->consumed % READAHEAD_DEPTH]);
 	ra->consumed++;
-	if (ra->producer_waits && ra->produced - ra->consumed <=
-	    READAHEAD_DEPTH / 2)
+	ra->bytes -= item->size;
+	if (ra->producer_waits && readahead_light(ra))
 		pthread_cond_broadcast(&ra->changed);
 	pthread_mutex_unlock(&ra->lock);
 	return item;

@@ -674,6 +674,17 @@ START_TEST(test_abuse_huge_inputs_filed_or_flagged)
 	    &r, &t);
 	ck_assert_msg(r.status == 0, "ingest: exit %d: %s", r.status, r.err);
 	run_release(&r);
+	/*
+	 * All those filed whole, in one run, read ahead on a second
+	 * thread: still under the ceiling (files over 8 MB are parsed one
+	 * at a time, by the filer), and each recognised as filed already.
+	 */
+	run_checked(d.dir, (const char *const[]){ "ingest", paths[1],
+	    paths[2], paths[3], paths[4], paths[5], NULL }, &r, &t);
+	ck_assert_msg(r.status == 0, "ingest all: exit %d: %s", r.status,
+	    r.err);
+	run_release(&r);
+	ck_assert_uint_eq(testutil_count_files(d.dir, "spool/inbox/cur"), 6);
 
 	/* parse has the fixed 25M limit and says so. */
 	for (i = 0; i + 1 < G_N_ELEMENTS(gens); i++) {
