@@ -7,6 +7,7 @@
 #define CONSULTD_CONSULTD_H
 
 #include <glib.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sysexits.h>
@@ -23,6 +24,14 @@ GQuark consultd_error_quark(void);
  */
 void consultd_request_stop(void);
 bool consultd_stopping(void);
+
+/*
+ * Starts a worker thread named name running fn(arg), with every signal
+ * blocked in it, so that signals stay with the main thread.  EX_TEMPFAIL
+ * (the process or thread limit, or memory) when it cannot.
+ */
+bool consultd_thread_start(pthread_t *thread, void *(*fn)(void *),
+    void *arg, const char *name, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * The current time, Unix seconds.  $CONSULTD_NOW, when set, fixes the

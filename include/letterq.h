@@ -21,8 +21,12 @@ struct participant;
 
 struct letterq;
 
-/* cfg and the definitions given to letterq_push() outlive the queue. */
-struct letterq *letterq_new(const struct config *cfg, int64_t now);
+/*
+ * cfg and the definitions given to letterq_push() outlive the queue.
+ * NULL and EX_TEMPFAIL if its thread cannot be started.
+ */
+struct letterq *letterq_new(const struct config *cfg, int64_t now,
+    GError **err);
 
 /*
  * Asks for letter l (see letter_build()) to participant p, which the

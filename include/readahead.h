@@ -47,9 +47,10 @@ struct readahead_item {
  * Starts reading folder/NAME for each of names (borrowed: it must outlive
  * the read-ahead), files over max bytes being refused by spool_read(),
  * reading answers with markers expected (or NULL, see readahead_expect()).
+ * NULL and EX_TEMPFAIL if the thread cannot be started.
  */
 struct readahead *readahead_start(const char *folder, GPtrArray *names,
-    size_t max, const struct readahead_markers *expected);
+    size_t max, const struct readahead_markers *expected, GError **err);
 
 /*
  * From the next file on, answers are also read with markers m (borrowed

@@ -1101,7 +1101,6 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 	ctx.maildir = g_build_filename(cfg->spool, "inbox", NULL);
 	ctx.defs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    (GDestroyNotify)definition_free);
-	ctx.letters = letterq_new(cfg, now);
 	ctx.markers = g_hash_table_new_full(g_int64_hash, g_int64_equal,
 	    g_free, (GDestroyNotify)ingest_markers_free);
 	/* One filer at a time: the timer's run and a manual one queue up. */
@@ -1115,7 +1114,12 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 		goto out;
 	new_folder = g_build_filename(ctx.maildir, "new", NULL);
 	ctx.ahead = readahead_start(new_folder, names,
-	    (size_t)cfg->imap.max_message_size, ctx.expected);
+	    (size_t)cfg->imap.max_message_size, ctx.expected, err);
+	if (!ctx.ahead)
+		goto out;
+	ctx.letters = letterq_new(cfg, now, err);
+	if (!ctx.letters)
+		goto out;
 	/* On SIGTERM, stop after the batch in hand: it is committed. */
 	for (i = 0; i < names->len && !consultd_stopping();
 	    i += INGEST_BATCH)

@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One thread runs the jobs in the order they were pushed.  The jobs stay
- * in the queue's array; a job's results are read only once the thread
- * has counted it done, under the lock, so no job is shared while it is
- * worked on.  The thread blocks every signal, which the main thread
- * handles.  POSIX locks rather than GLib's, whose futexes
- * ThreadSanitizer cannot see.
+ * One thread runs the jobs in the order they were pushed, from
+ * letterq_new() to letterq_free().  The jobs stay in the queue's array;
+ * a job's results are read only once the thread has counted it done,
+ * under the lock, so no job is shared while it is worked on.  POSIX
+ * locks rather than GLib's, whose futexes ThreadSanitizer cannot see.
  */
 #include "letterq.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <sysexits.h>
 
+#include "consultd.h"
 #include "db_outbox.h"
 #include "db_participant.h"
 #include "letter.h"
@@ -71,9 +70,6 @@ letterq_run(void *data)
 	struct letterq *q = data;
 	struct letterq_job *job;
 
-	/* A name for top -H and the profilers. */
-	pthread_setname_np(pthread_self(), "letters");
-
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
 		while (!q->quit && q->done == q->jobs->len)
@@ -93,7 +89,7 @@ letterq_run(void *data)
 }
 
 struct letterq *
-letterq_new(const struct config *cfg, int64_t now)
+letterq_new(const struct config *cfg, int64_t now, GError **err)
 {
 	struct letterq *q = g_new0(struct letterq, 1);
 
@@ -103,6 +99,12 @@ letterq_new(const struct config *cfg, int64_t now)
 	pthread_cond_init(&q->changed, NULL);
 	q->jobs = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)letterq_job_free);
+	if (!consultd_thread_start(&q->thread, letterq_run, q, "letters",
+	    err)) {
+		letterq_free(q);
+		return NULL;
+	}
+	q->started = true;
 	return q;
 }
 
@@ -121,8 +123,6 @@ letterq_push(struct letterq *q, const struct definition *def, int64_t cid,
     struct participant *p, const struct letter *l, const char *what)
 {
 	struct letterq_job *job = g_new0(struct letterq_job, 1);
-	sigset_t all, saved;
-	int rc;
 
 	job->def = def;
 	job->cid = cid;
@@ -142,17 +142,6 @@ letterq_push(struct letterq *q, const struct definition *def, int64_t cid,
 	g_ptr_array_add(q->jobs, job);
 	pthread_cond_broadcast(&q->changed);
 	pthread_mutex_unlock(&q->lock);
-	if (!q->started) {
-		/* The thread inherits a mask that blocks every signal. */
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &saved);
-		rc = pthread_create(&q->thread, NULL, letterq_run, q);
-		pthread_sigmask(SIG_SETMASK, &saved, NULL);
-		if (rc != 0)
-			g_error("letterq: cannot start a thread: %s",
-			    g_strerror(rc));
-		q->started = true;
-	}
 }
 
 bool

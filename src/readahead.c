@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The read-ahead thread.  It owns nothing but the items it has not handed
- * over yet (the markers are the filer's, immutable while it runs); a ring of DEPTH slots bounds how many parsed messages wait,
- * and so the memory, whatever the number of files.  Signals stay with the
- * main thread, which alone decides when to stop (consultd_stopping()).
+ * over yet (the markers are the filer's, immutable while it runs); a
+ * ring of DEPTH slots bounds how many parsed messages wait, and so the
+ * memory, whatever the number of files.  Signals stay with the main
+ * thread, which alone decides when to stop (consultd_stopping()).
  * POSIX locks rather than GLib's, whose futexes ThreadSanitizer cannot
  * see.
  */
 #include "readahead.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "consultd.h"
 #include "extract.h"
 #include "message.h"
 #include "mime.h"
@@ -44,7 +45,7 @@ struct readahead {
 	const struct readahead_markers *markers;	/* or NULL */
 	size_t produced;	/* items put in the ring so far */
 	size_t consumed;	/* items taken so far */
-	size_t bytes;		/* raw size of the items in the ring */
+	size_t bytes;		/* readahead_weight() of the items in the ring */
 	bool stop;
 	/*
 	 * Who sleeps, so that the other wakes it only when it has to:
@@ -135,9 +136,6 @@ readahead_run(void *data)
 	struct readahead *ra = data;
 	size_t i;
 
-	/* A name for top -H and the profilers. */
-	pthread_setname_np(pthread_self(), "readahead");
-
 	for (i = 0; i < ra->names->len; i++) {
 		const struct readahead_markers *markers;
 		struct readahead_item *item;
@@ -184,11 +182,9 @@ readahead_run(void *data)
 
 struct readahead *
 readahead_start(const char *folder, GPtrArray *names, size_t max,
-    const struct readahead_markers *expected)
+    const struct readahead_markers *expected, GError **err)
 {
 	struct readahead *ra = g_new0(struct readahead, 1);
-	sigset_t all, saved;
-	int rc;
 
 	ra->folder = g_strdup(folder);
 	ra->names = names;
@@ -196,13 +192,14 @@ readahead_start(const char *folder, GPtrArray *names, size_t max,
 	ra->markers = expected;
 	pthread_mutex_init(&ra->lock, NULL);
 	pthread_cond_init(&ra->changed, NULL);
-	/* The thread inherits a mask that blocks every signal. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &saved);
-	rc = pthread_create(&ra->thread, NULL, readahead_run, ra);
-	pthread_sigmask(SIG_SETMASK, &saved, NULL);
-	if (rc != 0)
-		g_error("readahead: cannot start a thread: %s", g_strerror(rc));
+	if (!consultd_thread_start(&ra->thread, readahead_run, ra,
+	    "readahead", err)) {
+		pthread_mutex_destroy(&ra->lock);
+		pthread_cond_destroy(&ra->changed);
+		g_free(ra->folder);
+		g_free(ra);
+		return NULL;
+	}
 	return ra;
 }
 
