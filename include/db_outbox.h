@@ -28,12 +28,13 @@ struct outbox_item {
 void outbox_item_free(struct outbox_item *item);
 
 /*
- * Queues item (id and attempts ignored) in the caller's transaction.
- * EX_DATAERR when a message with the same Message-ID, or a second
- * invitation for the same participant, is already queued.
+ * Queues item (id and attempts ignored) in the caller's transaction;
+ * *id_out (may be NULL) gets its row id.  EX_DATAERR when a message with
+ * the same Message-ID, or a second invitation for the same participant,
+ * is already queued.
  */
 bool db_outbox_add(struct db *db, const struct outbox_item *item,
-    int64_t now, GError **err) G_GNUC_WARN_UNUSED_RESULT;
+    int64_t now, int64_t *id_out, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * Up to limit queued items due at now with an id above after_id, oldest

@@ -26,6 +26,7 @@ struct ingest_result {
 	int64_t commands;	/* coordinators' commands, to be run */
 	int64_t answers;	/* answers filed */
 	int64_t invalid;	/* answers that failed validation */
+	int64_t sent;		/* receipts written to spool/outbox */
 };
 
 /*

@@ -5,6 +5,17 @@
  * needs nothing from the database once its inputs are read.  The letters
  * of a batch enter the outbox in the order they were asked for, in the
  * batch's transaction, so each reply still gets exactly one receipt.
+ *
+ * On the embedded default the thread also writes the receipts out, where
+ * a flush at the end would write them one by one on the filer's time:
+ * each is staged in spool/tmp as soon as it is composed, published into
+ * spool/outbox once its row has committed (letterq_committed()), and
+ * marked sent in the next batch's transaction (letterq_flush()) or in
+ * letterq_finish()'s.  From before its row commits until it is marked
+ * sent it holds the item lock a flush would take (outbox_lock_item()), so
+ * no flush writes it meanwhile.  What is not published ends as the
+ * flush's work, as any queued item; what is published but not yet marked
+ * when the process dies is written again, under the same name.
  */
 #ifndef CONSULTD_LETTERQ_H
 #define CONSULTD_LETTERQ_H
@@ -23,7 +34,8 @@ struct letterq;
 
 /*
  * cfg and the definitions given to letterq_push() outlive the queue.
- * NULL and EX_TEMPFAIL if its thread cannot be started.
+ * NULL and EX_TEMPFAIL if its thread cannot be started, EX_IOERR if the
+ * outbox's lock file cannot be opened.
  */
 struct letterq *letterq_new(const struct config *cfg, int64_t now,
     GError **err);
@@ -47,7 +59,28 @@ void letterq_push(struct letterq *q, const struct definition *def,
 bool letterq_flush(struct letterq *q, struct db *db, GError **err)
     G_GNUC_WARN_UNUSED_RESULT;
 
-/* Waits for the letters in progress and drops them. */
+/*
+ * After the commit of the transaction of letterq_flush(): the receipts it
+ * queued go to spool/outbox (on the thread), those it marked sent are
+ * released to other flushes.
+ */
+void letterq_committed(struct letterq *q);
+
+/*
+ * Marks sent, in a transaction of its own, the receipts published since
+ * the last letterq_flush().  False on a database error: they stay queued
+ * and a flush writes them again.
+ */
+bool letterq_finish(struct letterq *q, struct db *db, GError **err)
+    G_GNUC_WARN_UNUSED_RESULT;
+
+/* How many receipts the queue wrote to spool/outbox and marked sent. */
+int64_t letterq_sent(const struct letterq *q);
+
+/*
+ * Waits for the letters in progress and drops them, with what is staged
+ * and not yet published.
+ */
 void letterq_free(struct letterq *q);
 
 #endif

@@ -31,6 +31,19 @@ bool outbox_flush(struct db *db, const struct config *cfg, int64_t now,
     struct outbox_result *res, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
+ * The locks of single items, on DATABASE.outbox.lock, that every flush
+ * takes before it sends one.  A filer that writes its own receipts (see
+ * letterq.h) holds them from before its commit until they are marked
+ * sent, so that no flush takes them in between.  outbox_lock_open()
+ * returns the descriptor (closing it drops its locks), or -1 with
+ * EX_IOERR.  outbox_lock_item() is false, with errno, when the lock is
+ * held elsewhere (EAGAIN) or cannot be taken.
+ */
+int outbox_lock_open(const struct config *cfg, GError **err);
+bool outbox_lock_item(int lock, int64_t id);
+void outbox_unlock_item(int lock, int64_t id);
+
+/*
  * What check-config says of [smtp]: connects, switches to TLS and logs in
  * as a flush would, sends nothing.  Returns a line saying what works,
  * newly allocated, or NULL with err: EX_CONFIG for the settings or the

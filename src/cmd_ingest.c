@@ -52,10 +52,11 @@ cmd_ingest_run(const struct cli_opts *opts, const char *const *paths)
 	if (ok && !command_run_pending(ws.db, ws.cfg, cli_now(), &err))
 		ok = false;
 	/* Receipts were queued with the filing: send them now. */
-	if (ok && outbox_flush(ws.db, ws.cfg, cli_now(), &sent, &err) &&
-	    sent.sent)
-		printf("sent %lld message(s)\n", (long long)sent.sent);
-	else if (err)
+	if (ok && outbox_flush(ws.db, ws.cfg, cli_now(), &sent, &err)) {
+		if (sent.sent + res.sent)
+			printf("sent %lld message(s)\n",
+			    (long long)(sent.sent + res.sent));
+	} else if (err)
 		ok = false;
 	status = ok ? 0 : cli_fail(err);
 	workspace_close(&ws);

@@ -318,7 +318,7 @@ command_run_pending(struct db *db, const struct config *cfg, int64_t now,
 		    c->message_id, "command", now, err);
 		if (!item)
 			return false;
-		ok = db_begin(db, err) && db_outbox_add(db, item, now, err) &&
+		ok = db_begin(db, err) && db_outbox_add(db, item, now, NULL, err) &&
 		    db_message_set_status(db, c->id, "done", err);
 		if (ok)
 			ok = db_commit(db, err);

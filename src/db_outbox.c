@@ -23,7 +23,7 @@ outbox_item_free(struct outbox_item *item)
 
 bool
 db_outbox_add(struct db *db, const struct outbox_item *item, int64_t now,
-    GError **err)
+    int64_t *id_out, GError **err)
 {
 	sqlite3_stmt *st;
 
@@ -45,6 +45,8 @@ db_outbox_add(struct db *db, const struct outbox_item *item, int64_t now,
 		    item->recipient);
 		return false;
 	}
+	if (id_out)
+		*id_out = sqlite3_last_insert_rowid(db->sqlite);
 	return true;
 }
 

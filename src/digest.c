@@ -815,7 +815,7 @@ digest_send(struct db *db, const struct config *cfg, const struct digest *d,
 		item.consultation_id = d->cid;
 		item.content = content;
 		item.content_len = len;
-		if (!db_outbox_add(db, &item, now, err))
+		if (!db_outbox_add(db, &item, now, NULL, err))
 			return false;
 		if (!first_id &&
 		    !db_digest_outbox_id(db, message_id, &first_id, err))

@@ -59,7 +59,7 @@ invite_one(struct db *db, const struct config *cfg,
 	if (!item)
 		goto out;
 	ok = db_invitation_add(db, p->id, token, now, err) &&
-	    db_outbox_add(db, item, now, err);
+	    db_outbox_add(db, item, now, NULL, err);
 out:
 	explicit_bzero(token, strlen(token));
 	outbox_item_free(item);

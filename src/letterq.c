@@ -3,20 +3,27 @@
  * One thread runs the jobs in the order they were pushed, from
  * letterq_new() to letterq_free().  The jobs stay in the queue's array;
  * a job's results are read only once the thread has counted it done,
- * under the lock, so no job is shared while it is worked on.  POSIX
- * locks rather than GLib's, whose futexes ThreadSanitizer cannot see.
+ * under the lock, so no job is shared while it is worked on.  The same
+ * holds for the receipts handed over to be published: the filer touches
+ * them again only once the thread has counted them done.  POSIX locks
+ * rather than GLib's, whose futexes ThreadSanitizer cannot see.
  */
 #include "letterq.h"
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <sysexits.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "consultd.h"
+#include "db.h"
 #include "db_outbox.h"
 #include "db_participant.h"
+#include "emlout.h"
 #include "letter.h"
 #include "log.h"
+#include "outbox.h"
 
 #include "banned.h"
 
@@ -33,7 +40,17 @@ struct letterq_job {
 	char *what;
 	/* Results. */
 	struct outbox_item *item;
+	char *staged;		/* in spool/tmp (emlout_stage()), or NULL */
 	GError *err;
+};
+
+/* A receipt written by the queue, from its commit to its mark. */
+struct letterq_receipt {
+	int64_t id;
+	int64_t participant_id;
+	char *kind;
+	char *staged;
+	bool published;
 };
 
 struct letterq {
@@ -43,11 +60,32 @@ struct letterq {
 	bool started;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
+	bool eml;		/* the embedded default: write receipts */
+	int item_lock;		/* outbox item locks (eml), or -1 */
+	unsigned staged;	/* receipts staged, for their names */
+	int64_t sent;
+	/* The filer's: locked, rows added in the open transaction. */
+	GPtrArray *queued;	/* struct letterq_receipt * */
+	/*
+	 * Handed to the thread by letterq_committed(), the filer's again
+	 * once published is false: then those published are marked sent by
+	 * the next transaction.
+	 */
+	GPtrArray *handed;
 	/* Under lock: */
 	GPtrArray *jobs;	/* struct letterq_job *, in push order */
 	size_t done;		/* jobs[0 .. done) are finished */
+	bool publish;		/* handed is the thread's */
 	bool quit;
 };
+
+static void
+letterq_receipt_free(struct letterq_receipt *r)
+{
+	g_free(r->kind);
+	g_free(r->staged);
+	g_free(r);
+}
 
 static void
 letterq_job_free(struct letterq_job *job)
@@ -60,8 +98,49 @@ letterq_job_free(struct letterq_job *job)
 	g_free(job->references);
 	g_free(job->what);
 	outbox_item_free(job->item);
+	g_free(job->staged);
 	g_clear_error(&job->err);
 	g_free(job);
+}
+
+/* Receipts of q->handed into spool/outbox, then one sync for them all. */
+static void
+letterq_publish(struct letterq *q)
+{
+	GError *err = NULL;
+	size_t i;
+
+	for (i = 0; i < q->handed->len; i++) {
+		struct letterq_receipt *r = q->handed->pdata[i];
+
+		if (!emlout_publish(q->cfg->spool, r->staged, r->id, r->kind,
+		    &err))
+			break;
+		r->published = true;
+	}
+	if (!err && !emlout_commit(q->cfg->spool, &err))
+		for (i = 0; i < q->handed->len; i++)
+			((struct letterq_receipt *)
+			    q->handed->pdata[i])->published = false;
+	if (err) {
+		/* Still queued: the outbox flush writes them. */
+		log_warnx("letters: %s; left to the outbox", err->message);
+		g_error_free(err);
+	}
+}
+
+/* A receipt composed on the embedded default waits in spool/tmp. */
+static void
+letterq_stage(struct letterq *q, struct letterq_job *job)
+{
+	GError *err = NULL;
+
+	job->staged = emlout_stage(q->cfg->spool, q->staged++,
+	    job->item->content, job->item->content_len, &err);
+	if (err) {
+		log_info("letters: %s; left to the outbox", err->message);
+		g_error_free(err);
+	}
 }
 
 static void *
@@ -72,14 +151,25 @@ letterq_run(void *data)
 
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
-		while (!q->quit && q->done == q->jobs->len)
+		while (!q->quit && !q->publish && q->done == q->jobs->len)
 			pthread_cond_wait(&q->changed, &q->lock);
+		/* The older work first: the filer waits for it next. */
+		if (q->publish) {
+			pthread_mutex_unlock(&q->lock);
+			letterq_publish(q);
+			pthread_mutex_lock(&q->lock);
+			q->publish = false;
+			pthread_cond_broadcast(&q->changed);
+			continue;
+		}
 		if (q->done == q->jobs->len)
 			break;
 		job = q->jobs->pdata[q->done];
 		pthread_mutex_unlock(&q->lock);
 		job->item = letter_build(q->cfg, job->def, job->cid, job->p,
 		    job->p->token, &job->l, q->now, &job->err);
+		if (job->item && q->eml)
+			letterq_stage(q, job);
 		pthread_mutex_lock(&q->lock);
 		q->done++;
 		pthread_cond_broadcast(&q->changed);
@@ -95,10 +185,20 @@ letterq_new(const struct config *cfg, int64_t now, GError **err)
 
 	q->cfg = cfg;
 	q->now = now;
+	q->eml = cfg->smtp.url == NULL;
+	q->item_lock = -1;
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->changed, NULL);
 	q->jobs = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)letterq_job_free);
+	q->queued = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)letterq_receipt_free);
+	q->handed = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)letterq_receipt_free);
+	if (q->eml && (q->item_lock = outbox_lock_open(cfg, err)) < 0) {
+		letterq_free(q);
+		return NULL;
+	}
 	if (!consultd_thread_start(&q->thread, letterq_run, q, "letters",
 	    err)) {
 		letterq_free(q);
@@ -108,14 +208,72 @@ letterq_new(const struct config *cfg, int64_t now, GError **err)
 	return q;
 }
 
-/* Waits until the thread has done every job pushed. */
+/* Waits until the thread has done every job pushed and published. */
 static void
 letterq_wait(struct letterq *q)
 {
 	pthread_mutex_lock(&q->lock);
-	while (q->done < q->jobs->len)
+	while (q->done < q->jobs->len || q->publish)
 		pthread_cond_wait(&q->changed, &q->lock);
 	pthread_mutex_unlock(&q->lock);
+}
+
+/*
+ * The receipts the thread published are marked sent in the caller's
+ * transaction; they stay locked until it has committed.
+ */
+static bool
+letterq_mark_sent(struct letterq *q, struct db *db, GError **err)
+{
+	size_t i;
+
+	for (i = 0; i < q->handed->len; i++) {
+		struct letterq_receipt *r = q->handed->pdata[i];
+
+		if (r->published && !db_outbox_mark_sent(db, r->id, q->now,
+		    err))
+			return false;
+	}
+	return true;
+}
+
+/* Once the marks have committed: counted, logged, unlocked. */
+static void
+letterq_release(struct letterq *q, bool marked)
+{
+	size_t i;
+
+	for (i = 0; i < q->handed->len; i++) {
+		struct letterq_receipt *r = q->handed->pdata[i];
+
+		if (marked && r->published) {
+			q->sent++;
+			log_info("outbox: wrote %s %lld to participant %lld",
+			    r->kind, (long long)r->id,
+			    (long long)r->participant_id);
+		} else if (!r->published)
+			emlout_unstage(q->cfg->spool, r->staged);
+		outbox_unlock_item(q->item_lock, r->id);
+	}
+	g_ptr_array_set_size(q->handed, 0);
+}
+
+/* A receipt whose row is added: locked until marked, or left unstaged. */
+static void
+letterq_queue(struct letterq *q, struct letterq_job *job, int64_t id)
+{
+	struct letterq_receipt *r;
+
+	if (!outbox_lock_item(q->item_lock, id)) {
+		emlout_unstage(q->cfg->spool, job->staged);
+		return;
+	}
+	r = g_new0(struct letterq_receipt, 1);
+	r->id = id;
+	r->participant_id = job->item->participant_id;
+	r->kind = g_strdup(job->item->kind);
+	r->staged = g_steal_pointer(&job->staged);
+	g_ptr_array_add(q->queued, r);
 }
 
 void
@@ -151,8 +309,10 @@ letterq_flush(struct letterq *q, struct db *db, GError **err)
 	size_t i;
 
 	letterq_wait(q);
+	ok = letterq_mark_sent(q, db, err);
 	for (i = 0; ok && i < q->jobs->len; i++) {
 		struct letterq_job *job = q->jobs->pdata[i];
+		int64_t id;
 
 		if (job->err && (job->err->code == EX_CONFIG ||
 		    job->err->code == EX_DATAERR))
@@ -161,8 +321,17 @@ letterq_flush(struct letterq *q, struct db *db, GError **err)
 			g_propagate_prefixed_error(err,
 			    g_steal_pointer(&job->err), "%s: ", job->what);
 			ok = false;
-		} else
-			ok = db_outbox_add(db, job->item, q->now, err);
+		} else {
+			ok = db_outbox_add(db, job->item, q->now, &id, err);
+			if (ok && job->staged)
+				letterq_queue(q, job, id);
+		}
+	}
+	for (i = 0; i < q->jobs->len; i++) {
+		struct letterq_job *job = q->jobs->pdata[i];
+
+		if (job->staged)
+			emlout_unstage(q->cfg->spool, job->staged);
 	}
 	pthread_mutex_lock(&q->lock);
 	g_ptr_array_set_size(q->jobs, 0);
@@ -172,8 +341,51 @@ letterq_flush(struct letterq *q, struct db *db, GError **err)
 }
 
 void
+letterq_committed(struct letterq *q)
+{
+	GPtrArray *swap;
+
+	letterq_release(q, true);
+	if (!q->queued->len)
+		return;
+	swap = q->handed;
+	q->handed = q->queued;
+	q->queued = swap;
+	pthread_mutex_lock(&q->lock);
+	q->publish = true;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+}
+
+bool
+letterq_finish(struct letterq *q, struct db *db, GError **err)
+{
+	bool ok;
+
+	letterq_wait(q);
+	if (!q->handed->len)
+		return true;
+	ok = db_begin(db, err);
+	if (ok && !letterq_mark_sent(q, db, err)) {
+		db_rollback(db);
+		ok = false;
+	}
+	ok = ok && db_commit(db, err);
+	letterq_release(q, ok);
+	return ok;
+}
+
+int64_t
+letterq_sent(const struct letterq *q)
+{
+	return q->sent;
+}
+
+void
 letterq_free(struct letterq *q)
 {
+	size_t i;
+
 	if (!q)
 		return;
 	if (q->started) {
@@ -183,6 +395,23 @@ letterq_free(struct letterq *q)
 		pthread_mutex_unlock(&q->lock);
 		pthread_join(q->thread, NULL);
 	}
+	/* Not published: their rows, if committed, are the flush's. */
+	for (i = 0; i < q->jobs->len; i++) {
+		struct letterq_job *job = q->jobs->pdata[i];
+
+		if (job->staged)
+			emlout_unstage(q->cfg->spool, job->staged);
+	}
+	g_ptr_array_extend_and_steal(q->handed, g_steal_pointer(&q->queued));
+	for (i = 0; i < q->handed->len; i++) {
+		struct letterq_receipt *r = q->handed->pdata[i];
+
+		if (!r->published)
+			emlout_unstage(q->cfg->spool, r->staged);
+	}
+	if (q->item_lock >= 0)
+		close(q->item_lock);
+	g_ptr_array_unref(q->handed);
 	g_ptr_array_unref(q->jobs);
 	pthread_mutex_destroy(&q->lock);
 	pthread_cond_destroy(&q->changed);

@@ -108,32 +108,42 @@ outbox_settings(const struct config *cfg, struct smtp_settings *set,
  * it is no longer due.  The kernel drops open file description locks
  * with the file, so a crash leaves nothing behind to wait for.
  */
-static bool
-outbox_lock_open(const struct config *cfg, int *lock_out, GError **err)
+int
+outbox_lock_open(const struct config *cfg, GError **err)
 {
 	g_autofree char *path = g_strconcat(cfg->database, ".outbox.lock",
 	    NULL);
+	int lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
-	*lock_out = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (*lock_out < 0) {
+	if (lock < 0)
 		g_set_error(err, CONSULTD_ERROR, EX_IOERR, "cannot open lock "
 		    "file '%s': %s", path, g_strerror(errno));
-		return false;
-	}
-	return true;
+	return lock;
 }
 
-static void
-outbox_release(int lock, int64_t id)
+static int
+outbox_lock_set(int lock, int64_t id, short type)
 {
 	struct flock fl = {
-		.l_type = F_UNLCK,
+		.l_type = type,
 		.l_whence = SEEK_SET,
 		.l_start = (off_t)id,
 		.l_len = 1,
 	};
 
-	(void)fcntl(lock, F_OFD_SETLK, &fl);
+	return fcntl(lock, F_OFD_SETLK, &fl);
+}
+
+bool
+outbox_lock_item(int lock, int64_t id)
+{
+	return outbox_lock_set(lock, id, F_WRLCK) == 0;
+}
+
+void
+outbox_unlock_item(int lock, int64_t id)
+{
+	(void)outbox_lock_set(lock, id, F_UNLCK);
 }
 
 /* Takes item for this flush; *mine_out is false when another has it. */
@@ -141,15 +151,8 @@ static bool
 outbox_claim(struct db *db, int lock, const struct outbox_item *item,
     int64_t now, bool *mine_out, GError **err)
 {
-	struct flock fl = {
-		.l_type = F_WRLCK,
-		.l_whence = SEEK_SET,
-		.l_start = (off_t)item->id,
-		.l_len = 1,
-	};
-
 	*mine_out = false;
-	if (fcntl(lock, F_OFD_SETLK, &fl) != 0) {
+	if (!outbox_lock_item(lock, item->id)) {
 		if (errno == EAGAIN || errno == EACCES)
 			return true;
 		g_set_error(err, CONSULTD_ERROR, EX_IOERR, "cannot lock "
@@ -158,11 +161,11 @@ outbox_claim(struct db *db, int lock, const struct outbox_item *item,
 		return false;
 	}
 	if (!db_outbox_is_due(db, item->id, now, mine_out, err)) {
-		outbox_release(lock, item->id);
+		outbox_unlock_item(lock, item->id);
 		return false;
 	}
 	if (!*mine_out)
-		outbox_release(lock, item->id);
+		outbox_unlock_item(lock, item->id);
 	return true;
 }
 
@@ -174,7 +177,8 @@ outbox_sink_open(const struct config *cfg, struct outbox_sink *sink,
 	char *password = NULL;
 
 	*sink = (struct outbox_sink){ .lock = -1 };
-	if (!outbox_lock_open(cfg, &sink->lock, err))
+	sink->lock = outbox_lock_open(cfg, err);
+	if (sink->lock < 0)
 		return false;
 	if (!cfg->smtp.url)
 		return true;
@@ -357,7 +361,7 @@ outbox_send_eml_batch(struct db *db, const struct config *cfg, int lock,
 		log_info("outbox: wrote %s %lld to participant %lld",
 		    item->kind, (long long)item->id,
 		    (long long)item->participant_id);
-		outbox_release(lock, item->id);
+		outbox_unlock_item(lock, item->id);
 	}
 	return true;
 }
@@ -423,7 +427,7 @@ outbox_flush(struct db *db, const struct config *cfg, int64_t now,
 			if ((res->sent || res->deferred || res->failed))
 				outbox_pace(&sink);
 			sent = outbox_send_smtp(db, &sink, item, now, res, err);
-			outbox_release(sink.lock, item->id);
+			outbox_unlock_item(sink.lock, item->id);
 			if (!sent)
 				goto out;
 		}

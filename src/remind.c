@@ -139,7 +139,7 @@ remind_one(struct db *db, const struct config *cfg,
 	if (!item)
 		return false;
 	ok = db_begin(db, err);
-	if (ok && !db_outbox_add(db, item, now, err)) {
+	if (ok && !db_outbox_add(db, item, now, NULL, err)) {
 		db_rollback(db);
 		ok = false;
 	}

@@ -246,6 +246,13 @@ out:
 }
 
 bool
+spool_write_new(const char *path, const char *data, size_t len,
+    GError **err)
+{
+	return spool_write_tmp(path, -1, data, len, false, err);
+}
+
+bool
 spool_write_atomic_nosync(const char *tmpdir, const char *path,
     const char *data, size_t len, GError **err)
 {

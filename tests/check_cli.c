@@ -280,9 +280,39 @@ setup_small_workspace(const char *dir)
 	run_in(dir, (const char *const[]){ "import", "def", "p.csv", NULL });
 }
 
+/* Each outbox row has its file in spool/outbox, named after it. */
+static void
+assert_outbox_files(sqlite3 *db, const char *dir)
+{
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT id, kind FROM outbox",
+	    -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		g_autofree char *name = g_strdup_printf("%08lld-%s.eml",
+		    (long long)sqlite3_column_int64(st, 0),
+		    (const char *)sqlite3_column_text(st, 1));
+		g_autofree char *path = g_build_filename(dir, "spool",
+		    "outbox", name, NULL);
+
+		ck_assert_msg(g_file_test(path, G_FILE_TEST_IS_REGULAR),
+		    "no %s for its outbox row", name);
+	}
+	sqlite3_finalize(st);
+}
+
+/* Invited, so that each reply gets a receipt written by the filer. */
+static void
+setup_kill_workspace(const char *dir)
+{
+	setup_small_workspace(dir);
+	run_in(dir, (const char *const[]){ "invite", "def", NULL });
+}
+
 /*
  * kill -9 at random moments of `consultd fetch`, then run it again, until
- * a run completes: every message filed exactly once, none left behind.
+ * a run completes: every message filed exactly once, none left behind,
+ * and one receipt for each in spool/outbox, every one marked sent.
  */
 START_TEST(test_cli_kill_during_fetch_loses_and_doubles_nothing)
 {
@@ -294,13 +324,13 @@ START_TEST(test_cli_kill_during_fetch_loses_and_doubles_nothing)
 	gint64 t0, full_run;
 	sqlite3 *db;
 
-	setup_small_workspace(dir);
+	setup_kill_workspace(dir);
 	make_replies(dir, 0, KILL_MESSAGES);
 	/* How long an uninterrupted fetch of these takes, on a copy. */
 	{
 		g_autofree char *copy = testutil_tmpdir();
 
-		setup_small_workspace(copy);
+		setup_kill_workspace(copy);
 		make_replies(copy, 0, KILL_MESSAGES);
 		t0 = g_get_monotonic_time();
 		run_in(copy, (const char *const[]){ "-q", "fetch", NULL });
@@ -356,7 +386,15 @@ START_TEST(test_cli_kill_during_fetch_loses_and_doubles_nothing)
 	    " WHERE current"), 1);
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM"
 	    " pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM outbox WHERE kind"
+	    " = 'acknowledgement'"), total);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM outbox WHERE status"
+	    " != 'sent'"), 0);
+	ck_assert_uint_eq(testutil_count_files(dir, "spool/outbox"),
+	    (unsigned)count(db, "SELECT count(*) FROM outbox"));
+	assert_outbox_files(db, dir);
 	sqlite3_close(db);
+	ck_assert_uint_eq(testutil_count_files(dir, "spool/tmp"), 0);
 	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/new"), 0);
 	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/tmp"), 0);
 	ck_assert_uint_eq(testutil_count_files(dir, "spool/inbox/cur"), total);

@@ -45,7 +45,7 @@ Suite *vfs_suite(void);
  * Transaction sizes of src/ingest.c, src/invite.c and src/outbox.c: a
  * run that stops between two transactions leaves a multiple of these.
  */
-#define INGEST_BATCH 100
+#define INGEST_BATCH 500
 #define INVITE_BATCH 100
 #define OUTBOX_BATCH 200
 
@@ -1001,7 +1001,7 @@ ingest_judge(struct vfs_test *t, const char *dir, struct probe *p,
 	g_autofree char *filed = probe_text(p, "SELECT substr(spool_file, 11)"
 	    " FROM message ORDER BY 1");
 	unsigned ncur = line_count(cur), nnew = line_count(fresh);
-	int64_t v[4];
+	int64_t v[4], bad, files;
 
 	ingest_figures(p, v);
 	if (ncur + nnew != t->size) {
@@ -1015,6 +1015,12 @@ ingest_judge(struct vfs_test *t, const char *dir, struct probe *p,
 		g_string_append_printf(why, "filed messages and their answers "
 		    "differ from a whole filing (%lld receipts for %lld "
 		    "messages):\n%s", (long long)v[2], (long long)v[0], rows);
+		return HALF;
+	}
+	/* The filer writes the receipts: none sent without its file. */
+	if ((bad = outbox_mismatch(dir, p, "acknowledgement", &files))) {
+		g_string_append_printf(why, "%lld receipts sent without their "
+		    ".eml file or files without their row", (long long)bad);
 		return HALF;
 	}
 	/*
@@ -1102,19 +1108,37 @@ record_judge(struct vfs_test *t, const char *dir, struct probe *p,
 	return HALF;
 }
 
-/* flush: the receipts of a filing, written as .eml files. */
+/*
+ * flush: the receipts of a filing, written as .eml files.  The filer
+ * writes its own; these are left as a filer killed before it published
+ * them leaves them, queued without their files.
+ */
 
 static void
 flush_prepare(struct vfs_test *t)
 {
 	struct ingest_result res = { 0 };
 	struct workspace ws = { 0 };
+	g_autofree char *path = g_build_filename(t->base, "consultd.db",
+	    NULL);
+	g_autofree char *outbox = g_build_filename(t->base, "spool",
+	    "outbox", NULL);
+	sqlite3 *db;
 
 	ingest_prepare(t);
 	ck_assert(open_ws(&ws, t->base, NULL));
 	ck_assert(ingest_spool(ws.db, ws.cfg, NOW + 3600, &res, NULL));
 	ck_assert_int_eq(res.filed, t->size);
+	ck_assert_int_eq(res.sent, t->size);
 	workspace_close(&ws);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE outbox SET status ="
+	    " 'queued', sent_at = NULL, attempts = 0 WHERE kind ="
+	    " 'acknowledgement'", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_changes(db), (int)t->size);
+	sqlite3_close(db);
+	testutil_rmtree(outbox);
+	ck_assert_int_eq(g_mkdir(outbox, 0750), 0);
 }
 
 static bool
