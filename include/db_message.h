@@ -79,6 +79,7 @@ struct db_answer_row {
 	int64_t participant_id;
 	int64_t consultation_id;
 	const char *question;	/* "Q1" */
+	int64_t question_row;	/* its row (db_question_row()), or 0 */
 	int64_t message_id;	/* 0 for interview notes */
 	const char *source;	/* "mail" or "interview" */
 	const char *recorded_by;	/* or NULL */
@@ -97,5 +98,12 @@ struct db_answer_row {
  */
 bool db_answer_add(struct db *db, const struct db_answer_row *row,
     GError **err) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * The row id of question qid ("Q1") of consultation cid, or -1 with
+ * EX_DATAERR when it has none (or a database error).
+ */
+int64_t db_question_row(struct db *db, int64_t cid, const char *qid,
+    GError **err);
 
 #endif

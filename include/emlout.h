@@ -37,9 +37,12 @@ bool emlout_publish(const char *spool, const char *staged, int64_t id,
 void emlout_unstage(const char *spool, const char *staged);
 
 /*
- * Removes what a filer that stopped left staged: for the one filer of a
- * spool (spool_lock()) as it starts.
+ * Removes what a filer that stopped left staged, and the temporary files
+ * of writes killed before their rename once they are 36 hours old by the
+ * clock (as
+ * Maildir readers do: another flush may be writing the newer ones).  For
+ * the one filer of a spool (spool_lock()) as it starts.
  */
-void emlout_unstage_all(const char *spool);
+void emlout_clean_tmp(const char *spool);
 
 #endif

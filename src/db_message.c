@@ -132,8 +132,8 @@ db_message_add_attachment(struct db *db, int64_t mid,
 	return db_exec_stmt(db, st, err);
 }
 
-static int64_t
-db_question_id(struct db *db, int64_t cid, const char *qid, GError **err)
+int64_t
+db_question_row(struct db *db, int64_t cid, const char *qid, GError **err)
 {
 	sqlite3_stmt *st;
 	int64_t id = 0;
@@ -182,7 +182,8 @@ db_answer_add(struct db *db, const struct db_answer_row *row, GError **err)
 	int64_t qid;
 	bool current = !row->error && row->answer[0];
 
-	qid = db_question_id(db, row->consultation_id, row->question, err);
+	qid = row->question_row ? row->question_row :
+	    db_question_row(db, row->consultation_id, row->question, err);
 	if (qid < 0)
 		return false;
 	/*

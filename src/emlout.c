@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "consultd.h"
@@ -17,6 +19,7 @@
 #include "banned.h"
 
 #define EMLOUT_STAGED "receipt."
+#define EMLOUT_STALE (36 * 3600)
 
 static char *
 emlout_name(int64_t id, const char *kind)
@@ -89,15 +92,22 @@ emlout_unstage(const char *spool, const char *staged)
 }
 
 void
-emlout_unstage_all(const char *spool)
+emlout_clean_tmp(const char *spool)
 {
+	time_t now = time(NULL);
 	g_autofree char *tmp = g_build_filename(spool, "tmp", NULL);
 	GDir *dir = g_dir_open(tmp, 0, NULL);
 	const char *name;
+	struct stat st;
 
-	while (dir && (name = g_dir_read_name(dir)) != NULL)
-		if (g_str_has_prefix(name, EMLOUT_STAGED))
-			emlout_unstage(spool, name);
+	while (dir && (name = g_dir_read_name(dir)) != NULL) {
+		g_autofree char *path = g_build_filename(tmp, name, NULL);
+
+		if (g_str_has_prefix(name, EMLOUT_STAGED) ||
+		    (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_mtime < now - EMLOUT_STALE))
+			(void)unlink(path);
+	}
 	if (dir)
 		g_dir_close(dir);
 }

@@ -56,6 +56,8 @@ struct ingest_ctx {
 	/* consultation id -> struct readahead_markers *, of defs */
 	GHashTable *markers;
 	const struct readahead_markers *expected;	/* told to ahead */
+	/* struct question * of defs -> its row id, boxed */
+	GHashTable *question_rows;
 };
 
 /* What a message turned out to be, before it is written. */
@@ -534,6 +536,26 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 	return ingest_confirm(ctx, f, err);
 }
 
+/* Looked up once a run: answers name the same few questions. */
+static int64_t
+ingest_question_row(struct ingest_ctx *ctx, int64_t cid,
+    const struct question *q, GError **err)
+{
+	int64_t *row = g_hash_table_lookup(ctx->question_rows, q);
+
+	if (row)
+		return *row;
+	row = g_new(int64_t, 1);
+	*row = db_question_row(ctx->db, cid, q->id, err);
+	if (*row < 0) {
+		g_free(row);
+		return -1;
+	}
+	g_hash_table_insert(ctx->question_rows, (gpointer)(uintptr_t)q,
+	    row);
+	return *row;
+}
+
 static bool
 ingest_answers(struct ingest_ctx *ctx, struct filing *f, int64_t mid,
     GError **err)
@@ -553,6 +575,9 @@ ingest_answers(struct ingest_ctx *ctx, struct filing *f, int64_t mid,
 		row.participant_id = f->pid;
 		row.consultation_id = f->cid;
 		row.question = q->id;
+		row.question_row = ingest_question_row(ctx, f->cid, q, err);
+		if (row.question_row < 0)
+			return false;
 		row.message_id = mid;
 		row.source = "mail";
 		row.answer = norm ? norm : a->text;
@@ -1106,11 +1131,13 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 	    (GDestroyNotify)definition_free);
 	ctx.markers = g_hash_table_new_full(g_int64_hash, g_int64_equal,
 	    g_free, (GDestroyNotify)ingest_markers_free);
+	ctx.question_rows = g_hash_table_new_full(g_direct_hash,
+	    g_direct_equal, NULL, g_free);
 	/* One filer at a time: the timer's run and a manual one queue up. */
 	lock = spool_lock(ctx.maildir, err);
 	if (lock < 0)
 		goto out;
-	emlout_unstage_all(cfg->spool);
+	emlout_clean_tmp(cfg->spool);
 	names = spool_list(ctx.maildir, "new", err);
 	if (!names)
 		goto out;
@@ -1138,6 +1165,7 @@ out:
 	/* Before the definitions, which the letters in progress read. */
 	letterq_free(ctx.letters);
 	g_hash_table_unref(ctx.markers);
+	g_hash_table_unref(ctx.question_rows);
 	if (lock >= 0)
 		close(lock);
 	g_free(new_folder);
