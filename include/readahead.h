@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reading ahead of the filer: a second thread reads, hashes and parses
- * the spool files a few messages ahead, so that on two cores parsing
- * overlaps with filing (the database, the receipts).  Items come out in
- * the order of the names; the thread never touches the database.
+ * Reading ahead of the filer: two threads read, hash and parse the spool
+ * files a few messages ahead, so that on two cores parsing overlaps with
+ * filing (the database, the receipts).  Items come out in the order of
+ * the names; the threads never touch the database.
  */
 #ifndef CONSULTD_READAHEAD_H
 #define CONSULTD_READAHEAD_H
@@ -47,7 +47,7 @@ struct readahead_item {
  * Starts reading folder/NAME for each of names (borrowed: it must outlive
  * the read-ahead), files over max bytes being refused by spool_read(),
  * reading answers with markers expected (or NULL, see readahead_expect()).
- * NULL and EX_TEMPFAIL if the thread cannot be started.
+ * NULL and EX_TEMPFAIL if the threads cannot be started.
  */
 struct readahead *readahead_start(const char *folder, GPtrArray *names,
     size_t max, const struct readahead_markers *expected, GError **err);
@@ -73,7 +73,7 @@ void readahead_read(struct readahead_item *item, const char *path,
 
 void readahead_item_free(struct readahead_item *item);
 
-/* Stops the thread, wherever it is, and frees what was not taken. */
+/* Stops the threads, wherever they are, and frees what was not taken. */
 void readahead_stop(struct readahead *ra);
 
 #endif

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The read-ahead thread.  It owns nothing but the items it has not handed
- * over yet (the markers are the filer's, immutable while it runs); a
- * ring of DEPTH slots bounds how many parsed messages wait, and so the
- * memory, whatever the number of files.  Signals stay with the main
+ * The read-ahead threads.  Each claims the next name in turn and puts its
+ * item in the name's slot of the ring, so items come out in order however
+ * the parses overlap.  They own nothing but the items they have not
+ * handed over yet (the markers are the filer's, immutable while they
+ * run); a ring of DEPTH slots bounds how many parsed messages wait, and
+ * so the memory, whatever the number of files.  Signals stay with the main
  * thread, which alone decides when to stop (consultd_stopping()).
  * POSIX locks rather than GLib's, whose futexes ThreadSanitizer cannot
  * see.
@@ -24,36 +26,46 @@
 #include "banned.h"
 
 /*
- * Enough to keep the thread busy while the filer commits a batch; few
+ * Enough to keep the threads busy while the filer commits a batch; few
  * enough that waiting messages hold little memory.  Beyond
- * READAHEAD_BYTES of waiting mail the thread waits until the ring is
- * empty, and a file that large is left to the filer: a mailbox of 25 MB
- * attachments is parsed one message at a time, as without the thread.
+ * READAHEAD_BYTES of waiting mail no new file is started until the ring
+ * is empty, and a file that large is left to the filer: a mailbox of
+ * 25 MB attachments is parsed one message at a time (the file that a
+ * second thread had already started aside), as without read-ahead.
  */
-#define READAHEAD_DEPTH 16
+#define READAHEAD_DEPTH 32
 #define READAHEAD_BYTES (8 * 1024 * 1024)
+/*
+ * Parsing and reading answers cost the filer's thread more than filing
+ * them: with two threads parsing, each core has work while the other
+ * waits (bench/README.md).
+ */
+#define READAHEAD_THREADS 2
 
 struct readahead {
 	char *folder;
 	GPtrArray *names;	/* borrowed */
 	size_t max;
-	pthread_t thread;
+	pthread_t threads[READAHEAD_THREADS];
+	size_t started;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	/* Under lock: */
+	/* names[i] is at ring[i % DEPTH] from its parse until taken. */
 	struct readahead_item *ring[READAHEAD_DEPTH];
 	const struct readahead_markers *markers;	/* or NULL */
-	size_t produced;	/* items put in the ring so far */
+	size_t claimed;		/* names handed to a thread so far */
 	size_t consumed;	/* items taken so far */
 	size_t bytes;		/* readahead_weight() of the items in the ring */
-	bool stop;
 	/*
-	 * Who sleeps, so that the other wakes it only when it has to:
-	 * the thread once the ring is full (or heavy), until it is half
-	 * empty (and light), and after a large file, until the filer is
-	 * done with it.
+	 * After a large file names[hold - 1] no claim until the filer is
+	 * done with it: it has taken it and asks for the next.
 	 */
-	bool producer_waits;
+	size_t hold;
+	bool holding;
+	bool stop;
+	/* Who sleeps, so that the others wake them only when they must. */
+	size_t producers_waiting;
 	bool consumer_waits;
 };
 
@@ -110,73 +122,65 @@ readahead_prepare(const struct readahead *ra, const char *name,
 	return item;
 }
 
-/* Under lock: no room for one more item. */
+/*
+ * Under lock: a thread may start on the next name.  It is the consumer
+ * that frees room, so a waiting thread only needs waking by it (or by a
+ * stop).
+ */
 static bool
-readahead_full(const struct readahead *ra)
+readahead_may_claim(const struct readahead *ra)
 {
-	size_t waiting = ra->produced - ra->consumed;
+	size_t waiting = ra->claimed - ra->consumed;
 
-	return waiting == READAHEAD_DEPTH ||
-	    (waiting > 0 && ra->bytes >= READAHEAD_BYTES);
-}
-
-/* Under lock: emptied enough to read ahead again. */
-static bool
-readahead_light(const struct readahead *ra)
-{
-	size_t waiting = ra->produced - ra->consumed;
-
-	return waiting <= READAHEAD_DEPTH / 2 &&
-	    (waiting == 0 || ra->bytes < READAHEAD_BYTES / 2);
+	if (ra->holding && (ra->consumed < ra->hold ||
+	    (ra->consumed == ra->hold && !ra->consumer_waits)))
+		return false;
+	return ra->claimed < ra->names->len && waiting < READAHEAD_DEPTH &&
+	    (waiting == 0 || ra->bytes < READAHEAD_BYTES);
 }
 
 static void *
 readahead_run(void *data)
 {
 	struct readahead *ra = data;
-	size_t i;
 
-	for (i = 0; i < ra->names->len; i++) {
+	pthread_mutex_lock(&ra->lock);
+	for (;;) {
 		const struct readahead_markers *markers;
 		struct readahead_item *item;
-		bool stop;
+		size_t i;
 
-		pthread_mutex_lock(&ra->lock);
-		if (readahead_full(ra)) {
-			ra->producer_waits = true;
-			while (!ra->stop && !readahead_light(ra))
-				pthread_cond_wait(&ra->changed, &ra->lock);
-			ra->producer_waits = false;
+		while (!ra->stop && ra->claimed < ra->names->len &&
+		    !readahead_may_claim(ra)) {
+			ra->producers_waiting++;
+			pthread_cond_wait(&ra->changed, &ra->lock);
+			ra->producers_waiting--;
 		}
-		stop = ra->stop;
+		if (ra->stop || ra->claimed == ra->names->len)
+			break;
+		i = ra->claimed++;
 		markers = ra->markers;
 		pthread_mutex_unlock(&ra->lock);
 		/*
 		 * A stop that comes during a parse only costs that parse:
 		 * the item goes into the ring and readahead_stop() frees it.
 		 */
-		if (stop)
-			break;
 		item = readahead_prepare(ra, ra->names->pdata[i], markers);
 		pthread_mutex_lock(&ra->lock);
-		ra->ring[ra->produced % READAHEAD_DEPTH] = item;
-		ra->produced++;
+		ra->ring[i % READAHEAD_DEPTH] = item;
 		ra->bytes += item->size;
-		if (ra->consumer_waits)
-			pthread_cond_broadcast(&ra->changed);
 		/*
-		 * The filer parses a large file itself: nothing is parsed
-		 * beside it until it asks for the next one.
+		 * The filer parses a large file itself: nothing new is
+		 * started beside it until it has taken the next one.
 		 */
 		if (item->deferred) {
-			ra->producer_waits = true;
-			while (!ra->stop && !(ra->consumed == ra->produced &&
-			    ra->consumer_waits))
-				pthread_cond_wait(&ra->changed, &ra->lock);
-			ra->producer_waits = false;
+			ra->holding = true;
+			ra->hold = MAX(ra->hold, i + 1);
 		}
-		pthread_mutex_unlock(&ra->lock);
+		if (ra->consumer_waits && i == ra->consumed)
+			pthread_cond_broadcast(&ra->changed);
 	}
+	pthread_mutex_unlock(&ra->lock);
 	return NULL;
 }
 
@@ -192,14 +196,12 @@ readahead_start(const char *folder, GPtrArray *names, size_t max,
 	ra->markers = expected;
 	pthread_mutex_init(&ra->lock, NULL);
 	pthread_cond_init(&ra->changed, NULL);
-	if (!consultd_thread_start(&ra->thread, readahead_run, ra,
-	    "readahead", err)) {
-		pthread_mutex_destroy(&ra->lock);
-		pthread_cond_destroy(&ra->changed);
-		g_free(ra->folder);
-		g_free(ra);
-		return NULL;
-	}
+	for (ra->started = 0; ra->started < READAHEAD_THREADS; ra->started++)
+		if (!consultd_thread_start(&ra->threads[ra->started],
+		    readahead_run, ra, "readahead", err)) {
+			readahead_stop(ra);
+			return NULL;
+		}
 	return ra;
 }
 
@@ -215,19 +217,22 @@ struct readahead_item *
 readahead_next(struct readahead *ra)
 {
 	struct readahead_item *item;
+	size_t slot;
 
 	pthread_mutex_lock(&ra->lock);
 	g_assert(ra->consumed < ra->names->len);
-	ra->consumer_waits = true;
-	if (ra->producer_waits && ra->produced == ra->consumed)
+	slot = ra->consumed % READAHEAD_DEPTH;
+	/* Taking the item after a large one lets the threads go on. */
+	if (ra->producers_waiting)
 		pthread_cond_broadcast(&ra->changed);
-	while (ra->produced == ra->consumed)
+	ra->consumer_waits = true;
+	while (!ra->ring[slot])
 		pthread_cond_wait(&ra->changed, &ra->lock);
 	ra->consumer_waits = false;
-	item = g_steal_pointer(&ra->ring[ra->consumed % READAHEAD_DEPTH]);
+	item = g_steal_pointer(&ra->ring[slot]);
 	ra->consumed++;
 	ra->bytes -= item->size;
-	if (ra->producer_waits && readahead_light(ra))
+	if (ra->producers_waiting)
 		pthread_cond_broadcast(&ra->changed);
 	pthread_mutex_unlock(&ra->lock);
 	return item;
@@ -257,7 +262,8 @@ readahead_stop(struct readahead *ra)
 	ra->stop = true;
 	pthread_cond_broadcast(&ra->changed);
 	pthread_mutex_unlock(&ra->lock);
-	pthread_join(ra->thread, NULL);
+	for (i = 0; i < ra->started; i++)
+		pthread_join(ra->threads[i], NULL);
 	for (i = 0; i < READAHEAD_DEPTH; i++)
 		readahead_item_free(ra->ring[i]);
 	pthread_mutex_destroy(&ra->lock);
