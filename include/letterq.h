@@ -8,14 +8,14 @@
  *
  * On the embedded default the thread also writes the receipts out, where
  * a flush at the end would write them one by one on the filer's time:
- * each is staged in spool/tmp as soon as it is composed, published into
- * spool/outbox once its row has committed (letterq_committed()), and
- * marked sent in the next batch's transaction (letterq_flush()) or in
- * letterq_finish()'s.  From before its row commits until it is marked
- * sent it holds the item lock a flush would take (outbox_lock_item()), so
- * no flush writes it meanwhile.  What is not published ends as the
- * flush's work, as any queued item; what is published but not yet marked
- * when the process dies is written again, under the same name.
+ * each goes to spool/outbox once its row has committed
+ * (letterq_committed()), and is marked sent in the next batch's
+ * transaction (letterq_flush()) or in letterq_finish()'s.  From before
+ * its row commits until it is marked sent it holds the item lock a flush
+ * would take (outbox_lock_item()), so no flush writes it meanwhile.  What
+ * is not written ends as the flush's work, as any queued item; what is
+ * written but not yet marked when the process dies is written again,
+ * under the same name.
  */
 #ifndef CONSULTD_LETTERQ_H
 #define CONSULTD_LETTERQ_H
@@ -67,7 +67,7 @@ bool letterq_flush(struct letterq *q, struct db *db, GError **err)
 void letterq_committed(struct letterq *q);
 
 /*
- * Marks sent, in a transaction of its own, the receipts published since
+ * Marks sent, in a transaction of its own, the receipts written since
  * the last letterq_flush().  False on a database error: they stay queued
  * and a flush writes them again.
  */
@@ -78,8 +78,8 @@ bool letterq_finish(struct letterq *q, struct db *db, GError **err)
 int64_t letterq_sent(const struct letterq *q);
 
 /*
- * Waits for the letters in progress and drops them, with what is staged
- * and not yet published.
+ * Waits for the letters in progress and drops them, and the receipts not
+ * yet written or marked: they stay queued for a flush.
  */
 void letterq_free(struct letterq *q);
 

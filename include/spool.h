@@ -48,13 +48,11 @@ bool spool_deliver_files(const char *maildir, const char *const *paths,
 bool spool_write_atomic(const char *tmpdir, const char *path,
     const char *data, size_t len, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
-/* Creates path, which must not exist, holding data; not synced. */
-bool spool_write_new(const char *path, const char *data, size_t len,
-    GError **err) G_GNUC_WARN_UNUSED_RESULT;
-
 /*
  * As spool_write_atomic, without any sync: for a batch, which calls
  * spool_sync_all() on the folder once before it relies on the files.
+ * Where the file system allows, the file is written unnamed in path's
+ * folder and linked into place, and tmpdir is not used.
  */
 bool spool_write_atomic_nosync(const char *tmpdir, const char *path,
     const char *data, size_t len, GError **err) G_GNUC_WARN_UNUSED_RESULT;

@@ -4,7 +4,7 @@
  * letterq_new() to letterq_free().  The jobs stay in the queue's array;
  * a job's results are read only once the thread has counted it done,
  * under the lock, so no job is shared while it is worked on.  The same
- * holds for the receipts handed over to be published: the filer touches
+ * holds for the receipts handed over to be written: the filer touches
  * them again only once the thread has counted them done.  POSIX locks
  * rather than GLib's, whose futexes ThreadSanitizer cannot see.
  */
@@ -40,17 +40,14 @@ struct letterq_job {
 	char *what;
 	/* Results. */
 	struct outbox_item *item;
-	char *staged;		/* in spool/tmp (emlout_stage()), or NULL */
 	GError *err;
 };
 
-/* A receipt written by the queue, from its commit to its mark. */
+/* A receipt written by the queue, from its row to its mark. */
 struct letterq_receipt {
 	int64_t id;
-	int64_t participant_id;
-	char *kind;
-	char *staged;
-	bool published;
+	struct outbox_item *item;
+	bool written;
 };
 
 struct letterq {
@@ -62,28 +59,26 @@ struct letterq {
 	pthread_cond_t changed;
 	bool eml;		/* the embedded default: write receipts */
 	int item_lock;		/* outbox item locks (eml), or -1 */
-	unsigned staged;	/* receipts staged, for their names */
 	int64_t sent;
 	/* The filer's: locked, rows added in the open transaction. */
 	GPtrArray *queued;	/* struct letterq_receipt * */
 	/*
 	 * Handed to the thread by letterq_committed(), the filer's again
-	 * once published is false: then those published are marked sent by
+	 * once writing is false: then those written are marked sent by
 	 * the next transaction.
 	 */
 	GPtrArray *handed;
 	/* Under lock: */
 	GPtrArray *jobs;	/* struct letterq_job *, in push order */
 	size_t done;		/* jobs[0 .. done) are finished */
-	bool publish;		/* handed is the thread's */
+	bool writing;		/* handed is the thread's */
 	bool quit;
 };
 
 static void
 letterq_receipt_free(struct letterq_receipt *r)
 {
-	g_free(r->kind);
-	g_free(r->staged);
+	outbox_item_free(r->item);
 	g_free(r);
 }
 
@@ -98,14 +93,13 @@ letterq_job_free(struct letterq_job *job)
 	g_free(job->references);
 	g_free(job->what);
 	outbox_item_free(job->item);
-	g_free(job->staged);
 	g_clear_error(&job->err);
 	g_free(job);
 }
 
 /* Receipts of q->handed into spool/outbox, then one sync for them all. */
 static void
-letterq_publish(struct letterq *q)
+letterq_write(struct letterq *q)
 {
 	GError *err = NULL;
 	size_t i;
@@ -113,32 +107,18 @@ letterq_publish(struct letterq *q)
 	for (i = 0; i < q->handed->len; i++) {
 		struct letterq_receipt *r = q->handed->pdata[i];
 
-		if (!emlout_publish(q->cfg->spool, r->staged, r->id, r->kind,
-		    &err))
+		if (!emlout_write(q->cfg->spool, r->id, r->item->kind,
+		    r->item->content, r->item->content_len, &err))
 			break;
-		r->published = true;
+		r->written = true;
 	}
 	if (!err && !emlout_commit(q->cfg->spool, &err))
 		for (i = 0; i < q->handed->len; i++)
 			((struct letterq_receipt *)
-			    q->handed->pdata[i])->published = false;
+			    q->handed->pdata[i])->written = false;
 	if (err) {
 		/* Still queued: the outbox flush writes them. */
 		log_warnx("letters: %s; left to the outbox", err->message);
-		g_error_free(err);
-	}
-}
-
-/* A receipt composed on the embedded default waits in spool/tmp. */
-static void
-letterq_stage(struct letterq *q, struct letterq_job *job)
-{
-	GError *err = NULL;
-
-	job->staged = emlout_stage(q->cfg->spool, q->staged++,
-	    job->item->content, job->item->content_len, &err);
-	if (err) {
-		log_info("letters: %s; left to the outbox", err->message);
 		g_error_free(err);
 	}
 }
@@ -151,14 +131,14 @@ letterq_run(void *data)
 
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
-		while (!q->quit && !q->publish && q->done == q->jobs->len)
+		while (!q->quit && !q->writing && q->done == q->jobs->len)
 			pthread_cond_wait(&q->changed, &q->lock);
 		/* The older work first: the filer waits for it next. */
-		if (q->publish) {
+		if (q->writing) {
 			pthread_mutex_unlock(&q->lock);
-			letterq_publish(q);
+			letterq_write(q);
 			pthread_mutex_lock(&q->lock);
-			q->publish = false;
+			q->writing = false;
 			pthread_cond_broadcast(&q->changed);
 			continue;
 		}
@@ -168,8 +148,6 @@ letterq_run(void *data)
 		pthread_mutex_unlock(&q->lock);
 		job->item = letter_build(q->cfg, job->def, job->cid, job->p,
 		    job->p->token, &job->l, q->now, &job->err);
-		if (job->item && q->eml)
-			letterq_stage(q, job);
 		pthread_mutex_lock(&q->lock);
 		q->done++;
 		pthread_cond_broadcast(&q->changed);
@@ -208,18 +186,18 @@ letterq_new(const struct config *cfg, int64_t now, GError **err)
 	return q;
 }
 
-/* Waits until the thread has done every job pushed and published. */
+/* Waits until the thread has done every job pushed and written. */
 static void
 letterq_wait(struct letterq *q)
 {
 	pthread_mutex_lock(&q->lock);
-	while (q->done < q->jobs->len || q->publish)
+	while (q->done < q->jobs->len || q->writing)
 		pthread_cond_wait(&q->changed, &q->lock);
 	pthread_mutex_unlock(&q->lock);
 }
 
 /*
- * The receipts the thread published are marked sent in the caller's
+ * The receipts the thread wrote are marked sent in the caller's
  * transaction; they stay locked until it has committed.
  */
 static bool
@@ -230,7 +208,7 @@ letterq_mark_sent(struct letterq *q, struct db *db, GError **err)
 	for (i = 0; i < q->handed->len; i++) {
 		struct letterq_receipt *r = q->handed->pdata[i];
 
-		if (r->published && !db_outbox_mark_sent(db, r->id, q->now,
+		if (r->written && !db_outbox_mark_sent(db, r->id, q->now,
 		    err))
 			return false;
 	}
@@ -246,33 +224,28 @@ letterq_release(struct letterq *q, bool marked)
 	for (i = 0; i < q->handed->len; i++) {
 		struct letterq_receipt *r = q->handed->pdata[i];
 
-		if (marked && r->published) {
+		if (marked && r->written) {
 			q->sent++;
 			log_info("outbox: wrote %s %lld to participant %lld",
-			    r->kind, (long long)r->id,
-			    (long long)r->participant_id);
-		} else if (!r->published)
-			emlout_unstage(q->cfg->spool, r->staged);
+			    r->item->kind, (long long)r->id,
+			    (long long)r->item->participant_id);
+		}
 		outbox_unlock_item(q->item_lock, r->id);
 	}
 	g_ptr_array_set_size(q->handed, 0);
 }
 
-/* A receipt whose row is added: locked until marked, or left unstaged. */
+/* A receipt whose row is added: locked until marked, else the flush's. */
 static void
 letterq_queue(struct letterq *q, struct letterq_job *job, int64_t id)
 {
 	struct letterq_receipt *r;
 
-	if (!outbox_lock_item(q->item_lock, id)) {
-		emlout_unstage(q->cfg->spool, job->staged);
+	if (!outbox_lock_item(q->item_lock, id))
 		return;
-	}
 	r = g_new0(struct letterq_receipt, 1);
 	r->id = id;
-	r->participant_id = job->item->participant_id;
-	r->kind = g_strdup(job->item->kind);
-	r->staged = g_steal_pointer(&job->staged);
+	r->item = g_steal_pointer(&job->item);
 	g_ptr_array_add(q->queued, r);
 }
 
@@ -323,15 +296,9 @@ letterq_flush(struct letterq *q, struct db *db, GError **err)
 			ok = false;
 		} else {
 			ok = db_outbox_add(db, job->item, q->now, &id, err);
-			if (ok && job->staged)
+			if (ok && q->eml)
 				letterq_queue(q, job, id);
 		}
-	}
-	for (i = 0; i < q->jobs->len; i++) {
-		struct letterq_job *job = q->jobs->pdata[i];
-
-		if (job->staged)
-			emlout_unstage(q->cfg->spool, job->staged);
 	}
 	pthread_mutex_lock(&q->lock);
 	g_ptr_array_set_size(q->jobs, 0);
@@ -352,7 +319,7 @@ letterq_committed(struct letterq *q)
 	q->handed = q->queued;
 	q->queued = swap;
 	pthread_mutex_lock(&q->lock);
-	q->publish = true;
+	q->writing = true;
 	pthread_cond_broadcast(&q->changed);
 	pthread_mutex_unlock(&q->lock);
 }
@@ -384,8 +351,6 @@ letterq_sent(const struct letterq *q)
 void
 letterq_free(struct letterq *q)
 {
-	size_t i;
-
 	if (!q)
 		return;
 	if (q->started) {
@@ -395,22 +360,10 @@ letterq_free(struct letterq *q)
 		pthread_mutex_unlock(&q->lock);
 		pthread_join(q->thread, NULL);
 	}
-	/* Not published: their rows, if committed, are the flush's. */
-	for (i = 0; i < q->jobs->len; i++) {
-		struct letterq_job *job = q->jobs->pdata[i];
-
-		if (job->staged)
-			emlout_unstage(q->cfg->spool, job->staged);
-	}
-	g_ptr_array_extend_and_steal(q->handed, g_steal_pointer(&q->queued));
-	for (i = 0; i < q->handed->len; i++) {
-		struct letterq_receipt *r = q->handed->pdata[i];
-
-		if (!r->published)
-			emlout_unstage(q->cfg->spool, r->staged);
-	}
+	/* What is not marked sent, if committed, is left to the flush. */
 	if (q->item_lock >= 0)
 		close(q->item_lock);
+	g_ptr_array_unref(q->queued);
 	g_ptr_array_unref(q->handed);
 	g_ptr_array_unref(q->jobs);
 	pthread_mutex_destroy(&q->lock);

@@ -245,20 +245,63 @@ out:
 	return ok;
 }
 
-bool
-spool_write_new(const char *path, const char *data, size_t len,
+/* Whether the file at path holds exactly data. */
+static bool
+spool_holds(const char *path, const char *data, size_t len)
+{
+	g_autofree char *have = NULL;
+	gsize n = 0;
+
+	return g_file_get_contents(path, &have, &n, NULL) && n == len &&
+	    memcmp(have, data, len) == 0;
+}
+
+/*
+ * An unnamed file in path's folder (O_TMPFILE), linked as path once
+ * written: no temporary name to leave behind on a crash, and no rename,
+ * which on Linux serializes with every other rename between folders of
+ * the file system (the filer's new/ -> cur/).  1 when done (or path held
+ * data already), 0 when it cannot be done so (no O_TMPFILE support, no
+ * /proc, path holds something else), -1 with err on a write error.
+ */
+static int
+spool_write_linked(const char *path, const char *data, size_t len,
     GError **err)
 {
-	return spool_write_tmp(path, -1, data, len, false, err);
+	g_autofree char *dir = g_path_get_dirname(path);
+	char proc[64];
+	int fd, done = 0;
+
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return 0;
+	if (!spool_write_all(fd, data, len)) {
+		spool_set_errno(err, errno, "write", path);
+		done = -1;
+		goto out;
+	}
+	g_snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		done = 1;
+	else if (errno == EEXIST && spool_holds(path, data, len))
+		done = 1;	/* written whole before a crash */
+out:
+	close(fd);
+	return done;
 }
 
 bool
 spool_write_atomic_nosync(const char *tmpdir, const char *path,
     const char *data, size_t len, GError **err)
 {
-	g_autofree char *name = spool_unique_name();
-	g_autofree char *tmp = g_build_filename(tmpdir, name, NULL);
+	g_autofree char *name = NULL;
+	g_autofree char *tmp = NULL;
+	int linked = spool_write_linked(path, data, len, err);
 
+	if (linked)
+		return linked > 0;
+	name = spool_unique_name();
+	tmp = g_build_filename(tmpdir, name, NULL);
 	if (!spool_write_tmp(tmp, -1, data, len, false, err))
 		return false;
 	if (rename(tmp, path) != 0) {
