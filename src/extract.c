@@ -332,6 +332,9 @@ extract_starts_any_key(const char *s, const char *const *keys)
 {
 	size_t i;
 
+	/* Most lines have no colon: no key can start them. */
+	if (!strchr(s, ':') && !strstr(s, "\xef\xbc\x9a"))
+		return false;
 	for (i = 0; keys[i]; i++)
 		if (extract_starts_key(s, keys[i]))
 			return true;
@@ -365,6 +368,22 @@ extract_is_separator(const char *s)
 	return false;
 }
 
+/* Whether s starts with the first letter of one of words, any case. */
+static bool
+extract_starts_like_any(const char *s, const char *const *words)
+{
+	gunichar c = g_utf8_get_char_validated(s, -1);
+	size_t i;
+
+	if (c == (gunichar)-1 || c == (gunichar)-2)
+		return true;	/* let the full comparison decide */
+	c = g_unichar_tolower(c);
+	for (i = 0; words[i]; i++)
+		if (g_utf8_get_char(words[i]) == c)
+			return true;
+	return false;
+}
+
 static bool
 extract_is_mobile_signature(const char *s)
 {
@@ -373,6 +392,9 @@ extract_is_mobile_signature(const char *s)
 	size_t i;
 
 	if (strlen(s) > 80 || strchr(s, ','))
+		return false;
+	/* Most lines start with a letter that starts no signature. */
+	if (!extract_starts_like_any(s, extract_mobile_sigs))
 		return false;
 	/* Lowercased as UTF-8: "Отправлено с iPhone" is Cyrillic. */
 	low = g_utf8_strdown(s, -1);

@@ -332,12 +332,18 @@ letterq_finish(struct letterq *q, struct db *db, GError **err)
 	letterq_wait(q);
 	if (!q->handed->len)
 		return true;
-	ok = db_begin(db, err);
+	/*
+	 * At NORMAL, as a flush records its sends (outbox.c): a power loss
+	 * may forget these marks, and the same files are written again.
+	 */
+	ok = db_set_full_sync(db, false, err) && db_begin(db, err);
 	if (ok && !letterq_mark_sent(q, db, err)) {
 		db_rollback(db);
 		ok = false;
 	}
 	ok = ok && db_commit(db, err);
+	if (!db_set_full_sync(db, true, ok ? err : NULL))
+		ok = false;
 	letterq_release(q, ok);
 	return ok;
 }

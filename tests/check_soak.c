@@ -501,7 +501,7 @@ count_copy(GHashTable *seen, const char *key)
 	return n > 0;
 }
 
-/* The .eml files renamed into spool/outbox, from inotify: total, twice. */
+/* The .eml files linked or renamed into spool/outbox (inotify): all, twice. */
 static void
 count_eml(int ifd, unsigned *writes, unsigned *twice)
 {
@@ -580,7 +580,8 @@ START_TEST(test_soak_concurrent_flushes_send_each_once)
 	requeue(dir);
 	ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	ck_assert_int_ge(ifd, 0);
-	ck_assert_int_ge(inotify_add_watch(ifd, outbox, IN_MOVED_TO), 0);
+	ck_assert_int_ge(inotify_add_watch(ifd, outbox,
+	    IN_MOVED_TO | IN_CREATE), 0);
 	flush_together(dir, logs, eml_split);
 	count_eml(ifd, &writes, &eml_twice);
 	close(ifd);
