@@ -5,12 +5,14 @@
  * at the server (flag or move), record the UID as done.  A crash before
  * the record refetches the batch, and ingest recognises what it already
  * filed by Message-ID and content hash; nothing is acted on at the server
- * before it is filed.  Durability is paid per batch, not per message.
+ * before it is filed.  Durability is paid per batch, not per message, and
+ * the next batch's bodies are received on a thread while one is filed.
  */
 #include "fetch.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -358,6 +360,23 @@ fetch_sink_done(void *arg, uint32_t uid, uint64_t rfc822_size, GError **err)
 	else if (fs->over)
 		it->header_too_large = true;
 	fs->current = NULL;
+	/*
+	 * A whole body is written: its descriptor goes now, so that two
+	 * batches in hand hold no more than a few open.  A header stays open
+	 * for its placeholder.
+	 */
+	if (fs->section == IMAP_SECTION_ALL && it->fd >= 0) {
+		int fd = it->fd;
+
+		it->fd = -1;
+		if (close(fd) != 0) {
+			g_set_error(err, CONSULTD_ERROR, (errno == ENOSPC ||
+			    errno == EDQUOT) ? EX_TEMPFAIL : EX_IOERR,
+			    "cannot write '%s': %s", it->name,
+			    g_strerror(errno));
+			return false;
+		}
+	}
 	return true;
 }
 
@@ -673,17 +692,11 @@ fetch_act(struct fetch_ctx *ctx, const struct fetch_item *items, size_t n,
 	    done->len, ctx->move_to, err) || fetch_imap_failed(ctx);
 }
 
-/*
- * One batch of UIDs, ascending, through every step to the record; next
- * is the batch after it (asked for on the way), if any.
- */
-static bool
-fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
-    const uint32_t *next, size_t next_n, const GArray *big, GError **err)
+static struct fetch_item *
+fetch_items_new(const uint32_t *uids, size_t n, const GArray *big)
 {
 	struct fetch_item *items = g_new0(struct fetch_item, n);
 	size_t i, j = 0;
-	bool ok = false;
 
 	for (i = 0; i < n; i++) {
 		items[i].fd = -1;
@@ -694,11 +707,59 @@ fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
 		items[i].too_large = j < big->len &&
 		    g_array_index(big, uint32_t, j) == uids[i];
 	}
-	if (!fetch_bodies(ctx, items, n, uids, big, next, next_n, err))
-		goto out;
+	return items;
+}
+
+/*
+ * The bodies of the batch after the one being filed, received on a thread
+ * of their own while the filer works: the IMAP session is this thread's
+ * alone until it is joined, the database the filer's.
+ */
+struct fetch_next {
+	struct fetch_ctx *ctx;
+	const GArray *big;
+	const uint32_t *uids;
+	size_t n;
+	struct fetch_item *items;
+	const uint32_t *after;	/* asked for once these are in */
+	size_t after_n;
+	pthread_t thread;
+	bool ok;
+	GError *err;
+};
+
+static void *
+fetch_next_run(void *data)
+{
+	struct fetch_next *nx = data;
+
+	nx->ok = fetch_bodies(nx->ctx, nx->items, nx->n, nx->uids, nx->big,
+	    nx->after, nx->after_n, &nx->err);
+	return NULL;
+}
+
+/*
+ * One batch of UIDs, ascending, its bodies in tmp/, through every step to
+ * the record; meanwhile the bodies of next (if any) are received.
+ */
+static bool
+fetch_batch(struct fetch_ctx *ctx, struct fetch_item *items, size_t n,
+    struct fetch_next *next, GError **err)
+{
+	bool ok = false, receiving = false, filed;
+
 	if (!fetch_publish(ctx, items, n, err))
 		goto out;
-	if (!ingest_spool(ctx->db, ctx->cfg, ctx->now, ctx->res, err))
+	if (next) {
+		receiving = consultd_thread_start(&next->thread,
+		    fetch_next_run, next, "receive", err);
+		if (!receiving)
+			goto out;
+	}
+	filed = ingest_spool(ctx->db, ctx->cfg, ctx->now, ctx->res, err);
+	if (receiving)
+		pthread_join(next->thread, NULL);
+	if (!filed)
 		goto out;
 	/* ingest may have stopped early: act only on a whole batch. */
 	if (consultd_stopping()) {
@@ -709,9 +770,13 @@ fetch_batch(struct fetch_ctx *ctx, const uint32_t *uids, size_t n,
 	if (!fetch_act(ctx, items, n, err))
 		goto out;
 	if (!db_imap_state_set(ctx->db, ctx->key, ctx->uidvalidity,
-	    uids[n - 1], err))
+	    items[n - 1].uid, err))
 		goto out;
 	ctx->progress = true;
+	if (next && !next->ok) {
+		g_propagate_error(err, g_steal_pointer(&next->err));
+		goto out;
+	}
 	ok = true;
 out:
 	/* What is in flight is for a batch this pass will not read now. */
@@ -719,7 +784,62 @@ out:
 		imap_bodies_cancel(ctx->imap);
 		ctx->ahead = false;
 	}
-	fetch_items_release(ctx, items, n);
+	if (next)
+		g_clear_error(&next->err);
+	return ok;
+}
+
+/*
+ * The UIDs of one search, batch by batch: the first batch's bodies are
+ * received here, each next one's while the one before is filed.
+ */
+static bool
+fetch_window(struct fetch_ctx *ctx, const GArray *uids, const GArray *big,
+    GError **err)
+{
+	const uint32_t *all = (const uint32_t *)(const void *)uids->data;
+	struct fetch_item *items = NULL;	/* of the batch at i, received */
+	size_t i, n = 0, next_n = 0, after_n;
+	bool ok = true;
+
+	for (i = 0; ok && i < uids->len; i += n) {
+		struct fetch_next next = { 0 };
+
+		n = MIN(uids->len - i, FETCH_BATCH);
+		next_n = MIN(uids->len - i - n, FETCH_BATCH);
+		after_n = MIN(uids->len - i - n - next_n, FETCH_BATCH);
+		if (!items) {
+			items = fetch_items_new(all + i, n, big);
+			ok = fetch_bodies(ctx, items, n, all + i, big,
+			    next_n ? all + i + n : NULL, next_n, err);
+			if (!ok) {
+				imap_bodies_cancel(ctx->imap);
+				ctx->ahead = false;
+				fetch_items_release(ctx, items, n);
+				items = NULL;
+				break;
+			}
+		}
+		if (next_n) {
+			next.ctx = ctx;
+			next.big = big;
+			next.uids = all + i + n;
+			next.n = next_n;
+			next.items = fetch_items_new(next.uids, next_n, big);
+			next.after = after_n ? next.uids + next_n : NULL;
+			next.after_n = after_n;
+		}
+		ok = fetch_batch(ctx, items, n, next_n ? &next : NULL, err);
+		fetch_items_release(ctx, items, n);
+		items = next.items;
+		if (ok && (ctx->stopped || consultd_stopping()))
+			ctx->stopped = true;
+		if (ctx->stopped)
+			break;
+	}
+	/* Received but not filed: fetched again by the next pass. */
+	if (items)
+		fetch_items_release(ctx, items, next_n);
 	return ok;
 }
 
@@ -754,7 +874,7 @@ fetch_start(struct fetch_ctx *ctx, uint32_t *uidnext_out, GError **err)
 static bool
 fetch_pass(struct fetch_ctx *ctx, GError **err)
 {
-	uint32_t uidnext = 0, first, last, i, n, next_n;
+	uint32_t uidnext = 0, first, last;
 	int64_t done;
 
 	ctx->transient = false;
@@ -780,18 +900,10 @@ fetch_pass(struct fetch_ctx *ctx, GError **err)
 		    sizeof(uint32_t));
 		if (!big)
 			return fetch_imap_failed(ctx);
-		for (i = 0; i < uids->len; i += n) {
-			n = MIN(uids->len - i, FETCH_BATCH);
-			next_n = MIN(uids->len - i - n, FETCH_BATCH);
-			if (!fetch_batch(ctx, &g_array_index(uids, uint32_t, i),
-			    n, next_n ? &g_array_index(uids, uint32_t, i + n) :
-			    NULL, next_n, big, err))
-				return false;
-			if (ctx->stopped || consultd_stopping()) {
-				ctx->stopped = true;
-				return true;
-			}
-		}
+		if (!fetch_window(ctx, uids, big, err))
+			return false;
+		if (ctx->stopped)
+			return true;
 		/* UIDs only grow: none will appear below uidnext. */
 		if (!db_imap_state_set(ctx->db, ctx->key, ctx->uidvalidity,
 		    last, err))
