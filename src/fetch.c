@@ -30,7 +30,13 @@
 #include "banned.h"
 
 #define FETCH_WINDOW		2000	/* UIDs per UID SEARCH */
-#define FETCH_BATCH		100	/* messages per group commit */
+/*
+ * Messages per group commit.  A batch pays about eight syncs (spool, new/,
+ * the commit, cur/, outbox ...): on a journaled ext4, 10,000 replies took
+ * 7.1 s at 100 a batch, 5.7 s at 250 and 5.0 s at 500, whose two batches
+ * in hand held 28-30 MB (24 MB at 250) against the 32 MB of issue 4.
+ */
+#define FETCH_BATCH		250
 #define FETCH_RETRIES		4	/* back-off 1, 2, 4, 8 s */
 #define FETCH_HEADER_MAX	(256 * 1024)
 #define FETCH_TMP_TAG		",imap="

@@ -45,6 +45,7 @@ Suite *imapstream_suite(void);
 #define LINE_UNDER	(60 * 1024)
 #define HUGE_PAD	(300 * 1024)	/* over imap_stream.c's buffer */
 #define BIG_PAD		(100 * 1024)	/* over max_message_size 64K */
+#define FETCH_BATCH	250		/* messages per batch, as in src/fetch.c */
 
 /* How a case spoils the answers on the body connection. */
 enum quirk {
@@ -117,8 +118,9 @@ static const struct stream_case cases[] = {
 	{ .name = "cut-in-literal", .quirk = Q_CUT, .times = 1, .nmsg = 4,
 	  .victim = 1, .streams = 2, .say = "closed the connection" },
 	/* The first batch is filed and recorded: not fetched again. */
-	{ .name = "cut-second-batch", .quirk = Q_CUT, .times = 1, .nmsg = 230,
-	  .victim = 150, .once = 100, .streams = 2,
+	{ .name = "cut-second-batch", .quirk = Q_CUT, .times = 1,
+	  .nmsg = FETCH_BATCH * 23 / 10, .victim = FETCH_BATCH * 3 / 2,
+	  .once = FETCH_BATCH, .streams = 2,
 	  .say = "closed the connection" },
 	{ .name = "long-line", .quirk = Q_LONG_LINE, .times = 1, .nmsg = 3,
 	  .streams = 2, .say = "over 65536 bytes" },
