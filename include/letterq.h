@@ -62,9 +62,12 @@ bool letterq_flush(struct letterq *q, struct db *db, GError **err)
 /*
  * After the commit of the transaction of letterq_flush(): the receipts it
  * queued go to spool/outbox (on the thread), those it marked sent are
- * released to other flushes.
+ * released to other flushes.  If that transaction is rolled back instead,
+ * letterq_rollback() forgets the receipts it queued (their rows are gone,
+ * and their ids may be given again).
  */
 void letterq_committed(struct letterq *q);
+void letterq_rollback(struct letterq *q);
 
 /*
  * Marks sent, in a transaction of its own, the receipts written since

@@ -59,6 +59,8 @@ struct fetch_ctx {
 	bool progress;		/* the pass recorded a batch */
 	bool stopped;		/* SIGTERM: stop between batches */
 	bool ahead;		/* the next batch's bodies are asked for */
+	/* Set by the filer for the receiving thread: stop, it is not wanted. */
+	gint abandon;
 	int64_t fetched;
 	int64_t too_large;
 };
@@ -279,6 +281,11 @@ fetch_sink_open(void *arg, uint32_t uid, uint64_t size, int *fd_out,
 	char *name = NULL;
 
 	*fd_out = -1;
+	if (g_atomic_int_get(&fs->ctx->abandon)) {
+		g_set_error(err, CONSULTD_ERROR, EX_TEMPFAIL, "receiving "
+		    "called off: filing stopped");
+		return false;
+	}
 	fs->current = it;
 	fs->over = size > cap;
 	/* Not of this batch, or twice: not ours to keep. */
@@ -752,19 +759,25 @@ static bool
 fetch_batch(struct fetch_ctx *ctx, struct fetch_item *items, size_t n,
     struct fetch_next *next, GError **err)
 {
-	bool ok = false, receiving = false, filed;
+	g_autoptr(GError) terr = NULL;
+	bool ok = false, receiving = false, filed = false;
 
 	if (!fetch_publish(ctx, items, n, err))
 		goto out;
 	if (next) {
 		receiving = consultd_thread_start(&next->thread,
-		    fetch_next_run, next, "receive", err);
+		    fetch_next_run, next, "receive", &terr);
 		if (!receiving)
-			goto out;
+			log_warnx("fetch: %s; receiving after filing instead",
+			    terr->message);
 	}
 	filed = ingest_spool(ctx->db, ctx->cfg, ctx->now, ctx->res, err);
+	/* A receive that is no longer wanted stops at its next message. */
+	if (!filed || consultd_stopping())
+		g_atomic_int_set(&ctx->abandon, 1);
 	if (receiving)
 		pthread_join(next->thread, NULL);
+	g_atomic_int_set(&ctx->abandon, 0);
 	if (!filed)
 		goto out;
 	/* ingest may have stopped early: act only on a whole batch. */
@@ -779,6 +792,8 @@ fetch_batch(struct fetch_ctx *ctx, struct fetch_item *items, size_t n,
 	    items[n - 1].uid, err))
 		goto out;
 	ctx->progress = true;
+	if (next && !receiving)
+		fetch_next_run(next);
 	if (next && !next->ok) {
 		g_propagate_error(err, g_steal_pointer(&next->err));
 		goto out;
@@ -790,6 +805,13 @@ out:
 		imap_bodies_cancel(ctx->imap);
 		ctx->ahead = false;
 	}
+	/*
+	 * Not passed on because acting or recording failed first: said, so
+	 * that it does not go unseen.  (After a stop or a failed filing the
+	 * receive was called off on purpose.)
+	 */
+	if (next && next->err && filed && !ctx->stopped)
+		log_warnx("fetch: %s", next->err->message);
 	if (next)
 		g_clear_error(&next->err);
 	return ok;

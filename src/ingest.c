@@ -1084,6 +1084,7 @@ ingest_batch(struct ingest_ctx *ctx, GPtrArray *names, size_t from,
 		return false;
 	}
 	if (!db_commit(ctx->db, err)) {
+		letterq_rollback(ctx->letters);
 		g_prefix_error(err, "cannot file %zu message(s), left in the "
 		    "inbox for the next run: ", to - from);
 		return false;
@@ -1116,6 +1117,7 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
     struct ingest_result *res, GError **err)
 {
 	struct ingest_ctx ctx = { 0 };
+	g_autoptr(GError) finish_err = NULL;
 	g_autoptr(GPtrArray) names = NULL;
 	char *new_folder = NULL;
 	bool ok = false;
@@ -1157,7 +1159,11 @@ ingest_spool(struct db *db, const struct config *cfg, int64_t now,
 		if (!ingest_batch(&ctx, names, i, MIN(i + INGEST_BATCH,
 		    names->len), err))
 			goto out;
-	ok = letterq_finish(ctx.letters, db, err);
+	/* The filing stands; unmarked receipts stay queued for a flush. */
+	if (!letterq_finish(ctx.letters, db, &finish_err))
+		log_warnx("ingest: %s; the last receipts are left to the "
+		    "outbox", finish_err->message);
+	ok = true;
 out:
 	if (ctx.letters)
 		res->sent += letterq_sent(ctx.letters);

@@ -112,13 +112,16 @@ letterq_write(struct letterq *q)
 			break;
 		r->written = true;
 	}
-	if (!err && !emlout_commit(q->cfg->spool, &err))
+	if (err || !emlout_commit(q->cfg->spool, &err)) {
+		/*
+		 * None is marked sent unless all are durable: the flush
+		 * writes them again, under the same names.
+		 */
 		for (i = 0; i < q->handed->len; i++)
 			((struct letterq_receipt *)
 			    q->handed->pdata[i])->written = false;
-	if (err) {
-		/* Still queued: the outbox flush writes them. */
-		log_warnx("letters: %s; left to the outbox", err->message);
+		log_warnx("letters: %s; the receipts are left to the outbox",
+		    err->message);
 		g_error_free(err);
 	}
 }
@@ -304,7 +307,20 @@ letterq_flush(struct letterq *q, struct db *db, GError **err)
 	g_ptr_array_set_size(q->jobs, 0);
 	q->done = 0;
 	pthread_mutex_unlock(&q->lock);
+	if (!ok)
+		letterq_rollback(q);
 	return ok;
+}
+
+void
+letterq_rollback(struct letterq *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->queued->len; i++)
+		outbox_unlock_item(q->item_lock,
+		    ((struct letterq_receipt *)q->queued->pdata[i])->id);
+	g_ptr_array_set_size(q->queued, 0);
 }
 
 void

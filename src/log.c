@@ -31,6 +31,8 @@ log_vwrite(int prio, const char *word, const char *fmt, va_list ap,
 	struct tm tm;
 	time_t now;
 
+	/* Threads log too: one line at a time, its prefix with it. */
+	flockfile(stderr);
 	if (log_journal)
 		fprintf(stderr, "<%d>", prio);
 	else if (log_tty) {
@@ -46,6 +48,7 @@ log_vwrite(int prio, const char *word, const char *fmt, va_list ap,
 	if (suffix)
 		fprintf(stderr, ": %s", suffix);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 static GLogWriterOutput
