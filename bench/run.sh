@@ -105,12 +105,16 @@ EOF
 		done
 	fi
 
-	set -- $(cd "$ws" && measure "$bin" -q ingest replies)
+	# measure exits its subshell on failure: stop here too.
+	figures=$(cd "$ws" && measure "$bin" -q ingest replies) || exit 1
+	set -- $figures
 	ingest_rate=$(rate "$n" "$1")
 	printf '%7s %-8s %9s %8s %s\n' "$n" ingest "$ingest_rate" \
 	    "$(mb "$2")" "$(sed -n 's/^filed //p' "$base/cmd.out" | cut -c1-70)"
 
-	set -- $(cd "$ws.fetch" && measure "$bin" -q fetch)
+	# measure exits its subshell on failure: stop here too.
+	figures=$(cd "$ws.fetch" && measure "$bin" -q fetch) || exit 1
+	set -- $figures
 	fetch_rate=$(rate "$n" "$1")
 	printf '%7s %-8s %9s %8s %s\n' "$n" fetch "$fetch_rate" "$(mb "$2")" \
 	    "filing only, replies already in spool/inbox/new"

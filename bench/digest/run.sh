@@ -47,7 +47,9 @@ measure() {
 row() {
 	name=$1 out=$2
 	shift 2
-	set -- $(measure "$@")
+	# measure exits its subshell on failure: stop here too.
+	figures=$(measure "$@") || exit 1
+	set -- $figures
 	[ -d "$out" ] && out=$(ls -1 "$out"/*-digest.eml | tail -n 1)
 	size=$(stat -c %s "$out" 2>/dev/null || echo 0)
 	printf '%-12s %7s %8s %10s\n' "$name" "$1" "$(($2 / 1024))" "$size"
@@ -60,7 +62,9 @@ rm -rf "$ws"
 mkdir -p "$ws"
 cd "$ws"
 "$bin" -q init . > /dev/null
-set -- $(measure "$base/seed" "$ws" "$p")
+# measure exits its subshell on failure: stop here too.
+figures=$(measure "$base/seed" "$ws" "$p") || exit 1
+set -- $figures
 echo "seed: $p participants x 10 questions in $1 s"
 answers=$(sqlite3 consultd.db "SELECT count(*) FROM answer" 2>/dev/null ||
     echo "?")

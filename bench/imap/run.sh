@@ -229,8 +229,10 @@ EOF
 		sync
 		l=$(load)
 		t0=$(srv_ticks)
-		# shellcheck disable=SC2046 # four numbers, split on purpose
-		set -- $(cd "$ws.run" && measure "$bin" fetch)
+		# measure exits its subshell on failure: stop here too.
+		figures=$(cd "$ws.run" && measure "$bin" fetch) || exit 1
+		# shellcheck disable=SC2086 # four numbers, split on purpose
+		set -- $figures
 		srv=$(srv_cpu "$t0")
 		filed=$(sed -n 's/.*\(filed [^;]*\).*/\1/p' "$base/cmd.out" |
 		    tail -n 1)
@@ -255,8 +257,10 @@ EOF
 			sync
 			l=$(load)
 			t0=$(srv_ticks)
-			# shellcheck disable=SC2046
-			set -- $(measure "$mbsync" -c "$base/mbsyncrc" -q pull)
+			figures=$(measure "$mbsync" -c "$base/mbsyncrc" -q \
+			    pull) || exit 1
+			# shellcheck disable=SC2086
+			set -- $figures
 			srv=$(srv_cpu "$t0")
 			got=$(count_mail "$loc/INBOX")
 			cpu=$(awk -v u="$3" -v s="$4" \
