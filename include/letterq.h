@@ -81,8 +81,9 @@ bool letterq_finish(struct letterq *q, struct db *db, GError **err)
 int64_t letterq_sent(const struct letterq *q);
 
 /*
- * Waits for the letters in progress and drops them, and the receipts not
- * yet written or marked: they stay queued for a flush.
+ * Waits for the letter being built, drops it and those not yet built,
+ * and the receipts not yet written or marked: they stay queued for a
+ * flush.
  */
 void letterq_free(struct letterq *q);
 

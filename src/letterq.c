@@ -145,7 +145,8 @@ letterq_run(void *data)
 			pthread_cond_broadcast(&q->changed);
 			continue;
 		}
-		if (q->done == q->jobs->len)
+		/* Letters not yet built when the queue is dropped are not. */
+		if (q->quit || q->done == q->jobs->len)
 			break;
 		job = q->jobs->pdata[q->done];
 		pthread_mutex_unlock(&q->lock);

@@ -171,7 +171,8 @@ readahead_run(void *data)
 		ra->bytes += item->size;
 		/*
 		 * The filer parses a large file itself: nothing new is
-		 * started beside it until it has taken the next one.
+		 * started beside it until it is done with it and asks for
+		 * the next one.
 		 */
 		if (item->deferred) {
 			ra->holding = true;
