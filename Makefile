@@ -18,8 +18,9 @@ PKG_CONFIG ?= pkg-config
 # (tests/browser/render.sh); strace kills consultd at its Nth fsync and
 # traces the order of its system calls (tests/check_crash.c); the sqlite3
 # shell reads the database of the hour-long soak (tests/soak.sh).
-DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libgmime-3.0-dev \
-	   libsqlite3-dev libcsv-dev check postfix \
+# libssl-dev (which libcurl's already brings) gives libcrypto's SHA-256.
+DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libssl-dev \
+	   libgmime-3.0-dev libsqlite3-dev libcsv-dev check postfix \
 	   dovecot-imapd openssl chromium strace sqlite3
 
 BUILD ?= build
@@ -31,7 +32,7 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wpointer-arith -Wcast-qual \
        -Wimplicit-fallthrough -fno-common
 HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 
-PKGS = gmime-3.0 libcurl sqlite3
+PKGS = gmime-3.0 libcurl libcrypto sqlite3
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) -Iinclude \
 		   -DCONSULTD_DATADIR='"$(DATADIR)/consultd"' \
 		   $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -MMD -MP
