@@ -58,6 +58,7 @@ struct extract_slot {
 struct extract_ctx {
 	struct extract_line *lines;
 	size_t n;
+	char *text;		/* every line's text, see extract_split() */
 	const char *const *ids;
 	GPtrArray *ignore;	/* char *, ignore lines without marker */
 	GHashTable *prompts;	/* id -> GPtrArray of char * */
@@ -133,13 +134,16 @@ static const char *const extract_mobile_sigs[] = {
 	"获取 outlook", "احصل على outlook", NULL,
 };
 
-/* Closings that start a sign-off (casefolded, without the comma). */
+/*
+ * Closings that start a sign-off, casefolded ("ß" folds to "ss"), without
+ * the comma.
+ */
 static const char *const extract_closings[] = {
 	"thanks", "thank you", "many thanks", "best", "best regards",
 	"kind regards", "regards", "warm regards", "best wishes", "cheers",
 	"sincerely", "yours sincerely", "cordialement", "bien cordialement",
-	"bien à vous", "merci", "salutations", "mit freundlichen grüßen",
-	"viele grüße", "beste grüße", "liebe grüße", "gruß", "saludos",
+	"bien à vous", "merci", "salutations", "mit freundlichen grüssen",
+	"viele grüsse", "beste grüsse", "liebe grüsse", "gruss", "saludos",
 	"saludos cordiales", "un saludo", "atentamente", "gracias",
 	"atenciosamente", "abraços", "obrigado", "obrigada", "cumprimentos",
 	"с уважением", "спасибо", "с наилучшими пожеланиями", "此致",
@@ -156,22 +160,25 @@ extract_has_prefix_ci(const char *s, const char *prefix)
 	return g_ascii_strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Copy of one raw line: NBSP and U+3000 become spaces, ZWSP/BOM go. */
+/*
+ * Writes one raw line cleaned to out, which has room for len bytes: NBSP
+ * and U+3000 become spaces, ZWSP/BOM go, CR becomes a space.  Returns
+ * where the cleaned line ends (not terminated).
+ */
 static char *
-extract_clean_line(const char *s, size_t len)
+extract_clean_into(char *out, const char *s, size_t len)
 {
-	GString *out = g_string_sized_new(len + 1);
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		const unsigned char *u = (const unsigned char *)s + i;
 
 		if (u[0] == 0xc2 && i + 1 < len && u[1] == 0xa0) {
-			g_string_append_c(out, ' ');
+			*out++ = ' ';
 			i++;
 		} else if (u[0] == 0xe3 && i + 2 < len && u[1] == 0x80 &&
 		    u[2] == 0x80) {
-			g_string_append_c(out, ' ');
+			*out++ = ' ';
 			i += 2;
 		} else if (u[0] == 0xe2 && i + 2 < len && u[1] == 0x80 &&
 		    u[2] == 0x8b) {
@@ -179,13 +186,21 @@ extract_clean_line(const char *s, size_t len)
 		} else if (u[0] == 0xef && i + 2 < len && u[1] == 0xbb &&
 		    u[2] == 0xbf) {
 			i += 2;
-		} else if (u[0] == '\r' || u[0] == '\t') {
-			g_string_append_c(out, u[0] == '\t' ? '\t' : ' ');
 		} else {
-			g_string_append_c(out, (char)u[0]);
+			*out++ = u[0] == '\r' ? ' ' : (char)u[0];
 		}
 	}
-	return g_string_free(out, FALSE);
+	return out;
+}
+
+/* Copy of one raw line, cleaned as extract_clean_into() does. */
+static char *
+extract_clean_line(const char *s, size_t len)
+{
+	char *out = g_malloc(len + 1);
+
+	*extract_clean_into(out, s, len) = '\0';
+	return out;
 }
 
 /*
@@ -384,11 +399,26 @@ extract_starts_like_any(const char *s, const char *const *words)
 	return false;
 }
 
+/*
+ * Whether valid UTF-8 s starts with word, a lowercase word, comparing
+ * character by character lowercased: "Отправлено с iPhone" is Cyrillic.
+ */
+static bool
+extract_has_prefix_lower(const char *s, const char *word)
+{
+	while (*word) {
+		if (!*s || g_unichar_tolower(g_utf8_get_char(s)) !=
+		    g_utf8_get_char(word))
+			return false;
+		s += g_utf8_skip[*(const guchar *)s];
+		word += g_utf8_skip[*(const guchar *)word];
+	}
+	return true;
+}
+
 static bool
 extract_is_mobile_signature(const char *s)
 {
-	char *low;
-	bool found = false;
 	size_t i;
 
 	if (strlen(s) > 80 || strchr(s, ','))
@@ -396,24 +426,26 @@ extract_is_mobile_signature(const char *s)
 	/* Most lines start with a letter that starts no signature. */
 	if (!extract_starts_like_any(s, extract_mobile_sigs))
 		return false;
-	/* Lowercased as UTF-8: "Отправлено с iPhone" is Cyrillic. */
-	low = g_utf8_strdown(s, -1);
 	for (i = 0; extract_mobile_sigs[i]; i++)
-		if (g_str_has_prefix(low, extract_mobile_sigs[i]))
-			found = true;
-	g_free(low);
-	return found;
+		if (extract_has_prefix_lower(s, extract_mobile_sigs[i]))
+			return true;
+	return false;
 }
 
 /* Is s a closing alone ("Kind regards,", "С уважением,", "此致")? */
 static bool
 extract_is_closing_phrase(const char *s)
 {
-	char *folded = g_utf8_casefold(s, -1);
-	size_t n = strlen(folded);
+	char *folded;
+	size_t n;
 	bool found = false;
 	size_t i;
 
+	/* Most lines start with a letter that starts no closing. */
+	if (!extract_starts_like_any(s, extract_closings))
+		return false;
+	folded = g_utf8_casefold(s, -1);
+	n = strlen(folded);
 	if (n >= 1 && folded[n - 1] == ',')
 		folded[--n] = '\0';
 	else if (n >= 3 && (memcmp(folded + n - 3, "\xef\xbc\x8c", 3) == 0 ||
@@ -470,21 +502,33 @@ extract_warn(struct extract_ctx *c, const char *text)
 	g_ptr_array_add(c->res->warnings, g_strdup(text));
 }
 
-/* Splits text into lines and sets depth, content and the simple kinds. */
+/*
+ * Splits text into lines and sets their depth, text and content.  All
+ * lines are cleaned into one buffer, c->text, a line's NUL where its LF
+ * was (cleaning never lengthens a line); content is a suffix of text.
+ */
 static void
 extract_split(struct extract_ctx *c, const char *text)
 {
 	const char *p = text;
 	GArray *arr = g_array_new(FALSE, TRUE, sizeof(struct extract_line));
+	char *w;
 
+	c->text = w = g_malloc(strlen(text) + 1);
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		struct extract_line l = { 0 };
-		char *clean = extract_clean_line(p, len);
-		char *q = clean;
-		const char *own = q;
+		char *line = w;
+		char *q = line;
+		char *end;
 
+		end = extract_clean_into(line, p, len);
+		while (end > line && g_ascii_isspace(end[-1]))
+			end--;
+		*end = '\0';
+		w = end + 1;
+		l.text = line;
 		for (;;) {
 			while (*q == ' ' || *q == '\t')
 				q++;
@@ -492,14 +536,14 @@ extract_split(struct extract_ctx *c, const char *text)
 				break;
 			l.depth++;
 			q++;
-			own = *q == ' ' ? q + 1 : q;
+			l.text = *q == ' ' ? q + 1 : q;
 		}
+		while (g_ascii_isspace(*q))
+			q++;
+		l.content = q;
 		/* Gmail wraps "<addr\n>:" of an attribution: not a quote. */
-		if (l.depth == 1 && strcmp(g_strstrip(q), ":") == 0)
+		if (l.depth == 1 && strcmp(q, ":") == 0)
 			l.depth = 0;
-		l.text = g_strchomp(g_strdup(own));
-		l.content = g_strstrip(g_strdup(q));
-		g_free(clean);
 		g_array_append_val(arr, l);
 		p = nl ? nl + 1 : p + len;
 	}
@@ -1317,10 +1361,7 @@ extract_reply(const char *text, const char *const *ids,
 	}
 	c.res->free_text = extract_join(NULL, c.free_lines);
 
-	for (i = 0; i < c.n; i++) {
-		g_free(c.lines[i].text);
-		g_free(c.lines[i].content);
-	}
+	g_free(c.text);
 	g_free(c.lines);
 	g_ptr_array_unref(c.free_lines);
 	g_ptr_array_unref(c.slots);

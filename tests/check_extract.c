@@ -230,6 +230,12 @@ static const struct extract_case extract_cases[] = {
 	    "\xd0\xb0\xd0\xb6\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5\xd0\xbc,\n"
 	    "\xd0\x98\xd1\x80\xd0\xb8\xd0\xbd\xd0\xb0\n", false, "Q1=A.",
 	    NULL, true, 0 },
+	/* Casefolding turns "ß" into "ss": the closings must match that. */
+	{ "sign_off_german_eszett", "[Q1] Why?\nA.\n\nMit freundlichen "
+	    "Gr\xc3\xbc\xc3\x9f" "en\nJ\xc3\xb6rg M\xc3\xbcller\n", false,
+	    "Q1=A.", NULL, true, 0 },
+	{ "sign_off_german_short", "[Q1] Why?\nA.\n\nViele Gr\xc3\xbc\xc3\x9f"
+	    "e\nAnna\n", false, "Q1=A.", NULL, true, 0 },
 	{ "thanks_as_answer_kept", "[Q7] Else?\nThanks\n[END]\n", false,
 	    "Q7=Thanks", NULL, true, 0 },
 	{ "thanks_then_sentence_kept", "[Q7] Else?\nThanks,\nthe BPFs "
