@@ -20,6 +20,9 @@ static const char *const classify_auto_subjects[] = {
 	"autoreply", "auto-reply", "auto reply", "auto response",
 	"autoresponse", "réponse automatique", "absence du bureau",
 	"absent du bureau", "respuesta automática", "fuera de la oficina",
+	"fuera de oficina", "вне офиса", "خارج المكتب", "自动答复", "自動答覆",
+	"رد آلي", "respuesta automatica", "reponse automatique",
+	"resposta automatica",
 	"автоматический ответ", "автоответ", "нет на месте", "رد تلقائي",
 	"الرد التلقائي", "自动回复", "自動回覆", "自動回复", "abwesenheitsnotiz",
 	"automatische antwort", "abwesend", "resposta automática",
@@ -230,27 +233,43 @@ classify_returned_to(const struct message *msg)
 	return NULL;
 }
 
-/* Postfix and qmail put "<a@b>:" at the start of a line of the text. */
+/*
+ * Postfix and qmail put "<a@b>:" at the start of a line of the text;
+ * Exim lists bare addresses, indented, under a line ending in ':' ("The
+ * following address(es) failed:").
+ */
 static char *
 classify_text_recipient(const char *text)
 {
 	const char *p = text;
+	bool after_colon = false;
 
 	while (p && *p) {
 		const char *q = p;
+		const char *end = strchr(p, '\n');
 		const char *gt;
+		size_t n;
 
+		if (!end)
+			end = p + strlen(p);
 		while (*q == ' ' || *q == '\t')
 			q++;
+		n = (size_t)(end - q);
+		while (n > 0 && g_ascii_isspace(q[n - 1]))
+			n--;
 		if (*q == '<') {
 			gt = strchr(q, '>');
 			if (gt && gt[1] == ':' && memchr(q, '@', (size_t)(gt -
 			    q)) && !memchr(q, '\n', (size_t)(gt - q)))
 				return g_strndup(q + 1, (gsize)(gt - q - 1));
 		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
+		if (after_colon && q > p && n > 2 && memchr(q, '@', n) &&
+		    !memchr(q, ' ', n) && !memchr(q, '<', n) &&
+		    !memchr(q, ':', n))
+			return g_strndup(q, n);
+		if (n > 0)
+			after_colon = q[n - 1] == ':';
+		p = *end ? end + 1 : NULL;
 	}
 	return NULL;
 }

@@ -38,6 +38,7 @@ struct extract_line {
 	enum extract_kind kind;
 	char id[EXTRACT_ID_SIZE];	/* EXTRACT_MARKER: uppercase id */
 	const char *rest;	/* EXTRACT_MARKER: text after the marker */
+	bool bare;		/* EXTRACT_MARKER: "Q1:" without brackets */
 	bool stop;		/* attribution of an unquoted original */
 };
 
@@ -70,7 +71,8 @@ struct extract_ctx {
 static const char *const extract_verbs[] = {
 	"wrote", "écrit", "escribió", "schrieb", "escreveu", "написал",
 	"написав", "كتب", "写道", "寫道", "scritto", "schreef", "skrev",
-	"napisał", "kirjoitti", "escrigué", "a scris", NULL,
+	"napisał", "kirjoitti", "escrigué", "a scris", "пишет", "пише",
+	"のメール", "작성", "napsal", "yazdı", NULL,
 };
 
 static const char *const extract_openers[] = {
@@ -84,7 +86,8 @@ static const char *const extract_original_phrases[] = {
 	"forwarded message", "原始邮件", "message transféré",
 	"mensaje reenviado", "weitergeleitete nachricht",
 	"oorspronkelijk bericht", "messaggio originale",
-	"oprindelig meddelelse", "alkuperäinen viesti", "原始郵件", NULL,
+	"oprindelig meddelelse", "alkuperäinen viesti", "原始郵件",
+	"الرسالة الأصلية", "الرسالة المعاد توجيهها", "original", NULL,
 };
 
 static const char *const extract_from_keys[] = {
@@ -122,8 +125,8 @@ static const char *const extract_mobile_sigs[] = {
 	"diese nachricht wurde von meinem ", "verzonden met ",
 	"verstuurd vanaf mijn ", "inviato da ", "從我的 ", "envoyé de mon ",
 	"envoyé depuis mon ", "envoyé à partir de ", "enviado desde mi ",
-	"enviado do meu ", "enviado de meu ", "von meinem ",
-	"gesendet von ", "отправлено с ", "发自我的", "从我的",
+	"enviado do meu ", "enviado de meu ",
+	"gesendet von ", "отправлено с ", "发自我的",
 	/* Mail apps name themselves: "Enviado desde Yahoo Mail para ...". */
 	"enviado desde ", "envoyé depuis ", "enviado do ", "enviado via ",
 	"отправлено из ", "发自网易邮箱", "发自 ", "來自我的",
@@ -132,6 +135,33 @@ static const char *const extract_mobile_sigs[] = {
 	"obtener outlook para ", "obtenir outlook pour ",
 	"outlook für ", "obter o outlook para ", "получить outlook для ",
 	"获取 outlook", "احصل على outlook", NULL,
+};
+
+/*
+ * Prefixes that also start ordinary sentences ("Von meinem Standpunkt
+ * aus", "从我的角度来看"): a signature only when the line names a device
+ * or a mail app (extract_mobile_sig_words).
+ */
+static const char *const extract_mobile_sigs_weak[] = {
+	"von meinem ", "从我的", "從我的", "envoyé de ", "envoyé avec ",
+	"enviado con ", "从 ", "從 ", NULL,
+};
+
+/* The same, written after the device ("iPhoneから送信"). */
+static const char *const extract_mobile_sig_ends[] = {
+	"から送信", "から送信しました", "에서 보냄", "에서 보냈습니다", NULL,
+};
+
+/* What a signature line names: a device or a mail app. */
+static const char *const extract_mobile_sig_words[] = {
+	"iphone", "ipad", "ios", "android", "samsung", "galaxy", "huawei",
+	"honor", "xiaomi", "redmi", "oppo", "vivo", "pixel", "nokia",
+	"blackberry", "outlook", "yahoo", "gmail", "mail", "proton", "spark",
+	"aol", "zoho", "windows", "phone", "mobile", "device", "tablet",
+	"handy", "móvil", "movil", "celular", "portable", "téléphone",
+	"telefon", "телефон", "мобильн", "устройств", "手机", "手機", "移动",
+	"邮件", "郵件", "邮箱", "郵箱", "メール", "휴대", "جهاز", "هاتف",
+	"جوال", NULL,
 };
 
 /*
@@ -148,7 +178,17 @@ static const char *const extract_closings[] = {
 	"atenciosamente", "abraços", "obrigado", "obrigada", "cumprimentos",
 	"с уважением", "спасибо", "с наилучшими пожеланиями", "此致",
 	"此致敬礼", "谢谢", "祝好", "مع التحية", "مع خالص التحية", "تحياتي",
-	"شكرا", "شكراً", "مع أطيب التحيات", NULL,
+	"شكرا", "شكراً", "مع أطيب التحيات", "un cordial saludo",
+	"cordial saludo", "cordiales saludos", "un saludo cordial",
+	"cordialmente", "un abrazo", "bonne journée", "bonne soirée",
+	"meilleures salutations", "sincères salutations", "amitiés",
+	"with best regards", "with kind regards", "kindest regards",
+	"all the best", "thanks and regards", "thanks & regards",
+	"freundliche grüsse", "herzliche grüsse", "schöne grüsse",
+	"mit besten grüssen", "melhores cumprimentos",
+	"com os melhores cumprimentos", "um abraço", "всего доброго",
+	"всего наилучшего", "顺祝商祺", "顺颂商祺", "顺祝时祺", "祝商祺",
+	"敬上", "مع فائق الاحترام", "مع أطيب التمنيات", NULL,
 };
 
 /* A sign-off's name line: short, not a sentence. */
@@ -162,7 +202,8 @@ extract_has_prefix_ci(const char *s, const char *prefix)
 
 /*
  * Writes one raw line cleaned to out, which has room for len bytes: NBSP
- * and U+3000 become spaces, ZWSP/BOM go, CR becomes a space.  Returns
+ * and U+3000 become spaces, ZWSP, BOM and the bidi controls go (Gmail
+ * wraps an Arabic attribution in them), CR becomes a space.  Returns
  * where the cleaned line ends (not terminated).
  */
 static char *
@@ -180,9 +221,14 @@ extract_clean_into(char *out, const char *s, size_t len)
 		    u[2] == 0x80) {
 			*out++ = ' ';
 			i += 2;
-		} else if (u[0] == 0xe2 && i + 2 < len && u[1] == 0x80 &&
-		    u[2] == 0x8b) {
+		} else if (u[0] == 0xe2 && i + 2 < len && ((u[1] == 0x80 &&
+		    (u[2] == 0x8b || u[2] == 0x8e || u[2] == 0x8f ||
+		    (u[2] >= 0xaa && u[2] <= 0xae))) ||
+		    (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9))) {
+			/* ZWSP and the bidi controls Arabic clients add. */
 			i += 2;
+		} else if (u[0] == 0xd8 && i + 1 < len && u[1] == 0x9c) {
+			i++;			/* ARABIC LETTER MARK */
 		} else if (u[0] == 0xef && i + 2 < len && u[1] == 0xbb &&
 		    u[2] == 0xbf) {
 			i += 2;
@@ -204,6 +250,33 @@ extract_clean_line(const char *s, size_t len)
 }
 
 /*
+ * The ASCII letter or digit at *p, also typed full-width ("Ｑ１", as an
+ * East Asian input method in full-width mode writes them): sets *c and
+ * returns its length in bytes, or 0 for anything else.
+ */
+static size_t
+extract_marker_char(const char *const *p, char *c)
+{
+	const unsigned char *u = (const unsigned char *)*p;
+
+	if (g_ascii_isalnum(u[0])) {
+		*c = (char)u[0];
+		return 1;
+	}
+	if (u[0] != 0xef)
+		return 0;
+	if (u[1] == 0xbc && u[2] >= 0x90 && u[2] <= 0x99)
+		*c = (char)('0' + (u[2] - 0x90));	/* ０-９ */
+	else if (u[1] == 0xbc && u[2] >= 0xa1 && u[2] <= 0xba)
+		*c = (char)('A' + (u[2] - 0xa1));	/* Ａ-Ｚ */
+	else if (u[1] == 0xbd && u[2] >= 0x81 && u[2] <= 0x9a)
+		*c = (char)('a' + (u[2] - 0x81));	/* ａ-ｚ */
+	else
+		return 0;
+	return 3;
+}
+
+/*
  * Parses "[ID]" (decorated, full-width or lenticular) at the start of s.
  * Returns the text after it, or NULL when s does not start with a
  * marker; id_out gets the uppercase id, "END" for the end marker.
@@ -212,6 +285,7 @@ static const char *
 extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
 {
 	const char *p = s;
+	char c;
 	size_t letters = 0;
 	size_t digits = 0;
 	size_t n = 0;
@@ -228,12 +302,16 @@ extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
 		return NULL;
 	while (*p == ' ')
 		p++;
-	while (g_ascii_isalpha(*p) && letters < 4) {
-		id_out[n++] = g_ascii_toupper(*p++);
+	while (extract_marker_char(&p, &c) && g_ascii_isalpha(c) &&
+	    letters < 4) {
+		id_out[n++] = g_ascii_toupper(c);
+		p += extract_marker_char(&p, &c);
 		letters++;
 	}
-	while (g_ascii_isdigit(*p) && digits < 4) {
-		id_out[n++] = *p++;
+	while (extract_marker_char(&p, &c) && g_ascii_isdigit(c) &&
+	    digits < 4) {
+		id_out[n++] = c;
+		p += extract_marker_char(&p, &c);
 		digits++;
 	}
 	id_out[n] = '\0';
@@ -419,17 +497,34 @@ extract_has_prefix_lower(const char *s, const char *word)
 static bool
 extract_is_mobile_signature(const char *s)
 {
+	char *low;
+	bool found = false;
 	size_t i;
 
-	if (strlen(s) > 80 || strchr(s, ','))
+	if (strlen(s) > 80 || strchr(s, ',') || strstr(s, "\xef\xbc\x8c") ||
+	    strstr(s, "\xe3\x80\x82"))	/* ， 。 */
 		return false;
-	/* Most lines start with a letter that starts no signature. */
-	if (!extract_starts_like_any(s, extract_mobile_sigs))
-		return false;
-	for (i = 0; extract_mobile_sigs[i]; i++)
-		if (extract_has_prefix_lower(s, extract_mobile_sigs[i]))
+	for (i = 0; extract_mobile_sig_ends[i]; i++)
+		if (g_str_has_suffix(s, extract_mobile_sig_ends[i]))
 			return true;
-	return false;
+	/* Most lines start with a letter that starts no signature. */
+	if (extract_starts_like_any(s, extract_mobile_sigs))
+		for (i = 0; extract_mobile_sigs[i]; i++)
+			if (extract_has_prefix_lower(s, extract_mobile_sigs[i]))
+				return true;
+	if (!extract_starts_like_any(s, extract_mobile_sigs_weak))
+		return false;
+	for (i = 0; extract_mobile_sigs_weak[i] && !found; i++)
+		found = extract_has_prefix_lower(s,
+		    extract_mobile_sigs_weak[i]);
+	if (!found)
+		return false;
+	low = g_utf8_strdown(s, -1);
+	found = false;
+	for (i = 0; extract_mobile_sig_words[i] && !found; i++)
+		found = strstr(low, extract_mobile_sig_words[i]) != NULL;
+	g_free(low);
+	return found;
 }
 
 /* Is s a closing alone ("Kind regards,", "С уважением,", "此致")? */
@@ -503,6 +598,29 @@ extract_warn(struct extract_ctx *c, const char *text)
 }
 
 /*
+ * ">100 downloads" alone among unquoted lines is a figure, not a quote:
+ * a quote prefix is followed by a space or comes in a run of lines.
+ */
+static void
+extract_unquote_figures(struct extract_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		struct extract_line *l = &c->lines[i];
+
+		if (l->depth != 1 || !g_ascii_isdigit(l->text[0]) ||
+		    l->text[-1] != '>' || l->content != l->text ||
+		    (i > 0 && c->lines[i - 1].depth != 0) ||
+		    (i + 1 < c->n && c->lines[i + 1].depth != 0))
+			continue;
+		l->depth = 0;
+		l->text--;
+		l->content--;
+	}
+}
+
+/*
  * Splits text into lines and sets their depth, text and content.  All
  * lines are cleaned into one buffer, c->text, a line's NUL where its LF
  * was (cleaning never lengthens a line); content is a suffix of text.
@@ -549,6 +667,7 @@ extract_split(struct extract_ctx *c, const char *text)
 	}
 	c->n = arr->len;
 	c->lines = (struct extract_line *)(void *)g_array_free(arr, FALSE);
+	extract_unquote_figures(c);
 }
 
 static void
@@ -580,11 +699,13 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 	if (rest && extract_id_known(c, l->id)) {
 		l->kind = EXTRACT_MARKER;
 		l->rest = rest;
+		l->bare = true;
 		return;
 	}
 	if (extract_is_separator(l->content))
 		l->kind = EXTRACT_BOUNDARY;
-	else if (strcmp(l->content, "--") == 0)
+	else if (strcmp(l->content, "--") == 0 ||
+	    strcmp(l->content, "-----BEGIN PGP SIGNATURE-----") == 0)
 		l->kind = EXTRACT_SIG_DELIM;
 	else if (extract_is_mobile_signature(l->content))
 		l->kind = EXTRACT_SIG_LINE;
@@ -820,7 +941,10 @@ extract_loose_equal(const char *a, const char *b)
 	return rest && extract_is_blank_or_deco(rest);
 }
 
-/* Remainder after a prompt: leading ":", "：", "-" and blanks dropped. */
+/*
+ * Remainder after a prompt: leading ":", "：", "-" and blanks dropped, and
+ * the dashes Word's autocorrect makes of "-".
+ */
 static char *
 extract_after_prompt(const char *after)
 {
@@ -828,7 +952,9 @@ extract_after_prompt(const char *after)
 		if (*after == ' ' || *after == ':' || *after == '-' ||
 		    *after == '*' || *after == '_' || *after == '\t')
 			after++;
-		else if (strncmp(after, "\xef\xbc\x9a", 3) == 0)
+		else if (strncmp(after, "\xef\xbc\x9a", 3) == 0 ||	/* ： */
+		    strncmp(after, "\xe2\x80\x93", 3) == 0 ||	/* – */
+		    strncmp(after, "\xe2\x80\x94", 3) == 0)		/* — */
 			after += 3;
 		else
 			break;
@@ -881,6 +1007,48 @@ extract_after_yesno(const char *s)
 		if (g_ascii_strncasecmp(p, "(yes/no)", 8) == 0)
 			found = p + 8;
 	return found;
+}
+
+/*
+ * Without a known prompt: where the prompt a participant kept on the
+ * marker line ends when they answered after it on the same line ("[Q1]
+ * What worked well? The webinars.").  That is a question of three words
+ * or more (four characters of unspaced script) ended by "?", "？" or "؟",
+ * with more text after it; "[Q7] Why? Because ..." is all answer.
+ * Returns the position after the question mark, or NULL.
+ */
+static const char *
+extract_prompt_end(const char *rest)
+{
+	size_t words = 1, chars = 0;
+	const char *p;
+
+	for (p = rest; *p; p += g_utf8_skip[*(const guchar *)p]) {
+		size_t mark = 0;
+
+		if (*p == '?' && (p[1] == ' ' || p[1] == '*'))
+			mark = 1;
+		else if (strncmp(p, "\xef\xbc\x9f", 3) == 0)	/* ？ */
+			mark = 3;
+		else if (strncmp(p, "\xd8\x9f", 2) == 0 &&	/* ؟ */
+		    p[2] == ' ')
+			mark = 2;
+		if (mark) {
+			const char *after = p + mark;
+
+			if (words < 3 && (words > 1 || chars < 4))
+				return NULL;
+			while (*after == ' ' || *after == '*' || *after == '_')
+				after++;
+			return *after ? after : NULL;
+		}
+		if (*p == '?')
+			return NULL;
+		if (*p == ' ' && p[1] != ' ')
+			words++;
+		chars++;
+	}
+	return NULL;
 }
 
 /* A prompt ends as a question, or with a colon (section prompts). */
@@ -991,7 +1159,8 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
 		return extract_after_prompt(after);
 	if (extract_ends_as_question(rest))
 		return NULL;
-	return extract_after_prompt(rest);
+	after = extract_prompt_end(rest);
+	return extract_after_prompt(after ? after : rest);
 }
 
 /* Lines joined with LF, runs of blank lines cut to one, trimmed. */
@@ -1070,15 +1239,44 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 	sec->options = 0;
 }
 
+/* A marker line at the depth being read may carry the answer after it. */
 static void
 extract_open_section(struct extract_ctx *c, struct extract_section *sec,
-    const struct extract_line *l)
+    const struct extract_line *l, unsigned level)
 {
 	g_strlcpy(sec->id, l->id, sizeof(sec->id));
 	sec->lines = g_ptr_array_new();
-	sec->first = l->depth == 0 ? extract_marker_answer(c, l->id, l->rest) :
-	    NULL;
+	sec->first = l->depth == level ?
+	    extract_marker_answer(c, l->id, l->rest) : NULL;
 	(void)extract_slot(c, l->id);
+}
+
+/*
+ * Without the definition, the ids a message shows in brackets are the
+ * template's: "G20: the summit" under [Q6] is then the answer's text,
+ * not a marker.  A message without bracketed markers keeps its bare ones
+ * ("Q1: ..." typed from memory).
+ */
+static void
+extract_check_bare_ids(struct extract_ctx *c)
+{
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->lines[i].kind == EXTRACT_MARKER && !c->lines[i].bare)
+			g_hash_table_add(seen, c->lines[i].id);
+	for (i = 0; i < c->n && g_hash_table_size(seen) > 0; i++) {
+		struct extract_line *l = &c->lines[i];
+
+		if (l->kind == EXTRACT_MARKER && l->bare &&
+		    !g_hash_table_contains(seen, l->id)) {
+			l->kind = EXTRACT_TEXT;
+			l->bare = false;
+			l->rest = NULL;
+		}
+	}
+	g_hash_table_unref(seen);
 }
 
 /*
@@ -1093,6 +1291,7 @@ extract_collect_prompts(struct extract_ctx *c)
 
 	for (i = 0; i < c->n; i++) {
 		const struct extract_line *l = &c->lines[i];
+		const char *end;
 		GPtrArray *arr;
 
 		if (l->kind == EXTRACT_BOUNDARY && l->depth == 0)
@@ -1105,7 +1304,14 @@ extract_collect_prompts(struct extract_ctx *c)
 			arr = g_ptr_array_new_with_free_func(g_free);
 			g_hash_table_insert(c->prompts, g_strdup(l->id), arr);
 		}
-		g_ptr_array_add(arr, g_strdup(l->rest));
+		/* Typed after the prompt in the quote: not the prompt. */
+		end = extract_after_scale(l->rest);
+		if (!end)
+			end = extract_after_yesno(l->rest);
+		if (!end)
+			end = extract_prompt_end(l->rest);
+		g_ptr_array_add(arr, end ? g_strndup(l->rest,
+		    (gsize)(end - l->rest)) : g_strdup(l->rest));
 	}
 }
 
@@ -1122,6 +1328,22 @@ extract_drop_rules(GPtrArray *lines)
 			break;
 		g_ptr_array_remove_index(lines, lines->len - 1);
 	}
+}
+
+/* Ends with a full stop, "!" or "?" of CJK or Arabic text. */
+static bool
+extract_ends_as_sentence(const char *s)
+{
+	static const char *const ends[] = {
+		"\xe3\x80\x82", "\xef\xbc\x81", "\xef\xbc\x9f",	/* 。！？ */
+		"\xef\xbc\x9a", "\xd8\x9f", "\xdb\x94", NULL,	/* ：؟ ۔ */
+	};
+	size_t i;
+
+	for (i = 0; ends[i]; i++)
+		if (g_str_has_suffix(s, ends[i]))
+			return true;
+	return false;
 }
 
 /*
@@ -1146,8 +1368,11 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i)
 		return false;
 	name = c->lines[j].content;
 	n = strlen(name);
+	/* A name starts with a capital where the script has them. */
+	if (g_unichar_islower(g_utf8_get_char(name)))
+		return false;
 	return g_utf8_strlen(name, -1) <= EXTRACT_NAME_MAX &&
-	    !strchr(".!?:", name[n - 1]);
+	    !strchr(".!?:", name[n - 1]) && !extract_ends_as_sentence(name);
 }
 
 /*
@@ -1203,7 +1428,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			if (l->depth < level)
 				continue;
 			extract_close_section(c, &sec);
-			extract_open_section(c, &sec, l);
+			extract_open_section(c, &sec, l, level);
 			c->res->structured = true;
 			in_signature = false;
 			continue;
@@ -1328,6 +1553,8 @@ extract_reply(const char *text, const char *const *ids,
 	extract_split(&c, valid);
 	for (i = 0; i < c.n; i++)
 		extract_classify_simple(&c, &c.lines[i]);
+	if (!ids)
+		extract_check_bare_ids(&c);
 	extract_mark_attributions(&c);
 	extract_collect_prompts(&c);
 	extract_walk(&c, 0);
