@@ -236,6 +236,40 @@ static const struct extract_case extract_cases[] = {
 	    "Q1=A.", NULL, true, 0 },
 	{ "sign_off_german_short", "[Q1] Why?\nA.\n\nViele Gr\xc3\xbc\xc3\x9f"
 	    "e\nAnna\n", false, "Q1=A.", NULL, true, 0 },
+	/* Session 5: the limits of the new rules. */
+	{ "prompt_then_answer_on_line", "[Q1] What worked well in the BPF? "
+	    "The webinars.\n", false, "Q1=The webinars.", NULL, true, 0 },
+	{ "short_question_is_answer", "[Q7] Why? Because the calls were "
+	    "open.\n", false, "Q7=Why? Because the calls were open.", NULL,
+	    true, 0 },
+	{ "prompt_fullwidth_question", "[Q1] \xe5\x93\xaa\xe4\xba\x9b\xe6\x96\xb9"
+	    "\xe9\x9d\xa2\xe6\x95\x88\xe6\x9e\x9c\xe5\xa5\xbd\xef\xbc\x9f\xe7\xbd\x91"
+	    "\xe7\xbb\x9c\xe7\xa0\x94\xe8\xae\xa8\xe4\xbc\x9a\xe3\x80\x82\n", false,
+	    "Q1=\xe7\xbd\x91\xe7\xbb\x9c\xe7\xa0\x94\xe8\xae\xa8\xe4\xbc\x9a\xe3\x80\x82",
+	    NULL, true, 0 },
+	{ "word_dash_after_marker", "[R1] \xe2\x80\x93 4\n", false, "R1=4",
+	    NULL, true, 0 },
+	{ "fullwidth_id", "\xef\xbc\xbb\xef\xbc\xb1\xef\xbc\x91\xef\xbc\xbd A.\n", false,
+	    "Q1=A.", NULL, true, 0 },
+	{ "bidi_marks_dropped", "\xe2\x80\x8f[Q1]\xe2\x80\x8f A.\n", false,
+	    "Q1=A.", NULL, true, 0 },
+	{ "bare_id_not_in_template", "[Q6] Metrics?\nCitations, e.g.:\n"
+	    "G20: a declaration\n", false, "Q6=Citations, e.g.:\nG20: a "
+	    "declaration", NULL, true, 0 },
+	{ "figure_not_a_quote", "[Q6] Metrics?\n>100 downloads.\n", false,
+	    "Q6=>100 downloads.", NULL, true, 0 },
+	{ "quoted_run_stays_quote", "[Q6] Metrics?\nMine.\n>100 a\n>200 b\n",
+	    false, "Q6=Mine.", NULL, true, 0 },
+	{ "sign_off_needs_a_name", "[Q7] Else?\n\xd0\xa1\xd0\xbf\xd0\xb0\xd1\x81\xd0\xb8"
+	    "\xd0\xb1\xd0\xbe,\n\xd0\xb6\xd0\xb4\xd1\x91\xd0\xbc \xd0\xbe\xd1\x82\xd1\x87"
+	    "\xd1\x91\xd1\x82\n", false, "Q7=\xd0\xa1\xd0\xbf\xd0\xb0\xd1\x81\xd0\xb8\xd0\xb1"
+	    "\xd0\xbe,\n\xd0\xb6\xd0\xb4\xd1\x91\xd0\xbc \xd0\xbe\xd1\x82\xd1\x87\xd1\x91"
+	    "\xd1\x82", NULL, true, 0 },
+	{ "sentence_like_signature_kept", "[Q3] Else?\nVon meinem Standpunkt "
+	    "aus zu kurz\n", false, "Q3=Von meinem Standpunkt aus zu kurz",
+	    NULL, true, 0 },
+	{ "weak_signature_with_device", "[Q3] Else?\nA.\n\nVon meinem "
+	    "iPhone gesendet\n", false, "Q3=A.", NULL, true, 0 },
 	{ "thanks_as_answer_kept", "[Q7] Else?\nThanks\n[END]\n", false,
 	    "Q7=Thanks", NULL, true, 0 },
 	{ "thanks_then_sentence_kept", "[Q7] Else?\nThanks,\nthe BPFs "
