@@ -10,6 +10,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "message.h"
 
 #include "banned.h"
@@ -21,8 +22,9 @@ static const char *const classify_auto_subjects[] = {
 	"autoresponse", "réponse automatique", "absence du bureau",
 	"absent du bureau", "respuesta automática", "fuera de la oficina",
 	"fuera de oficina", "вне офиса", "خارج المكتب", "自动答复", "自動答覆",
-	"رد آلي", "respuesta automatica", "reponse automatique",
-	"resposta automatica",
+	"رد آلي:", "respuesta automatica", "reponse automatique",
+	"resposta automatica", "abwesenheit", "risposta automatica",
+	"自動応答", "自动应答",
 	"автоматический ответ", "автоответ", "нет на месте", "رد تلقائي",
 	"الرد التلقائي", "自动回复", "自動回覆", "自動回复", "abwesenheitsnotiz",
 	"automatische antwort", "abwesend", "resposta automática",
@@ -39,7 +41,8 @@ static const char *const classify_bounce_subjects[] = {
 	"no se puede entregar", "message not delivered",
 	"could not be delivered", "undeliverable mail", "mail failure",
 	"delivery notification", "rejected", "недоставлен", "未送达",
-	"退信", NULL,
+	"退信", "не доставлено", "تعذر التسليم", "无法投递", "無法傳遞",
+	"échec de la remise", NULL,
 };
 
 /* Sender names of delivery systems, casefolded. */
@@ -233,10 +236,28 @@ classify_returned_to(const struct message *msg)
 	return NULL;
 }
 
+/* Is [s, s + n) one addr-spec and nothing else? */
+static bool
+classify_bare_address(const char *s, size_t n)
+{
+	size_t i;
+
+	g_autofree char *addr = NULL;
+
+	if (n < 3 || !memchr(s, '@', n))
+		return false;
+	for (i = 0; i < n; i++)
+		if (strchr(" \t<>:,;\"()", s[i]))
+			return false;
+	addr = g_strndup(s, n);
+	return addr_valid(addr);
+}
+
 /*
  * Postfix and qmail put "<a@b>:" at the start of a line of the text;
  * Exim lists bare addresses, indented, under a line ending in ':' ("The
- * following address(es) failed:").
+ * following address(es) failed:"), sendmail "<a@b>" alone under a
+ * "----- The following addresses had permanent fatal errors -----".
  */
 static char *
 classify_text_recipient(const char *text)
@@ -263,12 +284,15 @@ classify_text_recipient(const char *text)
 			    q)) && !memchr(q, '\n', (size_t)(gt - q)))
 				return g_strndup(q + 1, (gsize)(gt - q - 1));
 		}
-		if (after_colon && q > p && n > 2 && memchr(q, '@', n) &&
-		    !memchr(q, ' ', n) && !memchr(q, '<', n) &&
-		    !memchr(q, ':', n))
+		/* Exim indents its bare addresses; sendmail brackets them. */
+		if (after_colon && n > 2 && *q == '<' && q[n - 1] == '>' &&
+		    classify_bare_address(q + 1, n - 2))
+			return g_strndup(q + 1, n - 2);
+		if (after_colon && q > p && classify_bare_address(q, n))
 			return g_strndup(q, n);
 		if (n > 0)
-			after_colon = q[n - 1] == ':';
+			after_colon = q[n - 1] == ':' ||
+			    strncmp(q, "-----", 5) == 0;
 		p = *end ? end + 1 : NULL;
 	}
 	return NULL;

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -150,6 +151,14 @@ cli_main(int argc, char **argv)
 	int c, status = EX_USAGE;
 	size_t i;
 
+	/*
+	 * Filing frees on one thread what another allocated, a few thousand
+	 * small blocks a message.  glibc's fastbins then have to be merged
+	 * again before every larger allocation (malloc_consolidate, 2% of
+	 * the CPU of a fetch); its per-thread cache serves the small sizes
+	 * as fast without that (bench/README.md, session 5).
+	 */
+	(void)mallopt(M_MXFAST, 0);
 	/* '+': stop at the command name; its options are its own. */
 	while ((c = getopt_long(argc, argv, "+c:vqh", longopts, NULL)) != -1) {
 		switch (c) {

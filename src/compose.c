@@ -24,6 +24,8 @@
 
 /* RFC 5322 section 2.1.1, without the CRLF. */
 #define COMPOSE_MAX_LINE 998
+/* 9999-12-31T23:59:59Z: a later date has no RFC 5322 form. */
+#define COMPOSE_MAX_DATE INT64_C(253402300799)
 /* Longest msg-id we write; a folded References line stays under 998. */
 #define COMPOSE_MAX_ID_LEN 900
 
@@ -260,6 +262,8 @@ compose_address(GString *out, const char *header, const char *name,
 	g_string_append(line, ": ");
 	internet_address_list_encode(list, NULL, line);
 	compose_append_crlf(out, line->str, line->len);
+	if (!g_str_has_suffix(line->str, "\n"))
+		g_string_append_len(out, "\r\n", 2);
 	g_string_free(line, TRUE);
 	g_object_unref(ia);
 	g_object_unref(list);
@@ -290,16 +294,12 @@ static GString *
 compose_lf_text(const char *text)
 {
 	size_t len = strlen(text);
-	GString *lf;
-	const char *p;
+	GString *lf = g_string_sized_new(len + 1);
+	const char *p = text;
 
 	if (!memchr(text, '\r', len)) {
-		lf = g_string_sized_new(len + 1);
 		g_string_append_len(lf, text, (gssize)len);
-		p = text + len;
-	} else {
-		lf = g_string_sized_new(len + 1);
-		p = text;
+		p += len;
 	}
 	for (; *p; p++) {
 		if (p[0] == '\r' && p[1] == '\n')
@@ -480,7 +480,7 @@ compose_check_fields(const struct compose_mail *mail, GError **err)
 	else if (!mail->message_id ||
 	    !compose_message_id_valid(mail->message_id))
 		bad = "Message-ID";
-	else if (mail->date <= 0)
+	else if (mail->date <= 0 || mail->date > COMPOSE_MAX_DATE)
 		bad = "date";
 	else if (mail->attachment_name && (!mail->attachment_type ||
 	    !compose_mime_type_valid(mail->attachment_type)))
@@ -522,7 +522,6 @@ compose_output_valid(const unsigned char *buf, size_t len)
 	}
 	return len >= 2 && buf[len - 1] == '\n';
 }
-
 
 /* Headers in the order compose.h gives, then the body. */
 static void

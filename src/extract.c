@@ -49,11 +49,13 @@ struct extract_section {
 	GPtrArray *lines;	/* const char *, own lines */
 	const char *option;	/* the one option line seen, if any */
 	unsigned options;	/* own lines equal to an ignore line */
+	bool original;		/* inside an unquoted original */
 };
 
 struct extract_slot {
 	char id[EXTRACT_ID_SIZE];
 	char *text;		/* first non-empty answer, or NULL */
+	bool original;		/* text found inside an unquoted original */
 };
 
 struct extract_ctx {
@@ -87,7 +89,7 @@ static const char *const extract_original_phrases[] = {
 	"mensaje reenviado", "weitergeleitete nachricht",
 	"oorspronkelijk bericht", "messaggio originale",
 	"oprindelig meddelelse", "alkuperäinen viesti", "原始郵件",
-	"الرسالة الأصلية", "الرسالة المعاد توجيهها", "original", NULL,
+	"الرسالة الأصلية", "الرسالة المعاد توجيهها", NULL,
 };
 
 static const char *const extract_from_keys[] = {
@@ -155,9 +157,9 @@ static const char *const extract_mobile_sig_ends[] = {
 /* What a signature line names: a device or a mail app. */
 static const char *const extract_mobile_sig_words[] = {
 	"iphone", "ipad", "ios", "android", "samsung", "galaxy", "huawei",
-	"honor", "xiaomi", "redmi", "oppo", "vivo", "pixel", "nokia",
-	"blackberry", "outlook", "yahoo", "gmail", "mail", "proton", "spark",
-	"aol", "zoho", "windows", "phone", "mobile", "device", "tablet",
+	"xiaomi", "redmi", "oppo", "pixel", "nokia",
+	"blackberry", "outlook", "yahoo", "gmail", "proton", "spark",
+	"aol", "zoho", "windows", "phone", "mobile", "tablet",
 	"handy", "móvil", "movil", "celular", "portable", "téléphone",
 	"telefon", "телефон", "мобильн", "устройств", "手机", "手機", "移动",
 	"邮件", "郵件", "邮箱", "郵箱", "メール", "휴대", "جهاز", "هاتف",
@@ -190,6 +192,9 @@ static const char *const extract_closings[] = {
 	"всего наилучшего", "顺祝商祺", "顺颂商祺", "顺祝时祺", "祝商祺",
 	"敬上", "مع فائق الاحترام", "مع أطيب التمنيات", NULL,
 };
+
+/* Shortest token a "Ref:" line carries (ours have 32 characters). */
+#define EXTRACT_REF_MIN 16
 
 /* A sign-off's name line: short, not a sentence. */
 #define EXTRACT_NAME_MAX 40
@@ -451,7 +456,12 @@ extract_is_separator(const char *s)
 	if (g_str_has_prefix(s, "---") || g_str_has_prefix(s, "- -")) {
 		char *folded = g_utf8_casefold(s, -1);
 		bool found = false;
+		char *word = g_strdup(folded);
 
+		/* Foxmail: "------------------ Original ------------------" */
+		g_strstrip(g_strdelimit(word, "-", ' '));
+		found = strcmp(word, "original") == 0;
+		g_free(word);
 		for (i = 0; extract_original_phrases[i] && !found; i++)
 			found = strstr(folded, extract_original_phrases[i]) !=
 			    NULL;
@@ -559,18 +569,18 @@ extract_is_closing_phrase(const char *s)
 static bool
 extract_is_ref(const char *s)
 {
-	const char *p;
+	const char *p, *start;
 
 	if (!extract_has_prefix_ci(s, "Ref:"))
 		return false;
 	p = s + 4;
 	while (*p == ' ')
 		p++;
-	if (!g_ascii_isalnum(*p))
-		return false;
+	start = p;
 	while (g_ascii_isalnum(*p))
 		p++;
-	return *p == '\0';
+	/* A token is long: "Ref: IGF2018BPF" is someone's reference. */
+	return *p == '\0' && p - start >= EXTRACT_REF_MIN;
 }
 
 static bool
@@ -1013,7 +1023,8 @@ extract_after_yesno(const char *s)
  * Without a known prompt: where the prompt a participant kept on the
  * marker line ends when they answered after it on the same line ("[Q1]
  * What worked well? The webinars.").  That is a question of three words
- * or more (four characters of unspaced script) ended by "?", "？" or "؟",
+ * or more (four characters of CJK, written without spaces) ended by "?",
+ * "？" or "؟",
  * with more text after it; "[Q7] Why? Because ..." is all answer.
  * Returns the position after the question mark, or NULL.
  */
@@ -1036,7 +1047,8 @@ extract_prompt_end(const char *rest)
 		if (mark) {
 			const char *after = p + mark;
 
-			if (words < 3 && (words > 1 || chars < 4))
+			if (words < 3 && (words > 1 || chars < 4 ||
+			    !g_unichar_iswide(g_utf8_get_char(rest))))
 				return NULL;
 			while (*after == ' ' || *after == '*' || *after == '_')
 				after++;
@@ -1093,6 +1105,37 @@ extract_looks_like_option_line(const char *text, bool loose)
 	return p[0] == '.' && p[1] == ' ' && p[2] && p[2] != ' ';
 }
 
+/*
+ * An option line the participant marked as chosen: "2. Contributor <--",
+ * "X 1. Coordinator", "[x] 3. MAG member", "✓ 4. Secretariat".  content
+ * has no trailing blanks; leading ones are skipped.
+ */
+static bool
+extract_has_choice_mark(const char *content)
+{
+	static const char *const ends[] = {
+		"<--", "<-", "<==", "<=", "<<", "\xe2\x86\x90", "\xe2\x9c\x93",
+		"\xe2\x9c\x94", "\xe2\x9c\x85", "(x)", "[x]", "(X)", "[X]", " x",
+		" X", NULL,		/* ← ✓ ✔ ✅ */
+	};
+	static const char *const starts[] = {
+		"x ", "X ", "[x]", "[X]", "(x)", "(X)", "\xe2\x9c\x93",
+		"\xe2\x9c\x94", "\xe2\x9c\x85", "->", "-->", "=>",
+		"\xe2\x86\x92", NULL,	/* → */
+	};
+	size_t i;
+
+	while (*content == ' ' || *content == '\t')
+		content++;
+	for (i = 0; ends[i]; i++)
+		if (g_str_has_suffix(content, ends[i]))
+			return true;
+	for (i = 0; starts[i]; i++)
+		if (g_str_has_prefix(content, starts[i]))
+			return true;
+	return false;
+}
+
 static bool
 extract_looks_like_option(const struct extract_section *sec,
     const char *text, bool loose)
@@ -1137,27 +1180,34 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
     const char *rest)
 {
 	GPtrArray *prompts = g_hash_table_lookup(c->prompts, id);
-	const char *after;
+	bool known = prompts && prompts->len > 0;
+	const char *after, *longest;
 	size_t i;
 
 	if (!*rest)
 		return NULL;
-	for (i = 0; prompts && i < prompts->len; i++) {
-		after = extract_loose_prefix(rest, prompts->pdata[i]);
-		if (after && *(const char *)prompts->pdata[i])
-			return extract_after_prompt(after);
-	}
+	/* The definition's prompts first, then the longest one learnt. */
 	for (i = 0; i < c->ignore->len; i++) {
 		after = extract_loose_prefix(rest, c->ignore->pdata[i]);
 		if (after && *(const char *)c->ignore->pdata[i])
 			return extract_after_prompt(after);
 	}
+	longest = NULL;
+	for (i = 0; prompts && i < prompts->len; i++) {
+		after = extract_loose_prefix(rest, prompts->pdata[i]);
+		if (after && *(const char *)prompts->pdata[i] &&
+		    (!longest || after > longest))
+			longest = after;
+	}
+	if (longest)
+		return extract_after_prompt(longest);
 	after = extract_after_scale(rest);
 	if (!after)
 		after = extract_after_yesno(rest);
 	if (after)
 		return extract_after_prompt(after);
-	if (extract_ends_as_question(rest))
+	/* A question of their own when the template's prompt is known. */
+	if (!known && extract_ends_as_question(rest))
 		return NULL;
 	after = extract_prompt_end(rest);
 	return extract_after_prompt(after ? after : rest);
@@ -1210,6 +1260,44 @@ extract_slot(struct extract_ctx *c, const char *id)
 	return s;
 }
 
+/*
+ * A choice answered above or beside its option list, left as the
+ * invitation shows it ("3", then "  1. Coordinator" ... "  5. Other"; or
+ * "X 1. Coordinator" and the rest unmarked): the unmarked list, two or
+ * more lines numbered one after the other, is not part of the answer.
+ */
+static void
+extract_drop_option_list(struct extract_section *sec)
+{
+	size_t n = sec->lines->len;
+	size_t start, i;
+	guint64 number = 0;
+
+	if (sec->id[0] != 'C')
+		return;
+	while (n > 0 && extract_is_blank_or_deco(sec->lines->pdata[n - 1]))
+		n--;
+	start = n;
+	while (start > 0 && extract_looks_like_option_line(
+	    sec->lines->pdata[start - 1], false) &&
+	    !extract_has_choice_mark(sec->lines->pdata[start - 1]))
+		start--;
+	if (n - start < 2 || (!sec->first && start == 0))
+		return;
+	for (i = start; i < n; i++) {
+		const char *l = sec->lines->pdata[i];
+		guint64 k;
+
+		while (*l == ' ')
+			l++;
+		k = g_ascii_strtoull(l, NULL, 10);
+		if (i > start && k != number + 1)
+			return;
+		number = k;
+	}
+	g_ptr_array_set_size(sec->lines, (guint)start);
+}
+
 static void
 extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 {
@@ -1218,12 +1306,14 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 
 	if (!sec->lines)
 		return;
+	extract_drop_option_list(sec);
 	text = extract_join(sec->first, sec->lines);
 	if (!text && sec->options == 1)
 		text = g_strdup(sec->option);
 	slot = extract_slot(c, sec->id);
 	if (text && !slot->text) {
 		slot->text = text;
+		slot->original = sec->original;
 		text = NULL;
 	} else if (text && !extract_loose_equal(text, slot->text)) {
 		char *w = g_strdup_printf("two different answers to [%s]; "
@@ -1237,18 +1327,106 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 	g_clear_pointer(&sec->lines, g_ptr_array_unref);
 	sec->option = NULL;
 	sec->options = 0;
+	sec->original = false;
+}
+
+/* Has the section an answer so far? */
+static bool
+extract_section_answered(const struct extract_section *sec)
+{
+	size_t i;
+
+	if (sec->first)
+		return true;
+	for (i = 0; i < sec->lines->len; i++)
+		if (!extract_is_blank_or_deco(sec->lines->pdata[i]))
+			return true;
+	return false;
 }
 
 /* A marker line at the depth being read may carry the answer after it. */
 static void
 extract_open_section(struct extract_ctx *c, struct extract_section *sec,
-    const struct extract_line *l, unsigned level)
+    const struct extract_line *l, unsigned level, bool in_original)
 {
 	g_strlcpy(sec->id, l->id, sizeof(sec->id));
+	sec->original = in_original;
 	sec->lines = g_ptr_array_new();
 	sec->first = l->depth == level ?
 	    extract_marker_answer(c, l->id, l->rest) : NULL;
 	(void)extract_slot(c, l->id);
+}
+
+/*
+ * Our receipts and reminders list what is recorded as "Q1  Prompt" (an
+ * id, two spaces) with the answer under it indented by four spaces.  Is
+ * text such an id line?  Copies the id to id_out unless it is NULL.
+ */
+static bool
+extract_listing_id(const char *text, char *id_out)
+{
+	const char *p = text;
+	size_t letters = 0, digits = 0;
+
+	while (g_ascii_isupper(*p) && letters < 4) {
+		p++;
+		letters++;
+	}
+	while (g_ascii_isdigit(*p) && digits < 4) {
+		p++;
+		digits++;
+	}
+	if (letters < 1 || letters > 3 || digits < 1 || digits > 3 ||
+	    p[0] != ' ' || p[1] != ' ' || !p[2])
+		return false;
+	if (id_out)
+		g_strlcpy(id_out, text, (gsize)(p - text) + 1);
+	return true;
+}
+
+/*
+ * Answers inside an unquoted original (Outlook) that equal what the same
+ * original lists as recorded are the pre-filled answers of our reminder,
+ * not the participant's: they go.  Answers the participant typed there
+ * stay.
+ */
+static void
+extract_drop_listed(struct extract_ctx *c)
+{
+	GHashTable *listed = NULL;
+	size_t i, j;
+
+	for (i = 0; i < c->slots->len; i++)
+		if (((struct extract_slot *)c->slots->pdata[i])->original)
+			break;
+	if (i == c->slots->len)
+		return;
+	listed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
+	for (i = 0; i < c->n; i++) {
+		char id[EXTRACT_ID_SIZE];
+		GPtrArray *lines;
+
+		if (!extract_listing_id(c->lines[i].text, id) ||
+		    g_hash_table_contains(listed, id))
+			continue;
+		lines = g_ptr_array_new();
+		for (j = i + 1; j < c->n && c->lines[j].depth ==
+		    c->lines[i].depth && g_str_has_prefix(c->lines[j].text,
+		    "    "); j++)
+			g_ptr_array_add(lines, c->lines[j].text + 4);
+		g_hash_table_insert(listed, g_strdup(id),
+		    extract_join(NULL, lines));
+		g_ptr_array_unref(lines);
+	}
+	for (i = 0; i < c->slots->len; i++) {
+		struct extract_slot *s = c->slots->pdata[i];
+		const char *was = g_hash_table_lookup(listed, s->id);
+
+		if (s->original && s->text && was && strcmp(s->text, was) == 0)
+			g_clear_pointer(&s->text, g_free);
+	}
+	g_hash_table_unref(listed);
 }
 
 /*
@@ -1304,14 +1482,24 @@ extract_collect_prompts(struct extract_ctx *c)
 			arr = g_ptr_array_new_with_free_func(g_free);
 			g_hash_table_insert(c->prompts, g_strdup(l->id), arr);
 		}
-		/* Typed after the prompt in the quote: not the prompt. */
+		/*
+		 * Typed after a scale in the quote: not the prompt.  After
+		 * a question either may be: both are kept, and the longest
+		 * that matches wins.
+		 */
 		end = extract_after_scale(l->rest);
 		if (!end)
 			end = extract_after_yesno(l->rest);
-		if (!end)
-			end = extract_prompt_end(l->rest);
-		g_ptr_array_add(arr, end ? g_strndup(l->rest,
-		    (gsize)(end - l->rest)) : g_strdup(l->rest));
+		if (end) {
+			g_ptr_array_add(arr, g_strndup(l->rest,
+			    (gsize)(end - l->rest)));
+			continue;
+		}
+		g_ptr_array_add(arr, g_strdup(l->rest));
+		end = extract_prompt_end(l->rest);
+		if (end)
+			g_ptr_array_add(arr, g_strndup(l->rest,
+			    (gsize)(end - l->rest)));
 	}
 }
 
@@ -1328,6 +1516,23 @@ extract_drop_rules(GPtrArray *lines)
 			break;
 		g_ptr_array_remove_index(lines, lines->len - 1);
 	}
+}
+
+static size_t
+extract_word_count(const char *s)
+{
+	size_t words = 0;
+	bool in_word = false;
+
+	for (; *s; s++) {
+		if (*s == ' ')
+			in_word = false;
+		else if (!in_word) {
+			in_word = true;
+			words++;
+		}
+	}
+	return words;
 }
 
 /* Ends with a full stop, "!" or "?" of CJK or Arabic text. */
@@ -1348,11 +1553,12 @@ extract_ends_as_sentence(const char *s)
 
 /*
  * Does a sign-off start at line i: a closing alone, then (after at most
- * one blank line) a short name line?  Without [END], "4\n\nKind
+ * one blank line) a short name line, or nothing more of the participant's
+ * once the section has an answer?  Without [END], "4\n\nKind
  * regards,\nLina" ends the last answer at "Kind regards,".
  */
 static bool
-extract_is_sign_off(const struct extract_ctx *c, size_t i)
+extract_is_sign_off(const struct extract_ctx *c, size_t i, bool answered)
 {
 	const struct extract_line *l = &c->lines[i];
 	size_t j = i + 1;
@@ -1361,6 +1567,13 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i)
 
 	if (l->kind != EXTRACT_TEXT || !extract_is_closing_phrase(l->content))
 		return false;
+	/* "4\n\n谢谢！" and nothing more of theirs: a closing, unsigned. */
+	for (n = j; n < c->n && c->lines[n].kind == EXTRACT_BLANK; n++)
+		;
+	if (answered && (n == c->n || c->lines[n].depth != l->depth ||
+	    (c->lines[n].kind != EXTRACT_TEXT &&
+	    c->lines[n].kind != EXTRACT_MARKER)))
+		return true;
 	if (j < c->n && c->lines[j].kind == EXTRACT_BLANK)
 		j++;
 	if (j >= c->n || c->lines[j].kind != EXTRACT_TEXT ||
@@ -1368,8 +1581,12 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i)
 		return false;
 	name = c->lines[j].content;
 	n = strlen(name);
-	/* A name starts with a capital where the script has them. */
-	if (g_unichar_islower(g_utf8_get_char(name)))
+	/*
+	 * "mike" or "van Dijk" may sign in lowercase; three words or more
+	 * in lowercase ("ждём итоговый отчёт") are a sentence.
+	 */
+	if (g_unichar_islower(g_utf8_get_char(name)) &&
+	    extract_word_count(name) >= 3)
 		return false;
 	return g_utf8_strlen(name, -1) <= EXTRACT_NAME_MAX &&
 	    !strchr(".!?:", name[n - 1]) && !extract_ends_as_sentence(name);
@@ -1423,12 +1640,18 @@ extract_walk(struct extract_ctx *c, unsigned level)
 				break;
 			continue;
 		}
+		/* Our receipt's list ends what was typed in above it. */
+		if (in_original && l->depth == level &&
+		    extract_listing_id(l->text, NULL)) {
+			extract_close_section(c, &sec);
+			continue;
+		}
 		switch (l->kind) {
 		case EXTRACT_MARKER:
 			if (l->depth < level)
 				continue;
 			extract_close_section(c, &sec);
-			extract_open_section(c, &sec, l, level);
+			extract_open_section(c, &sec, l, level, in_original);
 			c->res->structured = true;
 			in_signature = false;
 			continue;
@@ -1461,7 +1684,8 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			in_signature = false;
 			continue;
 		}
-		if (sec.lines && extract_is_sign_off(c, i))
+		if (sec.lines && extract_is_sign_off(c, i,
+		    extract_section_answered(&sec)))
 			in_signature = true;
 		if (in_signature)
 			continue;
@@ -1478,8 +1702,9 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			}
 			continue;
 		}
-		if (l->kind == EXTRACT_TEXT && extract_looks_like_option(&sec,
-		    l->text, in_original)) {
+		if (l->kind == EXTRACT_TEXT &&
+		    !extract_has_choice_mark(l->content) &&
+		    extract_looks_like_option(&sec, l->text, in_original)) {
 			sec.options++;
 			sec.option = l->content;
 			continue;
@@ -1574,6 +1799,7 @@ extract_reply(const char *text, const char *const *ids,
 		c.res->structured = c.res->structured || structured;
 		c.res->quoted_only = extract_answered(&c);
 	}
+	extract_drop_listed(&c);
 
 	for (i = 0; i < c.slots->len; i++) {
 		struct extract_slot *s = c.slots->pdata[i];

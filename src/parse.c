@@ -82,6 +82,41 @@ parse_kind(const struct message *msg, const struct extract_result *ext,
 	return has_token || ext->structured ? "reply" : "unrelated";
 }
 
+/* Does id (with or without "<>") name one of our mails of this kind? */
+static bool
+parse_is_our_id(const char *id, const char *kind)
+{
+	g_autofree char *prefix = g_strdup_printf("consultd.%s.", kind);
+
+	if (!id)
+		return false;
+	if (*id == '<')
+		id++;
+	return g_str_has_prefix(id, prefix);
+}
+
+/*
+ * A reminder or a receipt quotes the answers recorded so far under its
+ * markers.  Without the database, answers found only in the quote of a
+ * reply to one of them are taken for those (ingest compares them with
+ * what is recorded instead).
+ */
+static bool
+parse_quotes_recorded(const struct message *msg)
+{
+	size_t i;
+
+	if (parse_is_our_id(msg->in_reply_to, "reminder") ||
+	    parse_is_our_id(msg->in_reply_to, "acknowledgement"))
+		return true;
+	for (i = 0; i < msg->references->len; i++)
+		if (parse_is_our_id(msg->references->pdata[i], "reminder") ||
+		    parse_is_our_id(msg->references->pdata[i],
+		    "acknowledgement"))
+			return true;
+	return false;
+}
+
 char *
 parse_to_json(const char *raw, size_t len, GError **err)
 {
@@ -97,6 +132,10 @@ parse_to_json(const char *raw, size_t len, GError **err)
 		return NULL;
 	tokens = token_candidates(msg);
 	ext = extract_reply(msg->text, NULL, NULL);
+	if (ext->quoted_only && parse_quotes_recorded(msg)) {
+		g_ptr_array_set_size(ext->answers, 0);
+		ext->quoted_only = false;
+	}
 	out = g_string_new(NULL);
 	json_writer_init(&w, out);
 	json_object_begin(&w);

@@ -110,8 +110,11 @@ static const struct extract_case extract_cases[] = {
 	    "Q1=A.", "Thanks, Ana", true, 0 },
 	{ "ref_line_dropped", "[Q1] What?\nA.\nRef: abcdefghijklmnop234567\n",
 	    false, "Q1=A.", NULL, true, 0 },
-	{ "ref_line_dropped_unstructured", "Hi\nRef: abc234xyz\n", false, "",
-	    "Hi", false, 0 },
+	{ "ref_line_dropped_unstructured", "Hi\nRef: "
+	    "abcdefghijklmnopqrstuvwxyz234567\n", false, "", "Hi", false, 0 },
+	{ "ref_word_kept", "[Q7] Else?\nPlease cite our paper.\nRef: "
+	    "IGF2018BPF\n", false, "Q7=Please cite our paper.\nRef: IGF2018BPF",
+	    NULL, true, 0 },
 	{ "signature_dropped", "[Q1] What?\nA.\n\n-- \nAna Silva\nInstitute\n",
 	    false, "Q1=A.", NULL, true, 0 },
 	{ "mobile_signature_dropped", "[Q1] What?\nA.\n\nSent from my iPhone\n",
@@ -260,11 +263,16 @@ static const struct extract_case extract_cases[] = {
 	    "Q6=>100 downloads.", NULL, true, 0 },
 	{ "quoted_run_stays_quote", "[Q6] Metrics?\nMine.\n>100 a\n>200 b\n",
 	    false, "Q6=Mine.", NULL, true, 0 },
-	{ "sign_off_needs_a_name", "[Q7] Else?\n\xd0\xa1\xd0\xbf\xd0\xb0\xd1\x81\xd0\xb8"
-	    "\xd0\xb1\xd0\xbe,\n\xd0\xb6\xd0\xb4\xd1\x91\xd0\xbc \xd0\xbe\xd1\x82\xd1\x87"
-	    "\xd1\x91\xd1\x82\n", false, "Q7=\xd0\xa1\xd0\xbf\xd0\xb0\xd1\x81\xd0\xb8\xd0\xb1"
-	    "\xd0\xbe,\n\xd0\xb6\xd0\xb4\xd1\x91\xd0\xbc \xd0\xbe\xd1\x82\xd1\x87\xd1\x91"
-	    "\xd1\x82", NULL, true, 0 },
+	/* "Thanks,\nawaiting the final report": a sentence, not a name. */
+	{ "sign_off_needs_a_name", "[Q7] Else?\n\xd0\xa1\xd0\xbf\xd0\xb0\xd1\x81\xd0\xb8\xd0\xb1\xd0\xbe,\n"
+	    "\xd0\xb6\xd0\xb4\xd1\x91\xd0\xbc \xd0\xb8\xd1\x82\xd0\xbe\xd0\xb3\xd0\xbe\xd0\xb2\xd1\x8b\xd0\xb9 \xd0\xbe\xd1\x82\xd1\x87\xd1\x91\xd1\x82\n", false, "Q7=\xd0\xa1\xd0\xbf\xd0\xb0\xd1\x81\xd0\xb8\xd0\xb1\xd0\xbe,\n"
+	    "\xd0\xb6\xd0\xb4\xd1\x91\xd0\xbc \xd0\xb8\xd1\x82\xd0\xbe\xd0\xb3\xd0\xbe\xd0\xb2\xd1\x8b\xd0\xb9 \xd0\xbe\xd1\x82\xd1\x87\xd1\x91\xd1\x82", NULL, true, 0 },
+	{ "sign_off_lowercase_name", "[R1] Scale? (1-5)\n4\n\ncheers,\n"
+	    "mike\n", false, "R1=4", NULL, true, 0 },
+	{ "one_word_question_is_answer", "[Q1] Honestly? Not much.\n"
+	    "[Q2] Timelines? They were far too short.\n", false,
+	    "Q1=Honestly? Not much.|Q2=Timelines? They were far too short.",
+	    NULL, true, 0 },
 	{ "sentence_like_signature_kept", "[Q3] Else?\nVon meinem Standpunkt "
 	    "aus zu kurz\n", false, "Q3=Von meinem Standpunkt aus zu kurz",
 	    NULL, true, 0 },
