@@ -97,6 +97,27 @@ message_is_trace_field(const char *line, size_t len)
 	return false;
 }
 
+/*
+ * libcrypto's SHA-256, looked up once: OpenSSL 3 would look it up in its
+ * providers at every digest otherwise.
+ */
+static const EVP_MD *
+message_sha256(void)
+{
+	static gsize md;
+
+	if (g_once_init_enter(&md)) {
+		EVP_MD *found = EVP_MD_fetch(NULL, "SHA256", NULL);
+
+		/* Only a broken libcrypto installation fails: file nothing. */
+		if (!found)
+			g_error("libcrypto has no SHA-256; check the OpenSSL "
+			    "installation (libssl3)");
+		g_once_init_leave(&md, (gsize)found);
+	}
+	return (const EVP_MD *)md;
+}
+
 /* Hashes [from, to): the bytes between two that the hash leaves out. */
 static void
 message_hash_span(EVP_MD_CTX *ctx, const char *from, const char *to)
@@ -125,8 +146,7 @@ message_content_hash(const char *raw, size_t len)
 	unsigned int md_len = 0, i;
 	char *hex;
 
-	/* Only a broken libcrypto installation fails here: stop, file nothing. */
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+	if (!ctx || !EVP_DigestInit_ex(ctx, message_sha256(), NULL))
 		g_error("libcrypto cannot start a SHA-256 digest");
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
