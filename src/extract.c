@@ -1330,20 +1330,6 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 	sec->original = false;
 }
 
-/* Has the section an answer so far? */
-static bool
-extract_section_answered(const struct extract_section *sec)
-{
-	size_t i;
-
-	if (sec->first)
-		return true;
-	for (i = 0; i < sec->lines->len; i++)
-		if (!extract_is_blank_or_deco(sec->lines->pdata[i]))
-			return true;
-	return false;
-}
-
 /* A marker line at the depth being read may carry the answer after it. */
 static void
 extract_open_section(struct extract_ctx *c, struct extract_section *sec,
@@ -1535,6 +1521,20 @@ extract_word_count(const char *s)
 	return words;
 }
 
+/* Has the section an answer so far? */
+static bool
+extract_section_answered(const struct extract_section *sec)
+{
+	size_t i;
+
+	if (sec->first)
+		return true;
+	for (i = 0; i < sec->lines->len; i++)
+		if (!extract_is_blank_or_deco(sec->lines->pdata[i]))
+			return true;
+	return false;
+}
+
 /* Ends with a full stop, "!" or "?" of CJK or Arabic text. */
 static bool
 extract_ends_as_sentence(const char *s)
@@ -1558,7 +1558,8 @@ extract_ends_as_sentence(const char *s)
  * regards,\nLina" ends the last answer at "Kind regards,".
  */
 static bool
-extract_is_sign_off(const struct extract_ctx *c, size_t i, bool answered)
+extract_is_sign_off(const struct extract_ctx *c, size_t i,
+    const struct extract_section *sec)
 {
 	const struct extract_line *l = &c->lines[i];
 	size_t j = i + 1;
@@ -1570,9 +1571,10 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i, bool answered)
 	/* "4\n\n谢谢！" and nothing more of theirs: a closing, unsigned. */
 	for (n = j; n < c->n && c->lines[n].kind == EXTRACT_BLANK; n++)
 		;
-	if (answered && (n == c->n || c->lines[n].depth != l->depth ||
+	if ((n == c->n || c->lines[n].depth != l->depth ||
 	    (c->lines[n].kind != EXTRACT_TEXT &&
-	    c->lines[n].kind != EXTRACT_MARKER)))
+	    c->lines[n].kind != EXTRACT_MARKER)) &&
+	    extract_section_answered(sec))
 		return true;
 	if (j < c->n && c->lines[j].kind == EXTRACT_BLANK)
 		j++;
@@ -1684,8 +1686,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			in_signature = false;
 			continue;
 		}
-		if (sec.lines && extract_is_sign_off(c, i,
-		    extract_section_answered(&sec)))
+		if (sec.lines && extract_is_sign_off(c, i, &sec))
 			in_signature = true;
 		if (in_signature)
 			continue;
