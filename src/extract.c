@@ -74,7 +74,10 @@ static const char *const extract_verbs[] = {
 	"wrote", "écrit", "escribió", "schrieb", "escreveu", "написал",
 	"написав", "كتب", "写道", "寫道", "scritto", "schreef", "skrev",
 	"napisał", "kirjoitti", "escrigué", "a scris", "пишет", "пише",
-	"のメール", "작성", "napsal", "yazdı", NULL,
+	"のメール", "작성", "napsal", "yazdı", "написа", "έγραψε", "เขียน",
+	"írta", "napisao", "napisala", "va escriure", "লিখেছেন", "نے لکھا",
+	"menulis", "rašė", "napísal", "نوشت", "ने लिखा", "đã viết",
+	"aliandika", "kirjutas", "rakstīja", NULL,
 };
 
 static const char *const extract_openers[] = {
@@ -89,13 +92,21 @@ static const char *const extract_original_phrases[] = {
 	"mensaje reenviado", "weitergeleitete nachricht",
 	"oorspronkelijk bericht", "messaggio originale",
 	"oprindelig meddelelse", "alkuperäinen viesti", "原始郵件",
-	"الرسالة الأصلية", "الرسالة المعاد توجيهها", NULL,
+	"الرسالة الأصلية", "الرسالة المعاد توجيهها", "mail original",
+	"ursprüngliche mail", "originalnachricht", "原邮件", "原郵件",
+	"oryginalna wiadomość", "원본 메시지", "元のメッセージ",
+	"původní zpráva", "özgün ileti", "özgün i\xcc\x87leti",
+	"originalmeddelande",
+	"alkuperäinen viesti", "αρχικό μήνυμα", "ההודעה המקורית",
+	"tin nhắn gốc", "pesan asli", "mesaj original", "вихідне повідомлення",
+	"оригінальне повідомлення", NULL,
 };
 
 static const char *const extract_from_keys[] = {
 	"From", "De", "Von", "Van", "Da", "От", "Od", "Fra", "Från",
 	"Lähettäjä", "发件人", "寄件者", "寄件人", "من", "差出人", "보낸 사람",
-	NULL,
+	"De la", "Από", "מאת", "Feladó", "Từ", "Dari", "จาก", "Від", "از",
+	"Kimden", "발신", "보낸사람", NULL,
 };
 
 static const char *const extract_sent_keys[] = {
@@ -108,7 +119,14 @@ static const char *const extract_sent_keys[] = {
 	"التاريخ", "تاريخ الإرسال", "إلى", "الموضوع", "أرسل", "Assunto",
 	"Data", "寄件日期", "傳送時間", "送信日時", "宛先", "件名",
 	"보낸 날짜", "받는 사람", "제목", "Lähetetty", "Odesláno",
-	"Gönderildi", NULL,
+	"Gönderildi", "Trimis", "Către", "Subiect", "Data", "Στάλθηκε",
+	"Προς", "Θέμα", "Ημερομηνία", "נשלח", "אל", "נושא", "תאריך",
+	"Elküldve", "Címzett", "Tárgy", "Dátum", "Đã gửi", "Đến", "Chủ đề",
+	"Ngày", "Dikirim", "Kepada", "Perihal", "Subjek", "Tanggal", "ส่ง",
+	"ถึง", "เรื่อง", "วันที่", "Wysłano", "Do", "Odesláno", "Komu",
+	"Předmět", "Vastaanottaja", "Aihe", "Till", "Надіслано", "Кому",
+	"Тема", "Tarih", "Kime", "Konu", "ارسال شده", "به", "موضوع", "تاریخ",
+	"수신", "날짜", "받는사람", "보낸날짜", NULL,
 };
 
 /* The header block line that carries its date: "Sent:", "Date:", ... */
@@ -118,7 +136,10 @@ static const char *const extract_date_keys[] = {
 	"Дата", "发送时间", "时间", "日期", "Verzonden", "Inviato", "Data",
 	"Wysłane", "Sendt", "Dato", "Skickat", "التاريخ", "تاريخ الإرسال",
 	"أرسل", "寄件日期", "傳送時間", "送信日時", "보낸 날짜", "Lähetetty",
-	"Odesláno", "Gönderildi", NULL,
+	"Odesláno", "Gönderildi", "Trimis", "Στάλθηκε", "Ημερομηνία",
+	"נשלח", "תאריך", "Elküldve", "Dátum", "Đã gửi", "Ngày", "Dikirim",
+	"Tanggal", "ส่ง", "วันที่", "Wysłano", "Надіслано", "Tarih",
+	"ارسال شده", "تاریخ", "날짜", "보낸날짜", NULL,
 };
 
 /* Mobile and webmail signature lines (lowercase prefixes). */
@@ -136,7 +157,10 @@ static const char *const extract_mobile_sigs[] = {
 	/* "Get Outlook for iOS" as Outlook localizes it. */
 	"obtener outlook para ", "obtenir outlook pour ",
 	"outlook für ", "obter o outlook para ", "получить outlook для ",
-	"获取 outlook", "احصل على outlook", NULL,
+	"获取 outlook", "احصل على outlook", "verzonden vanaf mijn ",
+	"inviato dal mio ", "skickat från min ", "sendt fra min ",
+	"sendt fra mi ", "στάλθηκε από ", "enviat des del meu ",
+	"надіслано з ", NULL,
 };
 
 /*
@@ -146,17 +170,21 @@ static const char *const extract_mobile_sigs[] = {
  */
 static const char *const extract_mobile_sigs_weak[] = {
 	"von meinem ", "从我的", "從我的", "envoyé de ", "envoyé avec ",
-	"enviado con ", "从 ", "從 ", NULL,
+	"enviado con ", "从 ", "從 ", "lähetetty ", "wysłane z ",
+	"odesláno z ", "נשלח מ", "gửi từ ", "dikirim dari ", "trimis de pe ",
+	NULL,
 };
 
 /* The same, written after the device ("iPhoneから送信"). */
 static const char *const extract_mobile_sig_ends[] = {
-	"から送信", "から送信しました", "에서 보냄", "에서 보냈습니다", NULL,
+	"から送信", "から送信しました", "에서 보냄", "에서 보냈습니다",
+	"에서 보냈습니다.", "den gönderildi", "dan gönderildi", "ról küldve",
+	"ről küldve", NULL,
 };
 
 /* What a signature line names: a device or a mail app. */
 static const char *const extract_mobile_sig_words[] = {
-	"iphone", "ipad", "ios", "android", "samsung", "galaxy", "huawei",
+	"iphon", "ipad", "ios", "android", "samsung", "galaxy", "huawei",
 	"xiaomi", "redmi", "oppo", "pixel", "nokia",
 	"blackberry", "outlook", "yahoo", "gmail", "proton", "spark",
 	"aol", "zoho", "windows", "phone", "mobile", "tablet",
@@ -255,6 +283,37 @@ extract_clean_line(const char *s, size_t len)
 }
 
 /*
+ * After a list item's bullet or number, where a client turned the marker
+ * lines into a list: "- [Q1]", "• [Q1]", "1. [Q1]", "1.\t[Q3]", "1) [Q1]".
+ * Returns s itself when no marker follows such a prefix.
+ */
+static const char *
+extract_skip_list_item(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '-' || *p == '*')
+		p++;
+	else if (strncmp(p, "\xe2\x80\xa2", 3) == 0 ||	/* • */
+	    strncmp(p, "\xc2\xb7", 2) == 0)		/* · */
+		p += *p == '\xe2' ? 3 : 2;
+	else if (g_ascii_isdigit(*p)) {
+		while (g_ascii_isdigit(*p) && p - s < 3)
+			p++;
+		if (*p != '.' && *p != ')')
+			return s;
+		p++;
+	} else
+		return s;
+	if (*p != ' ' && *p != '\t')
+		return s;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p == '[' || strncmp(p, "\xef\xbc\xbb", 3) == 0 ||
+	    strncmp(p, "\xe3\x80\x90", 3) == 0 ? p : s;
+}
+
+/*
  * The ASCII letter or digit at *p, also typed full-width ("Ｑ１", as an
  * East Asian input method in full-width mode writes them): sets *c and
  * returns its length in bytes, or 0 for anything else.
@@ -296,6 +355,7 @@ extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
 	size_t n = 0;
 	int deco;
 
+	p = extract_skip_list_item(p);
 	for (deco = 0; deco < 3 && (*p == '*' || *p == '_'); deco++)
 		p++;
 	if (*p == '[')
@@ -1180,7 +1240,7 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
     const char *rest)
 {
 	GPtrArray *prompts = g_hash_table_lookup(c->prompts, id);
-	bool known = prompts && prompts->len > 0;
+	bool known = (prompts && prompts->len > 0) || c->ignore->len > 0;
 	const char *after, *longest;
 	size_t i;
 
@@ -1209,7 +1269,8 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
 	/* A question of their own when the template's prompt is known. */
 	if (!known && extract_ends_as_question(rest))
 		return NULL;
-	after = extract_prompt_end(rest);
+	/* Nothing known to compare with: a long question is the prompt. */
+	after = known ? NULL : extract_prompt_end(rest);
 	return extract_after_prompt(after ? after : rest);
 }
 
@@ -1705,7 +1766,8 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		}
 		if (l->kind == EXTRACT_TEXT &&
 		    !extract_has_choice_mark(l->content) &&
-		    extract_looks_like_option(&sec, l->text, in_original)) {
+		    extract_looks_like_option(&sec, l->text,
+		    in_original || level > 0)) {
 			sec.options++;
 			sec.option = l->content;
 			continue;
