@@ -20,6 +20,8 @@
 
 /* Parser warnings kept per message; hostile mail can raise thousands. */
 #define MIME_MAX_WARNINGS 50
+/* A plain alternative this short that names HTML may be a stub. */
+#define MIME_STUB_MAX 400
 
 struct mime_walk {
 	struct message *msg;
@@ -137,12 +139,36 @@ mime_charset_is_latin1(const char *charset)
 	return false;
 }
 
+/* Does s hold at least one valid multi-byte UTF-8 sequence? */
+static bool
+mime_has_utf8_sequence(const char *s, size_t len)
+{
+	const char *p = s;
+	const char *end = s + len;
+
+	while (p < end) {
+		gunichar c;
+
+		if ((unsigned char)*p < 0x80) {
+			p++;
+			continue;
+		}
+		c = g_utf8_get_char_validated(p, end - p);
+		if (c != (gunichar)-1 && c != (gunichar)-2)
+			return true;
+		p++;
+	}
+	return false;
+}
+
 /*
  * Bytes in a declared charset to UTF-8 text with LF line ends and no NUL
  * (LIBRARY-NOTES G5, SPEC 4).  A declared charset iconv cannot read, or
  * bytes invalid in it, fall back to UTF-8 when they are valid UTF-8
  * (mislabelled mail), else to windows-1252, the usual unlabelled 8-bit
- * text; declared UTF-8 with a few bad bytes keeps the rest as UTF-8.
+ * text; declared UTF-8 with a few bad bytes keeps the rest as UTF-8, but
+ * without a single UTF-8 sequence it is Latin text mislabelled.  Text
+ * labelled Latin-1 that is valid UTF-8 with non-ASCII is UTF-8.
  */
 static char *
 mime_to_utf8(const char *bytes, size_t len, const char *charset,
@@ -172,6 +198,13 @@ mime_to_utf8(const char *bytes, size_t len, const char *charset,
 			g_free(w);
 		}
 	}
+	/* Labelled Latin-1, sent as UTF-8: "compañía" would be "compaÃ±Ã­a". */
+	if (latin1 && mime_has_utf8_sequence(bytes, len) &&
+	    g_utf8_validate(bytes, (gssize)len, NULL)) {
+		latin1 = false;
+		mime_add_warning(msg, "text labelled iso-8859-1 is UTF-8, read "
+		    "as UTF-8");
+	}
 	if (latin1) {
 		mime_append_cp1252(buf, bytes, len);
 	} else if (conv) {
@@ -199,8 +232,10 @@ mime_to_utf8(const char *bytes, size_t len, const char *charset,
 	if (!g_utf8_validate(out->str, (gssize)out->len, NULL)) {
 		char *valid;
 
+		/* Labelled UTF-8 without one UTF-8 sequence: Latin text. */
 		if (conv || !charset || !mime_charset_is_utf8(charset) ||
-		    g_ascii_strncasecmp(charset, "utf", 3) != 0) {
+		    g_ascii_strncasecmp(charset, "utf", 3) != 0 ||
+		    !mime_has_utf8_sequence(out->str, out->len)) {
 			GString *re = g_string_sized_new(out->len * 2);
 
 			mime_append_cp1252(re, out->str, out->len);
@@ -992,6 +1027,24 @@ mime_is_type(GMimeObject *obj, const char *type, const char *subtype)
 	return ct && g_mime_content_type_is_type(ct, type, subtype);
 }
 
+/*
+ * "This is an HTML message. Please use an HTML capable mail program":
+ * some clients put only that in the plain alternative.
+ */
+static bool
+mime_is_html_stub(const GByteArray *bytes)
+{
+	guint i;
+
+	if (bytes->len > MIME_STUB_MAX || memchr(bytes->data, '[', bytes->len))
+		return false;
+	for (i = 0; i + 4 <= bytes->len; i++)
+		if (g_ascii_strncasecmp((const char *)bytes->data + i, "html",
+		    4) == 0)
+			return true;
+	return false;
+}
+
 /* Does this alternative hold text/plain with some non-blank text? */
 static bool
 mime_has_plain_text(GMimeObject *obj)
@@ -1006,6 +1059,8 @@ mime_has_plain_text(GMimeObject *obj)
 	bytes = mime_part_bytes(GMIME_PART(obj));
 	for (i = 0; i < bytes->len && !found; i++)
 		found = !g_ascii_isspace(bytes->data[i]);
+	if (found && mime_is_html_stub(bytes))
+		found = false;
 	g_byte_array_free(bytes, TRUE);
 	return found;
 }

@@ -253,8 +253,16 @@ static const struct synth_case synth_cases[] = {
 	    "\xe2\x80\x9cHi\xe2\x80\x9d \xe2\x80\x93 5\xe2\x82\xac\n" },
 	{ "unlabelled_8bit_is_cp1252", HDR "\n\x93quoted\x94 caf\xe9\n",
 	    "text", "\xe2\x80\x9cquoted\xe2\x80\x9d café\n" },
-	{ "bad_utf8_made_valid", HDR TXT "\nok \xc3\x28 ok\n", "text",
-	    "ok \xef\xbf\xbd( ok\n" },
+	{ "bad_utf8_made_valid", HDR TXT "\nok \xc3\x28 ok caf\xc3\xa9\n",
+	    "text", "ok \xef\xbf\xbd( ok café\n" },
+	/* Labelled UTF-8 without one UTF-8 sequence: Latin-1 mislabelled. */
+	{ "utf8_label_on_latin1", HDR TXT "\nm\xe1s tiempo\n", "text",
+	    "más tiempo\n" },
+	{ "latin1_label_on_utf8", HDR "Content-Type: text/plain; "
+	    "charset=iso-8859-1\n\ncompa\xc3\xb1\xc3\xad" "a\n", "text",
+	    "compañía\n" },
+	{ "latin1_label_kept", HDR "Content-Type: text/plain; "
+	    "charset=iso-8859-1\n\ncaf\xe9 \xc3\n", "text", "café Ã\n" },
 	{ "mislabelled_utf8", HDR "Content-Type: text/plain; charset=big5\n\n"
 	    "\xe6\x82\xa8\xe5\xa5\xbd\n", "text", "您好\n" },
 	{ "qp_body", HDR TXT "Content-Transfer-Encoding: quoted-printable\n\n"
