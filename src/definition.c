@@ -495,26 +495,161 @@ definition_first_integer(const char *text, int *out)
 }
 
 static const char *const definition_yes[] = {
-	"yes", "y", "oui", "si", "sí", "sim", "ja", "да", "نعم", "是",
-	"是的", "对", "好", "ok", NULL
+	"yes", "y", "yep", "yeah", "sure", "oui", "si", "sí", "claro", "sim",
+	"ja", "да", "конечно", "نعم", "أجل", "اجل", "是", "是的", "对", "好",
+	"好的", "可以", "同意", "愿意", "当然", "ok", "okay", NULL
 };
 static const char *const definition_no[] = {
-	"no", "n", "non", "não", "nao", "nein", "нет", "لا", "否", "不",
-	"不是", NULL
+	"no", "n", "nope", "non", "não", "nao", "nein", "нет", "لا", "كلا",
+	"否", "不", "不是", "不可以", "不行", "不同意", "不愿意", NULL
 };
 
-/* The first word of text, lowercased, without trailing punctuation. */
+/*
+ * The first word of text, lowercased, up to a space or punctuation of
+ * any script ("是的，可以。", "نعم، بكل سرور").
+ */
 static char *
 definition_first_word(const char *text)
 {
 	const char *end = text;
 	g_autofree char *word = NULL;
 
-	while (*end && !g_unichar_isspace(g_utf8_get_char(end)) &&
-	    !strchr(".,;:!", *end))
+	while (*end) {
+		gunichar c = g_utf8_get_char(end);
+
+		if (g_unichar_isspace(c) || (g_unichar_ispunct(c) &&
+		    c != '\'' && c != '-'))
+			break;
 		end += g_utf8_skip[*(const unsigned char *)end];
+	}
 	word = g_strndup(text, end - text);
 	return g_utf8_strdown(word, -1);
+}
+
+static bool
+definition_has_digit(const char *text)
+{
+	const char *p;
+
+	for (p = text; *p; p += g_utf8_skip[*(const unsigned char *)p])
+		if (g_unichar_digit_value(g_utf8_get_char(p)) >= 0)
+			return true;
+	return false;
+}
+
+/* text without trailing punctuation and blanks, newly allocated. */
+static char *
+definition_trim_punct(const char *text)
+{
+	char *out = g_strdup(text);
+	char *end = out + strlen(out);
+
+	while (end > out) {
+		char *prev = g_utf8_find_prev_char(out, end);
+		gunichar c = g_utf8_get_char(prev);
+
+		if (!g_unichar_isspace(c) && !g_unichar_ispunct(c))
+			break;
+		end = prev;
+	}
+	*end = '\0';
+	return out;
+}
+
+/* Ratings written as words, in the six UN languages, German, Portuguese. */
+static const struct {
+	const char *word;
+	int value;
+} definition_number_words[] = {
+	{ "one", 1 }, { "two", 2 }, { "three", 3 }, { "four", 4 },
+	{ "five", 5 }, { "six", 6 }, { "seven", 7 }, { "eight", 8 },
+	{ "nine", 9 }, { "ten", 10 },
+	{ "un", 1 }, { "une", 1 }, { "deux", 2 }, { "trois", 3 },
+	{ "quatre", 4 }, { "cinq", 5 }, { "sept", 7 }, { "huit", 8 },
+	{ "neuf", 9 }, { "dix", 10 },
+	{ "uno", 1 }, { "una", 1 }, { "dos", 2 }, { "tres", 3 },
+	{ "cuatro", 4 }, { "cinco", 5 }, { "seis", 6 }, { "siete", 7 },
+	{ "ocho", 8 }, { "nueve", 9 }, { "diez", 10 },
+	{ "один", 1 }, { "одна", 1 }, { "два", 2 }, { "две", 2 },
+	{ "три", 3 }, { "четыре", 4 }, { "пять", 5 }, { "шесть", 6 },
+	{ "семь", 7 }, { "восемь", 8 }, { "девять", 9 }, { "десять", 10 },
+	{ "واحد", 1 }, { "اثنان", 2 }, { "اثنين", 2 }, { "ثلاثة", 3 },
+	{ "أربعة", 4 }, { "اربعة", 4 }, { "خمسة", 5 }, { "ستة", 6 },
+	{ "سبعة", 7 }, { "ثمانية", 8 }, { "تسعة", 9 }, { "عشرة", 10 },
+	{ "eins", 1 }, { "zwei", 2 }, { "drei", 3 }, { "vier", 4 },
+	{ "fünf", 5 }, { "um", 1 }, { "dois", 2 }, { "três", 3 },
+	{ "quatro", 4 },
+	{ "一", 1 }, { "二", 2 }, { "两", 2 }, { "三", 3 }, { "四", 4 },
+	{ "五", 5 }, { "六", 6 }, { "七", 7 }, { "八", 8 }, { "九", 9 },
+	{ "十", 10 },
+};
+
+/*
+ * What may follow a rating word: nothing, or the scale ("four out of
+ * five", "quatre sur cinq", "cuatro de cinco", "четыре из 5").
+ */
+static bool
+definition_rating_rest(const char *rest)
+{
+	static const char *const connectors[] = {
+		"out of ", "of ", "sur ", "de ", "из ", "от ", "من ", "von ",
+		"em ", NULL,
+	};
+	size_t i;
+
+	while (*rest == ' ')
+		rest++;
+	if (!*rest)
+		return true;
+	for (i = 0; connectors[i]; i++) {
+		const char *scale = rest + strlen(connectors[i]);
+		g_autofree char *word = NULL;
+		size_t j;
+
+		if (!g_str_has_prefix(rest, connectors[i]))
+			continue;
+		if (g_unichar_isdigit(g_utf8_get_char(scale)))
+			return true;
+		word = definition_first_word(scale);
+		for (j = 0; j < G_N_ELEMENTS(definition_number_words); j++)
+			if (strcmp(word, definition_number_words[j].word) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * A rating written as a word ("four", "quatre", "四分"), or -1.  Only
+ * the word alone or before its scale: "one of the best" is no rating,
+ * nor "一般" ("so-so").
+ */
+static int
+definition_number_word(const char *text)
+{
+	g_autofree char *trimmed = definition_trim_punct(text);
+	g_autofree char *word = definition_first_word(trimmed);
+	const char *rest = trimmed + strlen(word);
+	char first[8] = { 0 };
+	const char *after;
+	size_t i;
+
+	g_utf8_strncpy(first, trimmed, 1);
+	after = trimmed + strlen(first);
+	for (i = 0; i < G_N_ELEMENTS(definition_number_words); i++) {
+		const char *w = definition_number_words[i].word;
+
+		if (strcmp(word, w) == 0 && strlen(word) == (size_t)(rest -
+		    trimmed) && definition_rating_rest(rest))
+			return definition_number_words[i].value;
+		/* Chinese runs on: "四分", "五星", "三颗星". */
+		if (g_unichar_iswide(g_utf8_get_char(trimmed)) &&
+		    strcmp(first, w) == 0 && (!*after ||
+		    g_str_has_prefix(after, "分") ||
+		    g_str_has_prefix(after, "星") ||
+		    g_str_has_prefix(after, "颗")))
+			return definition_number_words[i].value;
+	}
+	return -1;
 }
 
 /*
@@ -573,14 +708,20 @@ question_normalize_answer(const struct question *q, const char *text,
 	case QUESTION_RATING:
 		if (definition_rating(text, q->scale_min, q->scale_max, &n))
 			return g_strdup_printf("%d", n);
+		n = definition_number_word(text);
+		if (!definition_has_digit(text) && n >= q->scale_min &&
+		    n <= q->scale_max)
+			return g_strdup_printf("%d", n);
 		*error_out = g_strdup_printf("a rating from %d to %d is "
 		    "expected, e.g. \"[%s] %d\"", q->scale_min, q->scale_max,
 		    q->id, q->scale_max);
 		return NULL;
 	case QUESTION_CHOICE:
+		/* "Contributor." is the option "Contributor". */
+		word = definition_trim_punct(text);
 		for (i = 0; i < q->options->len; i++)
-			if (g_utf8_collate(text, q->options->pdata[i]) == 0 ||
-			    g_ascii_strcasecmp(text, q->options->pdata[i]) ==
+			if (g_utf8_collate(word, q->options->pdata[i]) == 0 ||
+			    g_ascii_strcasecmp(word, q->options->pdata[i]) ==
 			    0)
 				return g_strdup(q->options->pdata[i]);
 		if (g_unichar_isdigit(g_utf8_get_char(text)) &&

@@ -62,6 +62,7 @@ struct extract_ctx {
 	struct extract_line *lines;
 	size_t n;
 	char *text;		/* every line's text, see extract_split() */
+	bool own_marker;	/* a marker in the participant's own text */
 	const char *const *ids;
 	GPtrArray *ignore;	/* char *, ignore lines without marker */
 	GHashTable *prompts;	/* id -> GPtrArray of char * */
@@ -1715,6 +1716,8 @@ extract_walk(struct extract_ctx *c, unsigned level)
 				continue;
 			extract_close_section(c, &sec);
 			extract_open_section(c, &sec, l, level, in_original);
+			if (l->depth == 0 && !in_original)
+				c->own_marker = true;
 			c->res->structured = true;
 			in_signature = false;
 			continue;
@@ -1863,6 +1866,12 @@ extract_reply(const char *text, const char *const *ids,
 		c.res->quoted_only = extract_answered(&c);
 	}
 	extract_drop_listed(&c);
+	/*
+	 * Markers only in the quote and nothing answered: a note above the
+	 * invitation ("travelling, will answer later") is for triage.
+	 */
+	if (!extract_answered(&c))
+		c.res->structured = c.own_marker;
 
 	for (i = 0; i < c.slots->len; i++) {
 		struct extract_slot *s = c.slots->pdata[i];

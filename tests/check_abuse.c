@@ -805,8 +805,12 @@ static const struct charset_vector charset_vectors[] = {
 	    "\xe9t\xe9", "été", "read as windows-1252" },
 	{ "invalid-utf8", "answer", "Content-Type: text/plain; "
 	    "charset=utf-8\nContent-Transfer-Encoding: 8bit\n",
-	    "ok \xc3\x28 \xff\xfe ok", "ok \xef\xbf\xbd( \xef\xbf\xbd"
-	    "\xef\xbf\xbd ok", "invalid UTF-8 replaced" },
+	    "ok \xc3\x28 \xff\xfe ok caf\xc3\xa9", "ok \xef\xbf\xbd( \xef\xbf\xbd"
+	    "\xef\xbf\xbd ok café", "invalid UTF-8 replaced" },
+	/* Not one UTF-8 sequence: Latin text under a wrong label. */
+	{ "latin-labelled-utf8", "answer", "Content-Type: text/plain; "
+	    "charset=utf-8\nContent-Transfer-Encoding: 8bit\n",
+	    "m\xe1s tiempo", "más tiempo", "read as windows-1252" },
 	{ "8bit-no-charset", "answer", "Content-Transfer-Encoding: 8bit\n",
 	    "\x93Quoted\x94 caf\xe9", "“Quoted” café",
 	    "read as windows-1252" },

@@ -140,6 +140,21 @@ static const struct {
 	{ QUESTION_YESNO, "\xd0\x9d\xd0\xb5\xd1\x82", "no" },	/* Нет */
 	{ QUESTION_YESNO, "maybe", NULL },
 	{ QUESTION_TEXT, "anything at all", "anything at all" },
+	/* Session 5: words, CJK and Arabic punctuation. */
+	{ QUESTION_RATING, "four", "4" },
+	{ QUESTION_RATING, "Quatre sur cinq", "4" },
+	{ QUESTION_RATING, "\xd1\x87\xd0\xb5\xd1\x82\xd1\x8b\xd1\x80\xd0\xb5", "4" },
+	{ QUESTION_RATING, "\xe5\x9b\x9b\xe5\x88\x86", "4" },	/* 四分 */
+	{ QUESTION_RATING, "\xd8\xae\xd9\x85\xd8\xb3\xd8\xa9", "5" },	/* خمسة */
+	{ QUESTION_RATING, "one of the best", NULL },
+	{ QUESTION_RATING, "\xe4\xb8\x80\xe8\x88\xac", NULL },	/* 一般 */
+	{ QUESTION_RATING, "six", NULL },
+	{ QUESTION_CHOICE, "Contributor.", "Contributor" },
+	{ QUESTION_YESNO, "\xd9\x86\xd8\xb9\xd9\x85\xd8\x8c \xd8\xa8\xd9\x83\xd9\x84", "yes" },
+	{ QUESTION_YESNO, "\xe6\x98\xaf\xe7\x9a\x84\xef\xbc\x8c\xe5\x8f\xaf\xe4\xbb\xa5\xe3\x80\x82",
+	    "yes" },					/* 是的，可以。 */
+	{ QUESTION_YESNO, "\xe5\x90\xa6\xe3\x80\x82", "no" },	/* 否。 */
+	{ QUESTION_YESNO, "\xe5\x8f\xaf\xe4\xbb\xa5", "yes" },	/* 可以 */
 };
 
 START_TEST(test_question_normalize_answer_table)
