@@ -100,6 +100,7 @@ check: deps
 	$(MAKE) DEVELOPER=1 test
 	$(MAKE) DEVELOPER=1 BUILD=build-san SANITIZE=address,undefined test
 	$(MAKE) fuzz-check
+	CONSULTD_BIN=$(CURDIR)/build/consultd sh tests/e2e/run.sh
 	sh tests/install.sh
 
 # Sanitized code runs slower: the tests' time limits stretch with it.
