@@ -19,9 +19,10 @@ PKG_CONFIG ?= pkg-config
 # traces the order of its system calls (tests/check_crash.c); the sqlite3
 # shell reads the database of the hour-long soak (tests/soak.sh).
 # libssl-dev (which libcurl's already brings) gives libcrypto's SHA-256.
+# python3 writes and checks the replies of the end-to-end test (tests/e2e).
 DEB_PKGS = build-essential pkg-config libcurl4-openssl-dev libssl-dev \
 	   libgmime-3.0-dev libsqlite3-dev libcsv-dev check postfix \
-	   dovecot-imapd openssl chromium strace sqlite3
+	   dovecot-imapd openssl chromium strace sqlite3 python3
 
 BUILD ?= build
 SANITIZE ?=
