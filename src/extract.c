@@ -66,6 +66,8 @@ struct extract_ctx {
 	const char *const *ids;
 	GPtrArray *ignore;	/* char *, ignore lines without marker */
 	GHashTable *prompts;	/* id -> GPtrArray of char * */
+	/* A marker line's rest -> the prompt learnt whole from that line. */
+	GHashTable *prompt_source;
 	GPtrArray *slots;	/* struct extract_slot *, first-seen order */
 	GPtrArray *free_lines;	/* const char * */
 	struct extract_result *res;
@@ -219,7 +221,8 @@ static const char *const extract_closings[] = {
 	"mit besten grüssen", "melhores cumprimentos",
 	"com os melhores cumprimentos", "um abraço", "всего доброго",
 	"всего наилучшего", "顺祝商祺", "顺颂商祺", "顺祝时祺", "祝商祺",
-	"敬上", "مع فائق الاحترام", "مع أطيب التمنيات", NULL,
+	"敬上", "مع فائق الاحترام", "مع أطيب التمنيات", "مع خالص التحيات",
+	"مع التحيات", "مع فائق التقدير", "وتقبلوا فائق الاحترام", NULL,
 };
 
 /* Shortest token a "Ref:" line carries (ours have 32 characters). */
@@ -893,8 +896,15 @@ extract_continues_above(const struct extract_ctx *c, size_t i)
 	    n == 0)
 		return false;
 	last = up->content[n - 1];
-	return last == '<' || last == '"' || last == ',' ||
-	    g_unichar_islower(g_utf8_get_char(cur));
+	if (last == '<' || last == '"' || last == ',' || *cur == '<' ||
+	    g_unichar_islower(g_utf8_get_char(cur)))
+		return true;
+	/*
+	 * Gmail wraps "ср, 2 дек. 2026 г. в 09:14, NAME\n2014-2019 <a@b>:":
+	 * a dated line opening its paragraph, the address below it.
+	 */
+	return (i < 2 || c->lines[i - 2].kind == EXTRACT_BLANK) &&
+	    strpbrk(up->content, "0123456789") && extract_has_address(cur);
 }
 
 /*
@@ -1242,7 +1252,7 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
 {
 	GPtrArray *prompts = g_hash_table_lookup(c->prompts, id);
 	bool known = (prompts && prompts->len > 0) || c->ignore->len > 0;
-	const char *after, *longest;
+	const char *after, *longest, *self;
 	size_t i;
 
 	if (!*rest)
@@ -1253,8 +1263,17 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
 		if (after && *(const char *)c->ignore->pdata[i])
 			return extract_after_prompt(after);
 	}
+	/*
+	 * Not the prompt learnt from this very line: typed into an Outlook
+	 * original, "[Q1] What worked well? The webinars." is its own
+	 * prompt whole.
+	 */
+	self = g_hash_table_lookup(c->prompt_source,
+	    (gconstpointer)(uintptr_t)rest);
 	longest = NULL;
 	for (i = 0; prompts && i < prompts->len; i++) {
+		if (prompts->pdata[i] == self)
+			continue;
 		after = extract_loose_prefix(rest, prompts->pdata[i]);
 		if (after && *(const char *)prompts->pdata[i] &&
 		    (!longest || after > longest))
@@ -1323,41 +1342,72 @@ extract_slot(struct extract_ctx *c, const char *id)
 }
 
 /*
- * A choice answered above or beside its option list, left as the
- * invitation shows it ("3", then "  1. Coordinator" ... "  5. Other"; or
- * "X 1. Coordinator" and the rest unmarked): the unmarked list, two or
- * more lines numbered one after the other, is not part of the answer.
+ * Are lines [from, to) an unchanged option list: two or more unmarked
+ * "N. Option" lines (any indentation: HTML loses it) numbered one after
+ * the other?
+ */
+static bool
+extract_is_option_run(const struct extract_section *sec, size_t from,
+    size_t to)
+{
+	guint64 number = 0;
+	size_t i;
+
+	if (to < from + 2)
+		return false;
+	for (i = from; i < to; i++) {
+		const char *l = sec->lines->pdata[i];
+		guint64 k;
+
+		if (!extract_looks_like_option_line(l, true) ||
+		    extract_has_choice_mark(l))
+			return false;
+		while (*l == ' ')
+			l++;
+		k = g_ascii_strtoull(l, NULL, 10);
+		if (i > from && k != number + 1)
+			return false;
+		number = k;
+	}
+	return true;
+}
+
+/*
+ * A choice answered beside its option list, left as the invitation shows
+ * it ("3" above or below "1. Coordinator" ... "5. Other"; or "X 1.
+ * Coordinator" and the rest unmarked): the list is not the answer.
  */
 static void
 extract_drop_option_list(struct extract_section *sec)
 {
 	size_t n = sec->lines->len;
-	size_t start, i;
-	guint64 number = 0;
+	size_t start, end;
 
 	if (sec->id[0] != 'C')
 		return;
 	while (n > 0 && extract_is_blank_or_deco(sec->lines->pdata[n - 1]))
 		n--;
+	/* The list below the answer. */
 	start = n;
-	while (start > 0 && extract_looks_like_option_line(
-	    sec->lines->pdata[start - 1], false) &&
+	while (start > 0 && !extract_is_blank_or_deco(
+	    sec->lines->pdata[start - 1]) && extract_looks_like_option_line(
+	    sec->lines->pdata[start - 1], true) &&
 	    !extract_has_choice_mark(sec->lines->pdata[start - 1]))
 		start--;
-	if (n - start < 2 || (!sec->first && start == 0))
-		return;
-	for (i = start; i < n; i++) {
-		const char *l = sec->lines->pdata[i];
-		guint64 k;
-
-		while (*l == ' ')
-			l++;
-		k = g_ascii_strtoull(l, NULL, 10);
-		if (i > start && k != number + 1)
-			return;
-		number = k;
+	if ((sec->first || start > 0) && extract_is_option_run(sec, start, n)) {
+		g_ptr_array_set_size(sec->lines, (guint)start);
+		n = start;
 	}
-	g_ptr_array_set_size(sec->lines, (guint)start);
+	/* The list above it. */
+	for (start = 0; start < n && extract_is_blank_or_deco(
+	    sec->lines->pdata[start]); start++)
+		;
+	for (end = start; end < n && extract_looks_like_option_line(
+	    sec->lines->pdata[end], true) &&
+	    !extract_has_choice_mark(sec->lines->pdata[end]); end++)
+		;
+	if (end < n && extract_is_option_run(sec, start, end))
+		g_ptr_array_remove_range(sec->lines, 0, (guint)end);
 }
 
 static void
@@ -1519,6 +1569,7 @@ extract_collect_prompts(struct extract_ctx *c)
 		const struct extract_line *l = &c->lines[i];
 		const char *end;
 		GPtrArray *arr;
+		char *full;
 
 		if (l->kind == EXTRACT_BOUNDARY && l->depth == 0)
 			original = true;
@@ -1543,11 +1594,15 @@ extract_collect_prompts(struct extract_ctx *c)
 			    (gsize)(end - l->rest)));
 			continue;
 		}
-		g_ptr_array_add(arr, g_strdup(l->rest));
+		full = g_strdup(l->rest);
+		g_ptr_array_add(arr, full);
 		end = extract_prompt_end(l->rest);
-		if (end)
-			g_ptr_array_add(arr, g_strndup(l->rest,
-			    (gsize)(end - l->rest)));
+		if (!end)
+			continue;
+		g_ptr_array_add(arr, g_strndup(l->rest, (gsize)(end - l->rest)));
+		/* Read at this line, the question alone is its prompt. */
+		g_hash_table_insert(c->prompt_source,
+		    (gpointer)(uintptr_t)l->rest, full);
 	}
 }
 
@@ -1827,6 +1882,7 @@ extract_reply(const char *text, const char *const *ids,
 	c.ignore = g_ptr_array_new_with_free_func(g_free);
 	c.prompts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_ptr_array_unref);
+	c.prompt_source = g_hash_table_new(g_direct_hash, g_direct_equal);
 	c.slots = g_ptr_array_new_with_free_func(extract_slot_free);
 	c.free_lines = g_ptr_array_new();
 
@@ -1890,6 +1946,7 @@ extract_reply(const char *text, const char *const *ids,
 	g_free(c.lines);
 	g_ptr_array_unref(c.free_lines);
 	g_ptr_array_unref(c.slots);
+	g_hash_table_unref(c.prompt_source);
 	g_hash_table_unref(c.prompts);
 	g_ptr_array_unref(c.ignore);
 	g_free(valid);
