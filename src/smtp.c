@@ -605,10 +605,19 @@ smtp_classify(struct smtp *s, CURLcode rc, const char *rcpt, GError **err)
 		    reply);
 		return SMTP_TEMPFAIL;
 	}
+	/* As for IMAP: what to change is the configuration (EX_CONFIG). */
 	if (rc == CURLE_USE_SSL_FAILED) {
-		g_set_error(err, CONSULTD_ERROR, EX_UNAVAILABLE,
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
 		    "server '%s' does not offer STARTTLS: use smtps:// or "
 		    "enable STARTTLS on the server", s->url);
+		return SMTP_TEMPFAIL;
+	}
+	if (rc == CURLE_PEER_FAILED_VERIFICATION) {
+		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+		    "TLS: the certificate of SMTP server '%s' is not trusted: "
+		    "%s; set [smtp] ca_file to the CA that signed it, or give "
+		    "the server a certificate for this host name", s->url,
+		    smtp_curl_reason(s, rc));
 		return SMTP_TEMPFAIL;
 	}
 	if (rc == CURLE_SSL_CACERT_BADFILE) {

@@ -1116,14 +1116,14 @@ static const struct {
 	{ "IMAP server without STARTTLS", false, PEER_FAKE_IMAP,
 	  "url = imap://@HOST@/INBOX\n", 78, "does not offer STARTTLS" },
 	{ "SMTP server without STARTTLS (smtp-sink)", true, PEER_SINK,
-	  "url = smtp://@HOST@\n", 69, "does not offer STARTTLS" },
+	  "url = smtp://@HOST@\n", 78, "does not offer STARTTLS" },
 	{ "SMTP server without STARTTLS, offering AUTH", true, PEER_FAKE_SMTP,
-	  "url = smtp://@HOST@\n", 69, "does not offer STARTTLS" },
+	  "url = smtp://@HOST@\n", 78, "does not offer STARTTLS" },
 	{ "SMTP smtps, certificate of a CA not in ca_file", true,
-	  PEER_DOVECOT_TLS, "url = smtps://@HOST@\nca_file = @OTHER@\n", 69,
-	  "certificate problem" },
+	  PEER_DOVECOT_TLS, "url = smtps://@HOST@\nca_file = @OTHER@\n", 78,
+	  "set [smtp] ca_file" },
 	{ "SMTP smtps, test CA unknown to the system", true, PEER_DOVECOT_TLS,
-	  "url = smtps://@HOST@\n", 69, "certificate problem" },
+	  "url = smtps://@HOST@\n", 78, "is not trusted" },
 };
 
 /*
