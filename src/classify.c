@@ -21,14 +21,22 @@ static const char *const classify_auto_subjects[] = {
 	"autoreply", "auto-reply", "auto reply", "auto response",
 	"autoresponse", "réponse automatique", "absence du bureau",
 	"absent du bureau", "respuesta automática", "fuera de la oficina",
-	"fuera de oficina", "вне офиса", "خارج المكتب", "自动答复", "自動答覆",
-	"رد آلي:", "respuesta automatica", "reponse automatique",
-	"resposta automatica", "abwesenheit", "risposta automatica",
-	"自動応答", "自动应答",
+	"自动答复", "自動答覆", "respuesta automatica", "reponse automatique",
+	"resposta automatica", "risposta automatica", "自動応答", "自动应答",
 	"автоматический ответ", "автоответ", "нет на месте", "رد تلقائي",
 	"الرد التلقائي", "自动回复", "自動回覆", "自動回复", "abwesenheitsnotiz",
 	"automatische antwort", "abwesend", "resposta automática",
 	"ausente do escritório", "fora do escritório", NULL,
+};
+
+/*
+ * Casefolded words that mark an auto-reply only at the start of the
+ * subject ("Abwesenheit: ...", "Вне офиса: ..."): inside one they are a
+ * person's words ("nach meiner Abwesenheit", "пишу вне офиса").
+ */
+static const char *const classify_auto_subject_starts[] = {
+	"abwesenheit", "fuera de oficina", "вне офиса", "خارج المكتب",
+	"رد آلي", NULL,
 };
 
 /* Casefolded substrings of bounce subjects. */
@@ -63,6 +71,23 @@ classify_contains_any(const char *s, const char *const *needles)
 	folded = g_utf8_casefold(s, -1);
 	for (i = 0; needles[i] && !found; i++)
 		found = strstr(folded, needles[i]) != NULL;
+	g_free(folded);
+	return found;
+}
+
+/* Does s start with one of needles, once casefolded and trimmed? */
+static bool
+classify_starts_any(const char *s, const char *const *needles)
+{
+	char *folded;
+	bool found = false;
+	size_t i;
+
+	if (!s)
+		return false;
+	folded = g_utf8_casefold(s, -1);
+	for (i = 0; needles[i] && !found; i++)
+		found = g_str_has_prefix(g_strchug(folded), needles[i]);
 	g_free(folded);
 	return found;
 }
@@ -137,7 +162,8 @@ classify_is_auto_reply(const struct message *msg)
 	if (subject && (g_ascii_strncasecmp(subject, "Auto:", 5) == 0 ||
 	    g_ascii_strncasecmp(subject, "AutoReply:", 10) == 0))
 		return true;
-	return classify_contains_any(subject, classify_auto_subjects);
+	return classify_contains_any(subject, classify_auto_subjects) ||
+	    classify_starts_any(subject, classify_auto_subject_starts);
 }
 
 enum classify_kind

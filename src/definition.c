@@ -537,7 +537,10 @@ definition_has_digit(const char *text)
 	return false;
 }
 
-/* text without trailing punctuation and blanks, newly allocated. */
+/*
+ * text without a trailing full stop, "!" or blanks, newly allocated; a
+ * question mark stays ("Contributor?" is not a choice).
+ */
 static char *
 definition_trim_punct(const char *text)
 {
@@ -548,12 +551,50 @@ definition_trim_punct(const char *text)
 		char *prev = g_utf8_find_prev_char(out, end);
 		gunichar c = g_utf8_get_char(prev);
 
-		if (!g_unichar_isspace(c) && !g_unichar_ispunct(c))
+		if (!g_unichar_isspace(c) && c != '.' && c != '!' &&
+		    c != 0x3002 && c != 0xff01 && c != 0x06d4)	/* 。！۔ */
 			break;
 		end = prev;
 	}
 	*end = '\0';
 	return out;
+}
+
+/* Is text word alone, but for blanks and a final full stop or "!"? */
+static bool
+definition_is_whole(const char *text, const char *word)
+{
+	g_autofree char *trimmed = definition_trim_punct(text);
+	g_autofree char *lower = g_utf8_strdown(g_strstrip(trimmed), -1);
+
+	return strcmp(lower, word) == 0;
+}
+
+/* "Claro que no", "Конечно нет", "Sure not": a yes word, negated. */
+static bool
+definition_negated(const char *text, const char *first)
+{
+	static const char *const negations[] = {
+		"no", "not", "non", "não", "nein", "нет", "не", "لا", "不",
+		"否", NULL,
+	};
+	g_autofree char *lower = g_utf8_strdown(text, -1);
+	const char *p = lower + strlen(first);
+
+	while (*p) {
+		g_autofree char *w = NULL;
+		gunichar c = g_utf8_get_char(p);
+
+		if (g_unichar_isspace(c) || g_unichar_ispunct(c)) {
+			p += g_utf8_skip[*(const guchar *)p];
+			continue;
+		}
+		w = definition_first_word(p);
+		if (g_strv_contains(negations, w))
+			return true;
+		p += strlen(w) ? strlen(w) : 1;
+	}
+	return false;
 }
 
 /* Ratings written as words, in the six UN languages, German, Portuguese. */
@@ -589,7 +630,7 @@ static const struct {
  * five", "quatre sur cinq", "cuatro de cinco", "четыре из 5").
  */
 static bool
-definition_rating_rest(const char *rest)
+definition_rating_rest(const char *rest, int hi)
 {
 	static const char *const connectors[] = {
 		"out of ", "of ", "sur ", "de ", "из ", "от ", "من ", "von ",
@@ -608,12 +649,13 @@ definition_rating_rest(const char *rest)
 
 		if (!g_str_has_prefix(rest, connectors[i]))
 			continue;
+		/* "five out of ten" is no rating from 1 to 5. */
 		if (g_unichar_isdigit(g_utf8_get_char(scale)))
-			return true;
+			return g_ascii_strtoll(scale, NULL, 10) == hi;
 		word = definition_first_word(scale);
 		for (j = 0; j < G_N_ELEMENTS(definition_number_words); j++)
 			if (strcmp(word, definition_number_words[j].word) == 0)
-				return true;
+				return definition_number_words[j].value == hi;
 	}
 	return false;
 }
@@ -624,7 +666,7 @@ definition_rating_rest(const char *rest)
  * nor "一般" ("so-so").
  */
 static int
-definition_number_word(const char *text)
+definition_number_word(const char *text, int hi)
 {
 	g_autofree char *trimmed = definition_trim_punct(text);
 	g_autofree char *word = definition_first_word(trimmed);
@@ -639,12 +681,13 @@ definition_number_word(const char *text)
 		const char *w = definition_number_words[i].word;
 
 		if (strcmp(word, w) == 0 && strlen(word) == (size_t)(rest -
-		    trimmed) && definition_rating_rest(rest))
+		    trimmed) && definition_rating_rest(rest, hi))
 			return definition_number_words[i].value;
 		/* Chinese runs on: "四分", "五星", "三颗星". */
 		if (g_unichar_iswide(g_utf8_get_char(trimmed)) &&
 		    strcmp(first, w) == 0 && (!*after ||
-		    g_str_has_prefix(after, "分") ||
+		    (g_str_has_prefix(after, "分") &&
+		    !g_str_has_prefix(after, "分之")) ||
 		    g_str_has_prefix(after, "星") ||
 		    g_str_has_prefix(after, "颗")))
 			return definition_number_words[i].value;
@@ -708,7 +751,7 @@ question_normalize_answer(const struct question *q, const char *text,
 	case QUESTION_RATING:
 		if (definition_rating(text, q->scale_min, q->scale_max, &n))
 			return g_strdup_printf("%d", n);
-		n = definition_number_word(text);
+		n = definition_number_word(text, q->scale_max);
 		if (!definition_has_digit(text) && n >= q->scale_min &&
 		    n <= q->scale_max)
 			return g_strdup_printf("%d", n);
@@ -734,10 +777,18 @@ question_normalize_answer(const struct question *q, const char *text,
 		return NULL;
 	case QUESTION_YESNO:
 		word = definition_first_word(text);
-		if (g_strv_contains(definition_yes, word))
+		/* "y", "n" only alone: "N/A" is not "no". */
+		if (g_utf8_strlen(word, -1) == 1 && g_ascii_isalpha(*word) &&
+		    !definition_is_whole(text, word))
+			break;
+		if (g_strv_contains(definition_yes, word) &&
+		    !definition_negated(text, word))
 			return g_strdup("yes");
 		if (g_strv_contains(definition_no, word))
 			return g_strdup("no");
+		break;
+	}
+	if (q->kind == QUESTION_YESNO) {
 		*error_out = g_strdup_printf("yes or no is expected, e.g. "
 		    "\"[%s] yes\"", q->id);
 		return NULL;

@@ -38,7 +38,8 @@ struct extract_line {
 	enum extract_kind kind;
 	char id[EXTRACT_ID_SIZE];	/* EXTRACT_MARKER: uppercase id */
 	const char *rest;	/* EXTRACT_MARKER: text after the marker */
-	bool bare;		/* EXTRACT_MARKER: "Q1:" without brackets */
+	/* EXTRACT_MARKER: not as the template writes it ("Q1:", "- [Q1]") */
+	bool bare;
 	bool stop;		/* attribution of an unquoted original */
 };
 
@@ -50,6 +51,7 @@ struct extract_section {
 	const char *option;	/* the one option line seen, if any */
 	unsigned options;	/* own lines equal to an ignore line */
 	bool original;		/* inside an unquoted original */
+	bool quoted;		/* its marker is quoted */
 };
 
 struct extract_slot {
@@ -190,11 +192,15 @@ static const char *const extract_mobile_sig_words[] = {
 	"iphon", "ipad", "ios", "android", "samsung", "galaxy", "huawei",
 	"xiaomi", "redmi", "oppo", "pixel", "nokia",
 	"blackberry", "outlook", "yahoo", "gmail", "proton", "spark",
-	"aol", "zoho", "windows", "phone", "mobile", "tablet",
-	"handy", "móvil", "movil", "celular", "portable", "téléphone",
-	"telefon", "телефон", "мобильн", "устройств", "手机", "手機", "移动",
-	"邮件", "郵件", "邮箱", "郵箱", "メール", "휴대", "جهاز", "هاتف",
-	"جوال", NULL,
+	"aol", "zoho", "windows", NULL,
+};
+
+/* Words that name a device but also make sentences: right after. */
+static const char *const extract_mobile_sig_generic[] = {
+	"phone", "mobile", "tablet", "handy", "móvil", "movil", "celular",
+	"portable", "téléphone", "telefon", "телефон", "мобильн",
+	"устройств", "手机", "手機", "移动", "邮件", "郵件", "邮箱", "郵箱",
+	"メール", "휴대", "جهاز", "هاتف", "جوال", NULL,
 };
 
 /*
@@ -524,7 +530,8 @@ extract_is_separator(const char *s)
 
 		/* Foxmail: "------------------ Original ------------------" */
 		g_strstrip(g_strdelimit(word, "-", ' '));
-		found = strcmp(word, "original") == 0;
+		found = strcmp(word, "original") == 0 &&
+		    g_str_has_prefix(s, "------");
 		g_free(word);
 		for (i = 0; extract_original_phrases[i] && !found; i++)
 			found = strstr(folded, extract_original_phrases[i]) !=
@@ -549,6 +556,41 @@ extract_starts_like_any(const char *s, const char *const *words)
 		if (g_utf8_get_char(words[i]) == c)
 			return true;
 	return false;
+}
+
+/* Words that start in the first n bytes of s. */
+static size_t
+extract_word_count_n(const char *s, size_t n)
+{
+	size_t words = 0, i;
+	bool in_word = false;
+
+	for (i = 0; i < n && s[i]; i++) {
+		if (s[i] == ' ')
+			in_word = false;
+		else if (!in_word) {
+			in_word = true;
+			words++;
+		}
+	}
+	return words;
+}
+
+static size_t
+extract_word_count(const char *s)
+{
+	size_t words = 0;
+	bool in_word = false;
+
+	for (; *s; s++) {
+		if (*s == ' ')
+			in_word = false;
+		else if (!in_word) {
+			in_word = true;
+			words++;
+		}
+	}
+	return words;
 }
 
 /*
@@ -586,17 +628,31 @@ extract_is_mobile_signature(const char *s)
 		for (i = 0; extract_mobile_sigs[i]; i++)
 			if (extract_has_prefix_lower(s, extract_mobile_sigs[i]))
 				return true;
-	if (!extract_starts_like_any(s, extract_mobile_sigs_weak))
+	if (!extract_starts_like_any(s, extract_mobile_sigs_weak) ||
+	    extract_word_count(s) > 8)
 		return false;
 	for (i = 0; extract_mobile_sigs_weak[i] && !found; i++)
 		found = extract_has_prefix_lower(s,
 		    extract_mobile_sigs_weak[i]);
 	if (!found)
 		return false;
-	low = g_utf8_strdown(s, -1);
+	/*
+	 * The device or app soon after the prefix, in a short line: "Von
+	 * meinem iPhone gesendet", "Envoyé avec la messagerie sécurisée
+	 * Proton Mail", not "Envoyé de Genève, le rapport ... téléphone".
+	 */
+	low = g_utf8_strdown(s + strlen(extract_mobile_sigs_weak[i - 1]), -1);
 	found = false;
-	for (i = 0; extract_mobile_sig_words[i] && !found; i++)
-		found = strstr(low, extract_mobile_sig_words[i]) != NULL;
+	for (i = 0; extract_mobile_sig_words[i] && !found; i++) {
+		const char *at = strstr(low, extract_mobile_sig_words[i]);
+
+		found = at && extract_word_count_n(low, (size_t)(at - low)) < 4;
+	}
+	for (i = 0; extract_mobile_sig_generic[i] && !found; i++) {
+		const char *at = strstr(low, extract_mobile_sig_generic[i]);
+
+		found = at && extract_word_count_n(low, (size_t)(at - low)) < 2;
+	}
 	g_free(low);
 	return found;
 }
@@ -759,6 +815,9 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 			l->kind = strcmp(l->id, "END") == 0 ? EXTRACT_END :
 			    EXTRACT_MARKER;
 			l->rest = rest;
+			/* "- [B1] relevance" may cite, not mark. */
+			l->bare = extract_skip_list_item(l->content) !=
+			    l->content;
 			return;
 		} else {
 			char *w = g_strdup_printf("unknown marker [%s] kept "
@@ -1091,6 +1150,33 @@ extract_after_yesno(const char *s)
 }
 
 /*
+ * Does s[0..n) speak in the first person singular (I, je, yo, я, 我 ...)?
+ * Not plural: the template asks "May we contact you?", "tell us".
+ */
+static bool
+extract_has_first_person(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"i", "i'm", "i've", "i'd", "my", "me", "je", "j'ai", "mon", "ma",
+		"mes", "yo", "mi", "я", "мне", "мой", "моя", "أنا", NULL,
+	};
+	g_autofree char *low = g_utf8_strdown(s, (gssize)n);
+	char **parts = NULL;
+	bool found = false;
+	const char *wo;
+	size_t i;
+
+	for (wo = strstr(low, "我"); wo; wo = strstr(wo + 3, "我"))
+		if (!g_str_has_prefix(wo + 3, "们"))
+			return true;
+	parts = g_strsplit_set(low, " ,;:!?¡¿\"()", -1);
+	for (i = 0; parts[i] && !found; i++)
+		found = g_strv_contains(words, parts[i]);
+	g_strfreev(parts);
+	return found;
+}
+
+/*
  * Without a known prompt: where the prompt a participant kept on the
  * marker line ends when they answered after it on the same line ("[Q1]
  * What worked well? The webinars.").  That is a question of three words
@@ -1120,6 +1206,10 @@ extract_prompt_end(const char *rest)
 
 			if (words < 3 && (words > 1 || chars < 4 ||
 			    !g_unichar_iswide(g_utf8_get_char(rest))))
+				return NULL;
+			/* "Would I do it again?", "¿Lo haría?": their own. */
+			if (g_str_has_prefix(rest, "\xc2\xbf") ||
+			    extract_has_first_person(rest, (size_t)(p - rest)))
 				return NULL;
 			while (*after == ' ' || *after == '*' || *after == '_')
 				after++;
@@ -1342,13 +1432,52 @@ extract_slot(struct extract_ctx *c, const char *id)
 }
 
 /*
+ * Is option line l ("  2. Contributor") one of the template's: the same
+ * option text stands on another line of the message too (the quoted or
+ * unquoted original), or the definition lists it.  A participant's own
+ * numbered reasons stand once.
+ */
+static bool
+extract_is_template_option(const struct extract_ctx *c, const char *l)
+{
+	const char *text = l;
+	size_t i, seen = 0;
+
+	while (*text == ' ' || g_ascii_isdigit(*text))
+		text++;
+	if (*text == '.')
+		text++;
+	while (*text == ' ')
+		text++;
+	for (i = 0; i < c->ignore->len; i++)
+		if (strcmp(c->ignore->pdata[i], text) == 0 ||
+		    g_str_has_suffix(c->ignore->pdata[i], text))
+			return true;
+	for (i = 0; i < c->n && seen < 2; i++) {
+		const char *o = c->lines[i].content;
+
+		if (!g_ascii_isdigit(*o))
+			continue;
+		while (g_ascii_isdigit(*o))
+			o++;
+		if (*o == '.')
+			o++;
+		while (*o == ' ')
+			o++;
+		if (strcmp(o, text) == 0)
+			seen++;
+	}
+	return seen >= 2;
+}
+
+/*
  * Are lines [from, to) an unchanged option list: two or more unmarked
  * "N. Option" lines (any indentation: HTML loses it) numbered one after
  * the other?
  */
 static bool
-extract_is_option_run(const struct extract_section *sec, size_t from,
-    size_t to)
+extract_is_option_run(const struct extract_ctx *c,
+    const struct extract_section *sec, size_t from, size_t to)
 {
 	guint64 number = 0;
 	size_t i;
@@ -1359,8 +1488,10 @@ extract_is_option_run(const struct extract_section *sec, size_t from,
 		const char *l = sec->lines->pdata[i];
 		guint64 k;
 
+		/* In an original or a quote, the lines are the template's. */
 		if (!extract_looks_like_option_line(l, true) ||
-		    extract_has_choice_mark(l))
+		    extract_has_choice_mark(l) || (!sec->original &&
+		    !sec->quoted && !extract_is_template_option(c, l)))
 			return false;
 		while (*l == ' ')
 			l++;
@@ -1378,7 +1509,8 @@ extract_is_option_run(const struct extract_section *sec, size_t from,
  * Coordinator" and the rest unmarked): the list is not the answer.
  */
 static void
-extract_drop_option_list(struct extract_section *sec)
+extract_drop_option_list(const struct extract_ctx *c,
+    struct extract_section *sec)
 {
 	size_t n = sec->lines->len;
 	size_t start, end;
@@ -1394,7 +1526,8 @@ extract_drop_option_list(struct extract_section *sec)
 	    sec->lines->pdata[start - 1], true) &&
 	    !extract_has_choice_mark(sec->lines->pdata[start - 1]))
 		start--;
-	if ((sec->first || start > 0) && extract_is_option_run(sec, start, n)) {
+	if ((sec->first || start > 0) &&
+	    extract_is_option_run(c, sec, start, n)) {
 		g_ptr_array_set_size(sec->lines, (guint)start);
 		n = start;
 	}
@@ -1406,7 +1539,7 @@ extract_drop_option_list(struct extract_section *sec)
 	    sec->lines->pdata[end], true) &&
 	    !extract_has_choice_mark(sec->lines->pdata[end]); end++)
 		;
-	if (end < n && extract_is_option_run(sec, start, end))
+	if (end < n && extract_is_option_run(c, sec, start, end))
 		g_ptr_array_remove_range(sec->lines, 0, (guint)end);
 }
 
@@ -1418,7 +1551,7 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 
 	if (!sec->lines)
 		return;
-	extract_drop_option_list(sec);
+	extract_drop_option_list(c, sec);
 	text = extract_join(sec->first, sec->lines);
 	if (!text && sec->options == 1)
 		text = g_strdup(sec->option);
@@ -1449,6 +1582,7 @@ extract_open_section(struct extract_ctx *c, struct extract_section *sec,
 {
 	g_strlcpy(sec->id, l->id, sizeof(sec->id));
 	sec->original = in_original;
+	sec->quoted = l->depth > 0;
 	sec->lines = g_ptr_array_new();
 	sec->first = l->depth == level ?
 	    extract_marker_answer(c, l->id, l->rest) : NULL;
@@ -1528,10 +1662,11 @@ extract_drop_listed(struct extract_ctx *c)
 }
 
 /*
- * Without the definition, the ids a message shows in brackets are the
- * template's: "G20: the summit" under [Q6] is then the answer's text,
- * not a marker.  A message without bracketed markers keeps its bare ones
- * ("Q1: ..." typed from memory).
+ * Without the definition, the ids a message shows in brackets at the
+ * start of a line are the template's: "G20: the summit" or "- [B1]
+ * relevance" under [Q6] is then the answer's text, not a marker.  A
+ * message without such markers keeps its bare or listed ones ("Q1: ..."
+ * typed from memory, markers a client turned into a list).
  */
 static void
 extract_check_bare_ids(struct extract_ctx *c)
@@ -1621,22 +1756,6 @@ extract_drop_rules(GPtrArray *lines)
 	}
 }
 
-static size_t
-extract_word_count(const char *s)
-{
-	size_t words = 0;
-	bool in_word = false;
-
-	for (; *s; s++) {
-		if (*s == ' ')
-			in_word = false;
-		else if (!in_word) {
-			in_word = true;
-			words++;
-		}
-	}
-	return words;
-}
 
 /* Has the section an answer so far? */
 static bool

@@ -1034,13 +1034,22 @@ mime_is_type(GMimeObject *obj, const char *type, const char *subtype)
 static bool
 mime_is_html_stub(const GByteArray *bytes)
 {
-	guint i;
+	static const char *const phrases[] = {
+		"html message", "html-message", "html capable", "html-capable",
+		"html e-mail", "html email", "html mail", "html version",
+		"html format", "html-nachricht", "message html",
+		"message au format html", "mensaje html", "correo html",
+		"html-сообщение", "html 格式", "html格式", "html 邮件",
+		"html邮件", NULL,
+	};
+	g_autofree char *low = NULL;
+	size_t i;
 
 	if (bytes->len > MIME_STUB_MAX || memchr(bytes->data, '[', bytes->len))
 		return false;
-	for (i = 0; i + 4 <= bytes->len; i++)
-		if (g_ascii_strncasecmp((const char *)bytes->data + i, "html",
-		    4) == 0)
+	low = g_ascii_strdown((const char *)bytes->data, (gssize)bytes->len);
+	for (i = 0; phrases[i]; i++)
+		if (strstr(low, phrases[i]))
 			return true;
 	return false;
 }

@@ -67,6 +67,17 @@ static const struct rule_case rule_cases[] = {
 	    NULL, NULL, NULL, CLASSIFY_AUTO_REPLY },
 	{ "subject_es", "a@x.org", "Respuesta automática: Revisión", NULL,
 	    false, NULL, NULL, NULL, CLASSIFY_AUTO_REPLY },
+	/* Session 5: these mark an auto-reply only at the start. */
+	{ "subject_de_abwesenheit", "a@x.org", "Abwesenheit: Ihre Meinung",
+	    NULL, false, NULL, NULL, NULL, CLASSIFY_AUTO_REPLY },
+	{ "subject_de_abwesenheit_inside", "a@x.org", "AW: Ihre Meinung - "
+	    "nach meiner Abwesenheit", NULL, false, NULL, NULL, NULL,
+	    CLASSIFY_HUMAN },
+	{ "subject_ru_vne_ofisa", "a@x.org", "\xd0\x92\xd0\xbd\xd0\xb5 "
+	    "\xd0\xbe\xd1\x84\xd0\xb8\xd1\x81\xd0\xb0: BPF", NULL, false, NULL, NULL,
+	    NULL, CLASSIFY_AUTO_REPLY },
+	{ "subject_es_fuera_inside", "a@x.org", "Re: BPF (respondo fuera de "
+	    "oficina)", NULL, false, NULL, NULL, NULL, CLASSIFY_HUMAN },
 	{ "subject_es_oficina", "a@x.org", "Fuera de la oficina", NULL, false,
 	    NULL, NULL, NULL, CLASSIFY_AUTO_REPLY },
 	{ "subject_ru", "a@x.org", "Автоматический ответ: Обзор", NULL, false,

@@ -155,6 +155,15 @@ static const struct {
 	    "yes" },					/* 是的，可以。 */
 	{ QUESTION_YESNO, "\xe5\x90\xa6\xe3\x80\x82", "no" },	/* 否。 */
 	{ QUESTION_YESNO, "\xe5\x8f\xaf\xe4\xbb\xa5", "yes" },	/* 可以 */
+	/* ... and what must not pass for an answer. */
+	{ QUESTION_YESNO, "Claro que no", NULL },
+	{ QUESTION_YESNO, "Sure not", NULL },
+	{ QUESTION_YESNO, "N/A", NULL },
+	{ QUESTION_YESNO, "y", "yes" },
+	{ QUESTION_RATING, "five out of ten", NULL },
+	{ QUESTION_RATING, "four out of five", "4" },
+	{ QUESTION_RATING, "\xe4\xb8\x89\xe5\x88\x86\xe4\xb9\x8b\xe4\xba\x8c", NULL },	/* 三分之二 */
+	{ QUESTION_CHOICE, "Contributor?", NULL },
 };
 
 START_TEST(test_question_normalize_answer_table)

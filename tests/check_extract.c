@@ -279,6 +279,26 @@ static const struct extract_case extract_cases[] = {
 	    NULL, true, 0 },
 	{ "weak_signature_with_device", "[Q3] Else?\nA.\n\nVon meinem "
 	    "iPhone gesendet\n", false, "Q3=A.", NULL, true, 0 },
+	/* False positives found by a reviewer (session 5): text kept. */
+	{ "own_numbered_reasons_kept", "[C1] Role?\n2\n1. I drafted sections\n"
+	    "2. I chaired one call\n", false, "C1=2\n1. I drafted sections\n"
+	    "2. I chaired one call", NULL, true, 0 },
+	{ "template_options_dropped", "[C1] Role?\n2\n1. Lead\n2. Member\n\n"
+	    "> [C1] Role?\n>   1. Lead\n>   2. Member\n", false, "C1=2", NULL,
+	    true, 0 },
+	{ "sentence_with_phone_kept", "[Q3] Else?\nEnvoy\xc3\xa9 de Gen\xc3\xa8ve le "
+	    "rapport est arriv\xc3\xa9 sur mon t\xc3\xa9l\xc3\xa9phone trop tard\n", false,
+	    "Q3=Envoy\xc3\xa9 de Gen\xc3\xa8ve le rapport est arriv\xc3\xa9 sur mon "
+	    "t\xc3\xa9l\xc3\xa9phone trop tard", NULL, true, 0 },
+	{ "short_original_rule_kept", "[Q3] Else?\nA.\n--- original ---\nB.\n",
+	    false, "Q3=A.\n--- original ---\nB.", NULL, true, 0 },
+	{ "listed_citation_not_marker", "[Q5] Criteria?\n- [B1] relevance\n"
+	    "- [B2] feasibility\n", false, "Q5=- [B1] relevance\n- [B2] "
+	    "feasibility", NULL, true, 0 },
+	{ "listed_markers_alone", "- [Q1] A.\n- [Q2] B.\n", false,
+	    "Q1=A.|Q2=B.", NULL, true, 0 },
+	{ "own_question_first_person", "[Q3] Would I do it again? Yes.\n",
+	    false, "Q3=Would I do it again? Yes.", NULL, true, 0 },
 	{ "thanks_as_answer_kept", "[Q7] Else?\nThanks\n[END]\n", false,
 	    "Q7=Thanks", NULL, true, 0 },
 	{ "thanks_then_sentence_kept", "[Q7] Else?\nThanks,\nthe BPFs "
