@@ -231,8 +231,8 @@ static const char *const extract_closings[] = {
 	"مع التحيات", "مع فائق التقدير", "وتقبلوا فائق الاحترام", NULL,
 };
 
-/* Shortest token a "Ref:" line carries (ours have 32 characters). */
-#define EXTRACT_REF_MIN 16
+/* Shortest token a "Ref:" line carries (ours have 32 base32 characters). */
+#define EXTRACT_REF_MIN 26
 
 /* A sign-off's name line: short, not a sentence. */
 #define EXTRACT_NAME_MAX 40
@@ -697,9 +697,12 @@ extract_is_ref(const char *s)
 	while (*p == ' ')
 		p++;
 	start = p;
-	while (g_ascii_isalnum(*p))
+	while (g_ascii_isalpha(*p) || (*p >= '2' && *p <= '7'))
 		p++;
-	/* A token is long: "Ref: IGF2018BPF" is someone's reference. */
+	/*
+	 * A token is long and base32: "Ref: IGF2018BPF" or "Ref:
+	 * IGF2019BPFCybersecurity" is someone's reference.
+	 */
 	return *p == '\0' && p - start >= EXTRACT_REF_MIN;
 }
 
@@ -903,16 +906,27 @@ extract_span_has_verb(const struct extract_ctx *c, size_t first, size_t last)
 	return found;
 }
 
-/* Do lines first..last hold a digit (a date, a time) or an address? */
+/*
+ * Do lines first..last hold a date (two groups of digits: a day and a
+ * year, or a time) or an address?  "On the 2016 call, Anja wrote:" is
+ * the participant's sentence.
+ */
 static bool
 extract_span_dated(const struct extract_ctx *c, size_t first, size_t last)
 {
-	size_t k;
+	size_t k, groups = 0;
 
-	for (k = first; k <= last; k++)
-		if (strpbrk(c->lines[k].content, "0123456789@"))
+	for (k = first; k <= last; k++) {
+		const char *p = c->lines[k].content;
+
+		if (strchr(p, '@'))
 			return true;
-	return false;
+		for (; *p; p++)
+			if (g_ascii_isdigit(*p) && (p == c->lines[k].content ||
+			    !g_ascii_isdigit(p[-1])))
+				groups++;
+	}
+	return groups >= 2;
 }
 
 /* "Name <a@b>": an attribution without opener names an address. */

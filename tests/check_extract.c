@@ -108,7 +108,8 @@ static const struct extract_case extract_cases[] = {
 	    false, "Q1=Same.", NULL, true, 0 },
 	{ "end_stops_answers", "[Q1] What?\nA.\n[END]\nThanks, Ana\n", false,
 	    "Q1=A.", "Thanks, Ana", true, 0 },
-	{ "ref_line_dropped", "[Q1] What?\nA.\nRef: abcdefghijklmnop234567\n",
+	{ "ref_line_dropped", "[Q1] What?\nA.\nRef: "
+	    "abcdefghijklmnopqrstuvwxyz234567\n",
 	    false, "Q1=A.", NULL, true, 0 },
 	{ "ref_line_dropped_unstructured", "Hi\nRef: "
 	    "abcdefghijklmnopqrstuvwxyz234567\n", false, "", "Hi", false, 0 },
