@@ -50,6 +50,12 @@ char *token_message_id(const char *kind, const char *token,
     const char *domain);
 
 /*
+ * Does id (with or without "<>") name an outgoing message of this kind,
+ * as token_message_id() writes them?
+ */
+bool token_message_id_is(const char *id, const char *kind);
+
+/*
  * The reply address carrying the token: "local+TOKEN@domain" for
  * reply_address "local@domain".  Newly allocated, NULL if reply_address
  * has no '@'.

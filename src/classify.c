@@ -59,37 +59,33 @@ static const char *const classify_daemon_words[] = {
 	"maildelivery", "mailer", NULL,
 };
 
+/*
+ * Does s hold one of needles once casefolded, anywhere or (at_start)
+ * at its start, leading blanks aside?
+ */
 static bool
-classify_contains_any(const char *s, const char *const *needles)
+classify_matches_any(const char *s, const char *const *needles,
+    bool at_start)
 {
-	char *folded;
+	char *folded, *text;
 	bool found = false;
 	size_t i;
 
 	if (!s)
 		return false;
 	folded = g_utf8_casefold(s, -1);
+	text = g_strchug(folded);
 	for (i = 0; needles[i] && !found; i++)
-		found = strstr(folded, needles[i]) != NULL;
+		found = at_start ? g_str_has_prefix(text, needles[i]) :
+		    strstr(text, needles[i]) != NULL;
 	g_free(folded);
 	return found;
 }
 
-/* Does s start with one of needles, once casefolded and trimmed? */
 static bool
-classify_starts_any(const char *s, const char *const *needles)
+classify_contains_any(const char *s, const char *const *needles)
 {
-	char *folded;
-	bool found = false;
-	size_t i;
-
-	if (!s)
-		return false;
-	folded = g_utf8_casefold(s, -1);
-	for (i = 0; needles[i] && !found; i++)
-		found = g_str_has_prefix(g_strchug(folded), needles[i]);
-	g_free(folded);
-	return found;
+	return classify_matches_any(s, needles, false);
 }
 
 /* The local part of addr, compared case-insensitively with name. */
@@ -163,7 +159,7 @@ classify_is_auto_reply(const struct message *msg)
 	    g_ascii_strncasecmp(subject, "AutoReply:", 10) == 0))
 		return true;
 	return classify_contains_any(subject, classify_auto_subjects) ||
-	    classify_starts_any(subject, classify_auto_subject_starts);
+	    classify_matches_any(subject, classify_auto_subject_starts, true);
 }
 
 enum classify_kind

@@ -778,17 +778,14 @@ question_normalize_answer(const struct question *q, const char *text,
 	case QUESTION_YESNO:
 		word = definition_first_word(text);
 		/* "y", "n" only alone: "N/A" is not "no". */
-		if (g_utf8_strlen(word, -1) == 1 && g_ascii_isalpha(*word) &&
-		    !definition_is_whole(text, word))
-			break;
-		if (g_strv_contains(definition_yes, word) &&
-		    !definition_negated(text, word))
-			return g_strdup("yes");
-		if (g_strv_contains(definition_no, word))
-			return g_strdup("no");
-		break;
-	}
-	if (q->kind == QUESTION_YESNO) {
+		if (strlen(word) > 1 || !g_ascii_isalpha(*word) ||
+		    definition_is_whole(text, word)) {
+			if (g_strv_contains(definition_yes, word) &&
+			    !definition_negated(text, word))
+				return g_strdup("yes");
+			if (g_strv_contains(definition_no, word))
+				return g_strdup("no");
+		}
 		*error_out = g_strdup_printf("yes or no is expected, e.g. "
 		    "\"[%s] yes\"", q->id);
 		return NULL;

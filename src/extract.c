@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "token.h"
+
 #include "banned.h"
 
 /* Attribution lines are short; longer lines are someone's prose. */
@@ -231,8 +233,6 @@ static const char *const extract_closings[] = {
 	"مع التحيات", "مع فائق التقدير", "وتقبلوا فائق الاحترام", NULL,
 };
 
-/* Shortest token a "Ref:" line carries (ours have 32 base32 characters). */
-#define EXTRACT_REF_MIN 26
 
 /* A sign-off's name line: short, not a sentence. */
 #define EXTRACT_NAME_MAX 40
@@ -689,21 +689,17 @@ extract_is_closing_phrase(const char *s)
 static bool
 extract_is_ref(const char *s)
 {
-	const char *p, *start;
+	g_autofree char *token = NULL;
+	const char *p;
 
 	if (!extract_has_prefix_ci(s, "Ref:"))
 		return false;
 	p = s + 4;
 	while (*p == ' ')
 		p++;
-	start = p;
-	while (g_ascii_isalpha(*p) || (*p >= '2' && *p <= '7'))
-		p++;
-	/*
-	 * A token is long and base32: "Ref: IGF2018BPF" or "Ref:
-	 * IGF2019BPFCybersecurity" is someone's reference.
-	 */
-	return *p == '\0' && p - start >= EXTRACT_REF_MIN;
+	/* One of our tokens: "Ref: IGF2019BPFCybersecurity" is an answer. */
+	token = g_ascii_strdown(p, -1);
+	return token_valid(token);
 }
 
 static bool

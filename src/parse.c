@@ -82,19 +82,6 @@ parse_kind(const struct message *msg, const struct extract_result *ext,
 	return has_token || ext->structured ? "reply" : "unrelated";
 }
 
-/* Does id (with or without "<>") name one of our mails of this kind? */
-static bool
-parse_is_our_id(const char *id, const char *kind)
-{
-	g_autofree char *prefix = g_strdup_printf("consultd.%s.", kind);
-
-	if (!id)
-		return false;
-	if (*id == '<')
-		id++;
-	return g_str_has_prefix(id, prefix);
-}
-
 /*
  * A reminder or a receipt quotes the answers recorded so far under its
  * markers.  Without the database, answers found only in the quote of a
@@ -102,17 +89,21 @@ parse_is_our_id(const char *id, const char *kind)
  * what is recorded instead).
  */
 static bool
+parse_answers_recorded(const char *id)
+{
+	return token_message_id_is(id, "reminder") ||
+	    token_message_id_is(id, "acknowledgement");
+}
+
+static bool
 parse_quotes_recorded(const struct message *msg)
 {
 	size_t i;
 
-	if (parse_is_our_id(msg->in_reply_to, "reminder") ||
-	    parse_is_our_id(msg->in_reply_to, "acknowledgement"))
+	if (parse_answers_recorded(msg->in_reply_to))
 		return true;
 	for (i = 0; i < msg->references->len; i++)
-		if (parse_is_our_id(msg->references->pdata[i], "reminder") ||
-		    parse_is_our_id(msg->references->pdata[i],
-		    "acknowledgement"))
+		if (parse_answers_recorded(msg->references->pdata[i]))
 			return true;
 	return false;
 }

@@ -220,6 +220,19 @@ token_message_id(const char *kind, const char *token, const char *domain)
 	    domain);
 }
 
+bool
+token_message_id_is(const char *id, const char *kind)
+{
+	size_t n = strlen(kind);
+
+	if (!id)
+		return false;
+	if (*id == '<')
+		id++;
+	return g_str_has_prefix(id, "consultd.") &&
+	    strncmp(id + 9, kind, n) == 0 && id[9 + n] == '.';
+}
+
 char *
 token_reply_address(const char *reply_address, const char *token)
 {

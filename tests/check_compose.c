@@ -529,6 +529,13 @@ bad_date_negative(struct compose_mail *m)
 	m->date = -1;
 }
 
+/* Past 9999-12-31: no RFC 5322 date (it printed "Date: (null)"). */
+static void
+bad_date_past_9999(struct compose_mail *m)
+{
+	m->date = INT64_C(300000000000);
+}
+
 static void
 bad_attachment_type(struct compose_mail *m)
 {
@@ -568,7 +575,7 @@ static void (*const invalid_cases[])(struct compose_mail *) = {
 	bad_subject_missing, bad_body_missing, bad_body_utf8, bad_html_utf8,
 	bad_message_id_missing, bad_message_id_brackets, bad_message_id_crlf,
 	bad_message_id_no_at, bad_message_id_space, bad_date_zero,
-	bad_date_negative, bad_attachment_type, bad_attachment_no_type,
+	bad_date_negative, bad_date_past_9999, bad_attachment_type, bad_attachment_no_type,
 	bad_attachment_no_data, bad_list_unsubscribe,
 	bad_list_unsubscribe_http,
 };

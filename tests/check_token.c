@@ -115,6 +115,11 @@ START_TEST(test_token_message_id_and_reply_address_round_trip)
 	ck_assert(g_str_has_prefix(mid, "consultd.invitation." T1 "."));
 	ck_assert(g_str_has_suffix(mid, "@x.org"));
 	ck_assert_ptr_null(token_reply_address("nodomain", T1));
+	ck_assert(token_message_id_is(mid, "invitation"));
+	ck_assert(!token_message_id_is(mid, "invit"));
+	ck_assert(!token_message_id_is(mid, "reminder"));
+	ck_assert(!token_message_id_is(NULL, "invitation"));
+	ck_assert(!token_message_id_is("other.invitation.x@y", "invitation"));
 	msg->in_reply_to = g_strdup(mid);
 	c = token_candidates(msg);
 	ck_assert_uint_eq(c->len, 1);
