@@ -257,7 +257,9 @@ extract_clean_into(char *out, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		const unsigned char *u = (const unsigned char *)s + i;
 
-		if (u[0] == 0xc2 && i + 1 < len && u[1] == 0xa0) {
+		if (u[0] < 0xc2) {	/* ASCII, or a continuation byte */
+			*out++ = u[0] == '\r' ? ' ' : (char)u[0];
+		} else if (u[0] == 0xc2 && i + 1 < len && u[1] == 0xa0) {
 			*out++ = ' ';
 			i++;
 		} else if (u[0] == 0xe3 && i + 2 < len && u[1] == 0x80 &&
@@ -1066,6 +1068,14 @@ extract_loose_prefix(const char *s, const char *tmpl)
 			p++;
 		if (!*p)
 			return NULL;
+		/* Most template text is ASCII: no need to decode it. */
+		if (!(*p & 0x80) && !(*t & 0x80)) {
+			if (g_ascii_tolower(*p) != g_ascii_tolower(*t))
+				return NULL;
+			p++;
+			t++;
+			continue;
+		}
 		if (g_unichar_tolower(g_utf8_get_char(p)) !=
 		    g_unichar_tolower(g_utf8_get_char(t)))
 			return NULL;

@@ -711,6 +711,85 @@ START_TEST(test_compose_standard_headers)
 }
 END_TEST
 
+static void
+compose_test_drop_cr(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++)
+		if (*s != '\r')
+			*w++ = *s;
+	*w = '\0';
+}
+
+/* The To line compose writes against the one GMime's encoder writes. */
+static void
+compose_test_to_line_as_gmime(const char *name, const char *addr)
+{
+	InternetAddressList *list = internet_address_list_new();
+	InternetAddress *ia;
+	GString *want = g_string_new("To: ");
+	struct compose_mail m;
+	char *buf, *line, *end;
+	size_t len;
+
+	ia = internet_address_mailbox_new(*name ? name : NULL, addr);
+	internet_address_set_charset(ia, "utf-8");
+	internet_address_list_add(list, ia);
+	internet_address_list_encode(list, NULL, want);
+	compose_test_mail(&m);
+	m.to_name = name;
+	m.to_addr = addr;
+	buf = compose_ok(&m, &len);
+	line = strstr(buf, "\r\nTo:");
+	ck_assert_ptr_nonnull(line);
+	line += 2;
+	end = strstr(line, "\r\nSubject: ");
+	ck_assert_ptr_nonnull(end);
+	*end = '\0';
+	g_strchomp(want->str);
+	compose_test_drop_cr(line);
+	ck_assert_msg(strcmp(line, want->str) == 0,
+	    "name '%s' addr '%s': composed [%s], GMime [%s]", name, addr,
+	    line, want->str);
+	g_string_free(want, TRUE);
+	g_object_unref(ia);
+	g_object_unref(list);
+	g_free(buf);
+}
+
+/*
+ * compose writes the common plain names and addresses itself: the To
+ * line must be byte for byte what GMime's encoder writes for the same
+ * mailbox, on both sides of the plain/GMime boundary and of the fold.
+ */
+START_TEST(test_compose_address_lines_match_gmime)
+{
+	static const char *const names[] = { "", "Ana Silva",
+	    "Mary-Jane O'Neil", "a_b+c", "A. Smith", "Dr Smith, PhD",
+	    "Smith (IGF)", "x\"y", "Bj\xc3\xb6rn", "=?utf-8?q?x?=",
+	    "very long name very long name very long "
+	    "name very long name", "Li Wei 12345678901234567890", NULL };
+	static const char *const addrs[] = { "ana@Example.ORG",
+	    "a.b+tag@example.org", "x@xn--bcher-kva.example",
+	    "a-very-long-local-part-to-reach-the-fold@example.org", NULL };
+	char name[96];
+	size_t i, j, n;
+
+	for (i = 0; names[i]; i++)
+		for (j = 0; addrs[j]; j++)
+			compose_test_to_line_as_gmime(names[i], addrs[j]);
+	/* Every length around 78 columns, with and without the address. */
+	for (n = 1; n < 90; n++) {
+		for (i = 0; i < n; i++)
+			name[i] = i % 6 == 5 && i + 1 < n ? ' ' : 'a';
+		name[n] = '\0';
+		for (j = 0; addrs[j]; j++)
+			compose_test_to_line_as_gmime(name, addrs[j]);
+	}
+}
+END_TEST
+
 START_TEST(test_compose_optional_headers_absent_by_default)
 {
 	struct compose_mail m;
@@ -925,6 +1004,7 @@ compose_suite(void)
 	tcase_add_loop_test(tc, test_compose_body_line_ends_become_crlf, 0,
 	    G_N_ELEMENTS(newline_cases));
 	tcase_add_test(tc, test_compose_standard_headers);
+	tcase_add_test(tc, test_compose_address_lines_match_gmime);
 	tcase_add_test(tc, test_compose_optional_headers_absent_by_default);
 	tcase_add_test(tc, test_compose_cited_ids_best_effort);
 	tcase_add_loop_test(tc,
