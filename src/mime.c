@@ -139,6 +139,125 @@ mime_charset_is_latin1(const char *charset)
 	return false;
 }
 
+/*
+ * The vendor superset that clients really write under a standard East
+ * Asian label: Windows and Outlook send CP932 as "Shift_JIS" (circled
+ * digits, NEC and IBM kanji), CP949 as "ks_c_5601-1987" or "euc-kr",
+ * GBK or GB18030 as "gb2312" or Foxmail's "x-gbk".  Tried when the
+ * label's own conversion failed, so text that reads under its label reads
+ * as before; except for Korean: iconv's EUC-KR passes CP949's extra lead
+ * bytes through as C1 controls instead of failing, so CP949 is tried
+ * first (*first set).  NULL when there is no superset.
+ */
+static const char *
+mime_charset_superset(const char *charset, bool *first)
+{
+	static const struct {
+		const char *label, *superset;
+	} map[] = {
+		{ "shift_jis", "CP932" }, { "shift-jis", "CP932" },
+		{ "sjis", "CP932" }, { "x-sjis", "CP932" },
+		{ "ms_kanji", "CP932" }, { "csshiftjis", "CP932" },
+		{ "windows-31j", "CP932" }, { "euc-jp", "EUC-JP-MS" },
+		{ "x-euc-jp", "EUC-JP-MS" }, { "gb2312", "GB18030" },
+		{ "gbk", "GB18030" }, { "x-gbk", "GB18030" },
+		{ "cp936", "GB18030" }, { "euc-cn", "GB18030" },
+		{ "x-euc-cn", "GB18030" }, { "csgb2312", "GB18030" },
+		{ "ks_c_5601-1987", "CP949" }, { "ks_c_5601", "CP949" },
+		{ "euc-kr", "CP949" }, { "x-euc-kr", "CP949" },
+		{ "korean", "CP949" }, { "big5", "BIG5-HKSCS" },
+		{ "x-x-big5", "BIG5-HKSCS" }, { "cn-big5", "BIG5-HKSCS" },
+		{ "tis-620", "CP874" }, { "iso-8859-11", "CP874" },
+	};
+	size_t i;
+
+	*first = false;
+	for (i = 0; charset && i < G_N_ELEMENTS(map); i++) {
+		if (g_ascii_strcasecmp(charset, map[i].label) == 0) {
+			*first = strcmp(map[i].superset, "CP949") == 0;
+			return map[i].superset;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * ISO-2022-JP as Japanese Windows clients write it (CP50220): JIS X 0208
+ * with NEC's row 13 (①, ㈱, ㎡) and IBM kanji, which iconv's strict
+ * ISO-2022-JP refuses.  Re-encoded as EUC-JP, byte for byte, and read as
+ * EUC-JP-MS, which knows those rows.  NULL when the escapes are not
+ * ISO-2022-JP's.
+ */
+static char *
+mime_iso2022jp_as_euc(const char *bytes, size_t len, gsize *len_out)
+{
+	GString *euc = g_string_sized_new(len);
+	enum { ASCII, KANJI, KANA } mode = ASCII;
+	char *conv;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)bytes[i];
+
+		if (c == 0x1b && i + 2 < len) {
+			const char *e = bytes + i + 1;
+
+			if (e[0] == '$' && (e[1] == 'B' || e[1] == '@'))
+				mode = KANJI;
+			else if (e[0] == '(' && (e[1] == 'B' || e[1] == 'J'))
+				mode = ASCII;
+			else if (e[0] == '(' && e[1] == 'I')
+				mode = KANA;
+			else
+				goto fail;
+			i += 2;
+		} else if (c == '\n' || c == '\r' || c >= 0x80) {
+			g_string_append_c(euc, (char)c);
+			mode = c >= 0x80 ? mode : ASCII;
+		} else if (mode == KANJI && c > 0x20 && i + 1 < len &&
+		    (unsigned char)bytes[i + 1] > 0x20) {
+			g_string_append_c(euc, (char)(c | 0x80));
+			g_string_append_c(euc, (char)(bytes[++i] | 0x80));
+		} else if (mode == KANA && c > 0x20) {
+			g_string_append_c(euc, (char)0x8e);
+			g_string_append_c(euc, (char)(c | 0x80));
+		} else
+			g_string_append_c(euc, (char)c);
+	}
+	conv = g_convert(euc->str, (gssize)euc->len, "UTF-8", "EUC-JP-MS",
+	    NULL, len_out, NULL);
+	g_string_free(euc, TRUE);
+	return conv;
+fail:
+	g_string_free(euc, TRUE);
+	return NULL;
+}
+
+/*
+ * Bytes in charset to UTF-8 through iconv, with the superset or the
+ * ISO-2022-JP reading above where the label's own fails.  NULL when
+ * nothing reads them.
+ */
+static char *
+mime_convert(const char *bytes, size_t len, const char *charset,
+    gsize *len_out)
+{
+	bool superset_first;
+	const char *superset = mime_charset_superset(charset,
+	    &superset_first);
+	char *conv;
+
+	conv = g_convert(bytes, (gssize)len, "UTF-8", superset_first ?
+	    superset : g_mime_charset_iconv_name(charset), NULL, len_out,
+	    NULL);
+	if (!conv && superset && !superset_first)
+		conv = g_convert(bytes, (gssize)len, "UTF-8", superset, NULL,
+		    len_out, NULL);
+	if (!conv && g_ascii_strcasecmp(charset, "iso-2022-jp") == 0)
+		conv = mime_iso2022jp_as_euc(bytes, len, len_out);
+	return conv;
+}
+
 /* Does s hold at least one valid multi-byte UTF-8 sequence? */
 static bool
 mime_has_utf8_sequence(const char *s, size_t len)
@@ -186,10 +305,7 @@ mime_to_utf8(const char *bytes, size_t len, const char *charset,
 		return g_strdup("");
 	}
 	if (!latin1 && !mime_charset_is_utf8(charset)) {
-		const char *canon = g_mime_charset_iconv_name(charset);
-
-		conv = g_convert(bytes, (gssize)len, "UTF-8", canon, NULL,
-		    &conv_len, NULL);
+		conv = mime_convert(bytes, len, charset, &conv_len);
 		if (!conv) {
 			char *w = g_strdup_printf("cannot convert text from "
 			    "charset '%.40s'", charset);
@@ -407,8 +523,7 @@ mime_append_charset(GString *out, const GByteArray *bytes,
 		return;
 	}
 	if (!mime_charset_is_utf8(charset))
-		conv = g_convert(s, (gssize)bytes->len, "UTF-8",
-		    g_mime_charset_iconv_name(charset), NULL, &conv_len, NULL);
+		conv = mime_convert(s, bytes->len, charset, &conv_len);
 	if (conv) {
 		g_string_append_len(out, conv, (gssize)conv_len);
 		g_free(conv);

@@ -283,6 +283,20 @@ static const struct synth_case synth_cases[] = {
 	{ "flowed", HDR "Content-Type: text/plain; format=flowed\n\n"
 	    "one \ntwo\n> q1 \n> q2\n-- \nsig\n", "text",
 	    "one two\n> q1 q2\n-- \nsig\n" },
+	/* What Windows clients send under the standard East Asian labels. */
+	{ "shift_jis_label_cp932", HDR "Content-Type: text/plain; "
+	    "charset=Shift_JIS\n\n\x87\x40\x81\x60\xee\xe0\n", "text",
+	    "\xe2\x91\xa0\xef\xbd\x9e\xe9\xab\x99\n" },
+	{ "iso2022jp_nec_row13", HDR "Content-Type: text/plain; "
+	    "charset=ISO-2022-JP\n\n\x1b$B-!2q5D\x1b(B ok\n", "text",
+	    "\xe2\x91\xa0\xe4\xbc\x9a\xe8\xad\xb0 ok\n" },
+	{ "x_gbk_label", HDR "Content-Type: text/plain; charset=x-gbk\n\n"
+	    "\xca\xb1\xbc\xe4\n", "text", "\xe6\x97\xb6\xe9\x97\xb4\n" },
+	{ "ks_c_5601_is_cp949", HDR "Content-Type: text/plain; "
+	    "charset=ks_c_5601-1987\n\n\x8c\x63\xb9\xe6\n", "text",
+	    "\xeb\x98\xa0\xeb\xb0\xa9\n" },
+	{ "ks_c_5601_subject", HDR "Subject: =?ks_c_5601-1987?B?jGO55g==?="
+	    "\n\nx\n", "subject", "\xeb\x98\xa0\xeb\xb0\xa9" },
 	{ "empty_text_part", HDR "Content-Type: text/plain; charset=koi8-r\n\n",
 	    "text", "" },
 	{ "blank_line_before_header", "\n\n" HDR "Subject: s\n\nbody\n",
