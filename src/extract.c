@@ -554,9 +554,12 @@ extract_starts_like_any(const char *s, const char *const *words)
 	if (c == (gunichar)-1 || c == (gunichar)-2)
 		return true;	/* let the full comparison decide */
 	c = g_unichar_tolower(c);
-	for (i = 0; words[i]; i++)
-		if (g_utf8_get_char(words[i]) == c)
+	for (i = 0; words[i]; i++) {
+		unsigned char first = (unsigned char)words[i][0];
+
+		if (first < 0x80 ? first == c : g_utf8_get_char(words[i]) == c)
 			return true;
+	}
 	return false;
 }
 

@@ -333,16 +333,22 @@ mime_to_utf8(const char *bytes, size_t len, const char *charset,
 	/* NUL would end the text early everywhere downstream. */
 	out = g_string_sized_new(buf->len + 1);
 	for (i = 0; i < buf->len; i++) {
-		char c = buf->str[i];
+		size_t span = i;
 
-		if (c == '\0')
+		while (span < buf->len && buf->str[span] != '\0' &&
+		    buf->str[span] != '\r')
+			span++;
+		g_string_append_len(out, buf->str + i, (gssize)(span - i));
+		i = span;
+		if (i == buf->len)
+			break;
+		if (buf->str[i] == '\0')
 			g_string_append(out, "\xef\xbf\xbd");
-		else if (c == '\r') {
+		else {
 			g_string_append_c(out, '\n');
 			if (i + 1 < buf->len && buf->str[i + 1] == '\n')
 				i++;
-		} else
-			g_string_append_c(out, c);
+		}
 	}
 	g_string_free(buf, TRUE);
 	if (!g_utf8_validate(out->str, (gssize)out->len, NULL)) {
