@@ -37,7 +37,55 @@ struct replies_known {
 	const char *reason;
 };
 
+/* Round 6 (make_fixtures_round6.py), not fixed yet: */
+#define R6_DISCLAIMER "no [END], no '-- ': the name, title and disclaimer " \
+	"under the last answer stay in it"
+#define R6_SIGNOFF "a sign-off not in the closings list (Italian, Dutch, " \
+	"Polish, Turkish, Vietnamese, Korean, Hindi, Indonesian, Swahili, " \
+	"Japanese, 'Thanks!' + initial) stays in the last answer"
+#define R6_MARKER "a hand-typed marker without brackets ('Q1 -', 'Q1.', " \
+	"'Q1)', '(Q1)', '<Q1>', '#Q1', 'Q 1:', 「Q1」) is not read"
+
 static const struct replies_known replies_known_failures[] = {
+	{ "cl_outlook_ios_tr", "a localized 'Get Outlook for iOS' line is not known as an app signature" },
+	{ "disclaimer_after_text_answer_en", R6_DISCLAIMER },
+	{ "disclaimer_after_text_answer_fr", R6_DISCLAIMER },
+	{ "disclaimer_no_end_de", R6_DISCLAIMER },
+	{ "disclaimer_no_end_en", R6_DISCLAIMER },
+	{ "disclaimer_no_end_es", R6_DISCLAIMER },
+	{ "disclaimer_no_end_fr", R6_DISCLAIMER },
+	{ "disclaimer_no_end_it", R6_DISCLAIMER },
+	{ "disclaimer_no_end_ja", R6_DISCLAIMER },
+	{ "disclaimer_no_end_pt", R6_DISCLAIMER },
+	{ "disclaimer_no_end_zh", R6_DISCLAIMER },
+	{ "lst_de_tb_quote_inside_answer", "a '> ' quote the participant wrote inside an answer is dropped as quoted text" },
+	{ "mk_angle_sw", R6_MARKER },
+	{ "mk_bracket_equals_en", R6_MARKER },
+	{ "mk_corner_brackets_ja_ja", R6_MARKER },
+	{ "mk_dash_nobracket_ru", R6_MARKER },
+	{ "mk_dot_nobracket_de", R6_MARKER },
+	{ "mk_emdash_nobracket_ru", R6_MARKER },
+	{ "mk_endash_nobracket_pl", R6_MARKER },
+	{ "mk_hash_ko", R6_MARKER },
+	{ "mk_mixed_styles_fr_space_colon", R6_MARKER },
+	{ "mk_paren_after_it", R6_MARKER },
+	{ "mk_paren_around_nl", R6_MARKER },
+	{ "mk_space_in_id_tr", R6_MARKER },
+	{ "mk_unbracketed_with_prompt_next_line_en", R6_MARKER },
+	{ "signoff_no_end_en_v3", R6_SIGNOFF },
+	{ "signoff_no_end_en_v4", R6_SIGNOFF },
+	{ "signoff_no_end_hi", R6_SIGNOFF },
+	{ "signoff_no_end_id", R6_SIGNOFF },
+	{ "signoff_no_end_it", R6_SIGNOFF },
+	{ "signoff_no_end_ja", R6_SIGNOFF },
+	{ "signoff_no_end_ko", R6_SIGNOFF },
+	{ "signoff_no_end_nl", R6_SIGNOFF },
+	{ "signoff_no_end_pl", R6_SIGNOFF },
+	{ "signoff_no_end_sw", R6_SIGNOFF },
+	{ "signoff_no_end_tr", R6_SIGNOFF },
+	{ "signoff_no_end_vi", R6_SIGNOFF },
+	{ "tbl_outlook_3col_header_es", "a table pasted as tab-separated cells keeps the prompt cell before the answer" },
+
 	{ "cs_cp1251_no_charset_label", "8-bit windows-1251 without a "
 	    "charset label: read as the fallback Latin charset, not guessed" },
 	{ "nul_byte_inside_answer_line", "a NUL byte is shown as U+FFFD "
