@@ -853,27 +853,56 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 }
 
 /*
- * An Outlook header block: "From:" then header lines ("To:", "Sent:",
- * ...) below, with a date, an address or two more keys.  A participant's
- * "From: governments ...\nTo: one document" has none of these.
+ * Is s a header line's full date: three groups of digits or more, a day,
+ * a year and a time ("Wednesday, December 2, 2026 9:14 AM", "02.12.2026
+ * 09:14")?  "Date: June 2017" or "Fecha: 2016-2017" is an answer.
  */
 static bool
-extract_is_header_block(const struct extract_ctx *c, size_t i)
+extract_has_full_date(const char *s)
 {
-	bool address = strchr(c->lines[i].content, '@') != NULL;
+	size_t groups = 0;
+	bool in_digits = false;
+
+	for (; *s; s += g_utf8_skip[*(const guchar *)s]) {
+		bool digit = g_unichar_isdigit(g_utf8_get_char(s));
+
+		if (digit && !in_digits)
+			groups++;
+		in_digits = digit;
+	}
+	return groups >= 3;
+}
+
+/*
+ * An Outlook header block: "From:" then header lines ("To:", "Sent:",
+ * ...) below.  With header values, an address or a full date under a
+ * date key, it always is one.  Without them (a date key with another
+ * value, or two more keys) only where it starts a paragraph or stands
+ * outside an answer: "[Q4] ...\nFrom: the Gender BPF\nDate: June 2017"
+ * is the answer, continued says so (the line above is the answer's).
+ */
+static bool
+extract_is_header_block(const struct extract_ctx *c, size_t i,
+    bool continued)
+{
+	const char *from = c->lines[i].content;
+	bool address = strchr(from, '@') != NULL;
 	size_t j;
 	size_t seen = 0;
 	size_t keys = 0;
 
 	/* Some clients put the date first ("Date:", "Message du :"). */
 	if (i + 1 < c->n && c->lines[i + 1].depth == c->lines[i].depth &&
-	    extract_starts_any_key(c->lines[i].content, extract_date_keys) &&
-	    extract_starts_any_key(c->lines[i + 1].content, extract_from_keys))
-		return true;
-	if (!extract_starts_any_key(c->lines[i].content, extract_from_keys))
+	    extract_starts_any_key(from, extract_date_keys) &&
+	    extract_starts_any_key(c->lines[i + 1].content,
+	    extract_from_keys))
+		return !continued || address || extract_has_full_date(from) ||
+		    strchr(c->lines[i + 1].content, '@');
+	if (!extract_starts_any_key(from, extract_from_keys))
 		return false;
 	for (j = i + 1; j < c->n && seen < EXTRACT_HEADER_BLOCK_SPAN; j++) {
 		const char *s = c->lines[j].content;
+		bool date;
 
 		if (c->lines[j].depth != c->lines[i].depth)
 			return false;
@@ -882,8 +911,11 @@ extract_is_header_block(const struct extract_ctx *c, size_t i)
 		seen++;
 		if (!extract_starts_any_key(s, extract_sent_keys))
 			continue;
-		if (address || strchr(s, '@') || ++keys >= 2 ||
-		    extract_starts_any_key(s, extract_date_keys))
+		date = extract_starts_any_key(s, extract_date_keys);
+		if (address || strchr(s, '@') ||
+		    (date && extract_has_full_date(s)))
+			return true;
+		if (!continued && (++keys >= 2 || date))
 			return true;
 	}
 	return false;
@@ -1889,10 +1921,15 @@ extract_walk(struct extract_ctx *c, unsigned level)
 
 	for (i = 0; i < c->n; i++) {
 		const struct extract_line *l = &c->lines[i];
+		bool continued;
 		bool option;
 
+		/* The line above is the answer's: see the header block. */
+		continued = sec.lines && i > 0 &&
+		    c->lines[i - 1].depth == l->depth &&
+		    c->lines[i - 1].kind != EXTRACT_BLANK;
 		if (l->depth == level && (l->kind == EXTRACT_BOUNDARY ||
-		    extract_is_header_block(c, i))) {
+		    extract_is_header_block(c, i, continued))) {
 			if (in_original)
 				continue;
 			extract_drop_rules(sec.lines ? sec.lines :

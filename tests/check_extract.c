@@ -219,6 +219,23 @@ static const struct extract_case extract_cases[] = {
 	    "\xd9\x85\xd9\x86: S\n\xd8\xaa\xd8\xa7\xd8\xb1\xd9\x8a\xd8\xae "
 	    "\xd8\xa7\xd9\x84\xd8\xa5\xd8\xb1\xd8\xb3\xd8\xa7\xd9\x84: x\n"
 	    "[Q2] Less?\nnot mine\n", false, "Q1=A.", NULL, true, 0 },
+	/* Header keys typed in an answer, without header values. */
+	{ "header_keys_under_marker_kept", "[Q4] Which?\nFrom: the Gender "
+	    "BPF\nDate: June 2017\n\n[END]\n", false, "Q4=From: the Gender "
+	    "BPF\nDate: June 2017", NULL, true, 0 },
+	{ "header_date_first_under_marker_kept", "[Q4] Which?\nDate: 2016\n"
+	    "From: the Cybersecurity BPF\n[END]\n", false, "Q4=Date: 2016\n"
+	    "From: the Cybersecurity BPF", NULL, true, 0 },
+	{ "header_three_keys_under_marker_kept", "[Q6] Metrics?\nFrom: "
+	    "participants\nTo: the MAG\nCc: the public\nuptake\n", false,
+	    "Q6=From: participants\nTo: the MAG\nCc: the public\nuptake",
+	    NULL, true, 0 },
+	{ "header_block_under_answer_with_date", "[Q1] Why?\nA.\nFrom: S\n"
+	    "Sent: Monday, February 3, 2025 10:00 AM\n[Q1] Why?\nnot mine\n",
+	    false, "Q1=A.", NULL, true, 0 },
+	{ "header_block_under_answer_with_address", "[Q1] Why?\nA.\nFrom: S "
+	    "<s@x.org>\nTo: Ana\n[Q2] Less?\nnot mine\n", false, "Q1=A.",
+	    NULL, true, 0 },
 	{ "bare_ids_retyped", "Hello,\n\nQ1: Open calls.\nr2 : 3\n"
 	    "Y1\xef\xbc\x9a" "yes\n", false, "Q1=Open calls.|R2=3|Y1=yes",
 	    "Hello,", true, 0 },
