@@ -615,39 +615,47 @@ extract_has_prefix_lower(const char *s, const char *word)
 	return true;
 }
 
+/* Ends with a full stop, "!" or "?" of CJK or Arabic text. */
 static bool
-extract_is_mobile_signature(const char *s)
+extract_ends_as_sentence(const char *s)
 {
-	char *low;
+	static const char *const ends[] = {
+		"\xe3\x80\x82", "\xef\xbc\x81", "\xef\xbc\x9f",	/* 。！？ */
+		"\xef\xbc\x9a", "\xd8\x9f", "\xdb\x94", NULL,	/* ：؟ ۔ */
+	};
+	size_t i;
+
+	for (i = 0; ends[i]; i++)
+		if (g_str_has_suffix(s, ends[i]))
+			return true;
+	return false;
+}
+
+/* Characters of wide (CJK) script in s. */
+static size_t
+extract_wide_count(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s += g_utf8_skip[*(const guchar *)s])
+		if (g_unichar_iswide(g_utf8_get_char(s)))
+			n++;
+	return n;
+}
+
+/*
+ * Does rest, the text after a signature prefix, name a device or a mail
+ * app soon after it: "my iPhone", "mon appareil Galaxy", "华为手机"?  A
+ * word that also makes sentences ("phone", "手机") counts right after the
+ * prefix, with little after it: "手机发送", not "手机上很难参加电话会议".
+ */
+static bool
+extract_names_device(const char *rest)
+{
+	char *low = g_utf8_strdown(rest, -1);
 	bool found = false;
 	size_t i;
 
-	if (strlen(s) > 80 || strchr(s, ',') || strstr(s, "\xef\xbc\x8c") ||
-	    strstr(s, "\xe3\x80\x82"))	/* ， 。 */
-		return false;
-	for (i = 0; extract_mobile_sig_ends[i]; i++)
-		if (g_str_has_suffix(s, extract_mobile_sig_ends[i]))
-			return true;
-	/* Most lines start with a letter that starts no signature. */
-	if (extract_starts_like_any(s, extract_mobile_sigs))
-		for (i = 0; extract_mobile_sigs[i]; i++)
-			if (extract_has_prefix_lower(s, extract_mobile_sigs[i]))
-				return true;
-	if (!extract_starts_like_any(s, extract_mobile_sigs_weak) ||
-	    extract_word_count(s) > 8)
-		return false;
-	for (i = 0; extract_mobile_sigs_weak[i] && !found; i++)
-		found = extract_has_prefix_lower(s,
-		    extract_mobile_sigs_weak[i]);
-	if (!found)
-		return false;
-	/*
-	 * The device or app soon after the prefix, in a short line: "Von
-	 * meinem iPhone gesendet", "Envoyé avec la messagerie sécurisée
-	 * Proton Mail", not "Envoyé de Genève, le rapport ... téléphone".
-	 */
-	low = g_utf8_strdown(s + strlen(extract_mobile_sigs_weak[i - 1]), -1);
-	found = false;
 	for (i = 0; extract_mobile_sig_words[i] && !found; i++) {
 		const char *at = strstr(low, extract_mobile_sig_words[i]);
 
@@ -655,11 +663,77 @@ extract_is_mobile_signature(const char *s)
 	}
 	for (i = 0; extract_mobile_sig_generic[i] && !found; i++) {
 		const char *at = strstr(low, extract_mobile_sig_generic[i]);
+		const char *after;
 
-		found = at && extract_word_count_n(low, (size_t)(at - low)) < 2;
+		if (!at || extract_word_count_n(low, (size_t)(at - low)) >= 2)
+			continue;
+		after = at + strlen(extract_mobile_sig_generic[i]);
+		found = extract_word_count(after) <= 3 &&
+		    extract_wide_count(after) <= 4;
 	}
 	g_free(low);
 	return found;
+}
+
+/* What extract_mobile_signature() finds. */
+enum extract_sig {
+	EXTRACT_SIG_NONE,
+	EXTRACT_SIG_DEVICE,	/* names a device or an app: a signature */
+	EXTRACT_SIG_ALONE,	/* a signature only as a paragraph's start */
+};
+
+/*
+ * A mobile or webmail signature line.  A prefix ("Sent from ", "发自我的")
+ * starts ordinary sentences too ("Sent from our regional office the
+ * comments ...", "Отправлено с опозданием"): the line names a device or
+ * an app, as most clients' do, or the prefix names the app itself ("Get
+ * Outlook for ", "发自网易邮箱").  Apps unknown here ("Sent from my Wiko
+ * RIDGE FAB 4G", "Sent from TypeApp") are short and not a sentence: such
+ * a line is a signature where it starts a paragraph, never typed right
+ * under a marker or an answer's line (EXTRACT_SIG_ALONE).
+ */
+static enum extract_sig
+extract_mobile_signature(const char *s)
+{
+	size_t i, n;
+
+	if (strlen(s) > 80 || strchr(s, ',') || strstr(s, "\xef\xbc\x8c") ||
+	    strstr(s, "\xe3\x80\x82"))	/* ， 。 */
+		return EXTRACT_SIG_NONE;
+	for (i = 0; extract_mobile_sig_ends[i]; i++)
+		if (g_str_has_suffix(s, extract_mobile_sig_ends[i]))
+			return EXTRACT_SIG_DEVICE;
+	/* Most lines start with a letter that starts no signature. */
+	if (extract_starts_like_any(s, extract_mobile_sigs))
+		for (i = 0; extract_mobile_sigs[i]; i++) {
+			const char *sig = extract_mobile_sigs[i];
+			const char *rest = s + strlen(sig);
+
+			if (!extract_has_prefix_lower(s, sig))
+				continue;
+			if (extract_names_device(sig) ||
+			    extract_names_device(rest))
+				return EXTRACT_SIG_DEVICE;
+			n = strlen(rest);
+			return extract_word_count(rest) <= 6 && n > 0 &&
+			    !strchr(".!?:;", rest[n - 1]) &&
+			    !extract_ends_as_sentence(rest) ?
+			    EXTRACT_SIG_ALONE : EXTRACT_SIG_NONE;
+		}
+	if (!extract_starts_like_any(s, extract_mobile_sigs_weak) ||
+	    extract_word_count(s) > 8)
+		return EXTRACT_SIG_NONE;
+	/*
+	 * The device or app soon after the prefix, in a short line: "Von
+	 * meinem iPhone gesendet", "Envoyé avec la messagerie sécurisée
+	 * Proton Mail", not "Envoyé de Genève, le rapport ... téléphone".
+	 */
+	for (i = 0; extract_mobile_sigs_weak[i]; i++)
+		if (extract_has_prefix_lower(s, extract_mobile_sigs_weak[i]))
+			return extract_names_device(s +
+			    strlen(extract_mobile_sigs_weak[i])) ?
+			    EXTRACT_SIG_DEVICE : EXTRACT_SIG_NONE;
+	return EXTRACT_SIG_NONE;
 }
 
 /* Is s a closing alone ("Kind regards,", "С уважением,", "此致")? */
@@ -807,6 +881,7 @@ extract_split(struct extract_ctx *c, const char *text)
 static void
 extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 {
+	enum extract_sig sig;
 	const char *rest;
 
 	if (!*l->content) {
@@ -844,7 +919,10 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 	else if (strcmp(l->content, "--") == 0 ||
 	    strcmp(l->content, "-----BEGIN PGP SIGNATURE-----") == 0)
 		l->kind = EXTRACT_SIG_DELIM;
-	else if (extract_is_mobile_signature(l->content))
+	else if ((sig = extract_mobile_signature(l->content)) ==
+	    EXTRACT_SIG_DEVICE || (sig == EXTRACT_SIG_ALONE &&
+	    (l == c->lines || l[-1].kind == EXTRACT_BLANK ||
+	    l[-1].depth != l->depth)))
 		l->kind = EXTRACT_SIG_LINE;
 	else if (extract_is_ref(l->content))
 		l->kind = EXTRACT_REF;
@@ -1822,22 +1900,6 @@ extract_section_answered(const struct extract_section *sec)
 		return true;
 	for (i = 0; i < sec->lines->len; i++)
 		if (!extract_is_blank_or_deco(sec->lines->pdata[i]))
-			return true;
-	return false;
-}
-
-/* Ends with a full stop, "!" or "?" of CJK or Arabic text. */
-static bool
-extract_ends_as_sentence(const char *s)
-{
-	static const char *const ends[] = {
-		"\xe3\x80\x82", "\xef\xbc\x81", "\xef\xbc\x9f",	/* 。！？ */
-		"\xef\xbc\x9a", "\xd8\x9f", "\xdb\x94", NULL,	/* ：؟ ۔ */
-	};
-	size_t i;
-
-	for (i = 0; ends[i]; i++)
-		if (g_str_has_suffix(s, ends[i]))
 			return true;
 	return false;
 }

@@ -128,6 +128,37 @@ static const struct extract_case extract_cases[] = {
 	    ".ms/o0ukef>\n", false, "", "Thanks", false, 0 },
 	{ "sent_from_sentence_kept", "Sent from my desk, which is easier.\n",
 	    false, "", "Sent from my desk, which is easier.", false, 0 },
+	/* A signature prefix starting a sentence of the answer. */
+	{ "sent_from_sentence_in_answer_kept", "[Q2] Less?\nSome input "
+	    "arrived late.\nSent from our regional office the comments took "
+	    "weeks.\nThat slowed us.\n", false, "Q2=Some input arrived late.\n"
+	    "Sent from our regional office the comments took weeks.\nThat "
+	    "slowed us.", NULL, true, 0 },
+	{ "sent_with_short_sentence_kept", "[Q2] Less?\nThe form was long.\n"
+	    "Sent with the invitation\n\n[END]\n", false, "Q2=The form was "
+	    "long.\nSent with the invitation", NULL, true, 0 },
+	{ "otpravleno_s_sentence_kept", "[Q2] Less?\n\xd0\x9e\xd1\x82\xd0"
+	    "\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xbe "
+	    "\xd1\x81 \xd0\xbe\xd0\xbf\xd0\xbe\xd0\xb7\xd0\xb4\xd0\xb0\xd0"
+	    "\xbd\xd0\xb8\xd0\xb5\xd0\xbc\n[END]\n", false, "Q2=\xd0\x9e\xd1"
+	    "\x82\xd0\xbf\xd1\x80\xd0\xb0\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd"
+	    "\xd0\xbe \xd1\x81 \xd0\xbe\xd0\xbf\xd0\xbe\xd0\xb7\xd0\xb4\xd0"
+	    "\xb0\xd0\xbd\xd0\xb8\xd0\xb5\xd0\xbc", NULL, true, 0 },
+	/* 发自我的内心感谢 ("from my heart, thanks"), 从我的手机上很难... */
+	{ "fazi_wode_sentence_kept", "[Q7] Else?\n\xe5\x8f\x91\xe8\x87\xaa"
+	    "\xe6\x88\x91\xe7\x9a\x84\xe5\x86\x85\xe5\xbf\x83\xe6\x84\x9f"
+	    "\xe8\xb0\xa2\n", false, "Q7=\xe5\x8f\x91\xe8\x87\xaa\xe6\x88\x91"
+	    "\xe7\x9a\x84\xe5\x86\x85\xe5\xbf\x83\xe6\x84\x9f\xe8\xb0\xa2",
+	    NULL, true, 0 },
+	{ "phone_sentence_zh_kept", "[Q2] Less?\n\xe4\xbb\x8e\xe6\x88\x91"
+	    "\xe7\x9a\x84\xe6\x89\x8b\xe6\x9c\xba\xe4\xb8\x8a\xe5\xbe\x88"
+	    "\xe9\x9a\xbe\xe5\x8f\x82\xe5\x8a\xa0\xe7\x94\xb5\xe8\xaf\x9d"
+	    "\n", false, "Q2=\xe4\xbb\x8e\xe6\x88\x91\xe7\x9a\x84\xe6\x89\x8b"
+	    "\xe6\x9c\xba\xe4\xb8\x8a\xe5\xbe\x88\xe9\x9a\xbe\xe5\x8f\x82"
+	    "\xe5\x8a\xa0\xe7\x94\xb5\xe8\xaf\x9d", NULL, true, 0 },
+	/* An app not known here, alone in its paragraph: a signature. */
+	{ "unknown_app_signature_dropped", "[Q1] What?\nA.\n\nSent from my "
+	    "Wiko RIDGE FAB 4G\n", false, "Q1=A.", NULL, true, 0 },
 	{ "original_message_stops", "[Q1] What?\nA.\n\n-----Original Message---"
 	    "--\nFrom: S\n[Q2] Less?\nnot mine\n", false, "Q1=A.", NULL, true,
 	    0 },
