@@ -1905,6 +1905,51 @@ extract_section_answered(const struct extract_section *sec)
 }
 
 /*
+ * Could s, the line under a closing, be a name: "Grace Mensah", "Dr. Lina
+ * Park", "Jan van der Berg", "mike", "王芳", "أحمد المصري"?  Not a
+ * sentence going on after "Thanks": "IGF 2019 was the best one", "Por
+ * todo el trabajo realizado", "За вашу работу" have lowercase words
+ * other than a name's particles; in a script without case, a name has
+ * at most three words ("على هذا العمل الرائع" has four) and five
+ * characters written without spaces ("秘书处的辛勤工作" has eight).
+ */
+static bool
+extract_looks_like_name(const char *s)
+{
+	static const char *const particles[] = {
+		"van", "von", "der", "den", "de", "da", "del", "della", "di",
+		"du", "dos", "das", "do", "la", "le", "bin", "ibn", "al", "el",
+		"ter", "ten", "zu", "y", "e", NULL,
+	};
+	char **words = g_strsplit(s, " ", -1);
+	size_t n = 0, lower = 0, wide = 0;
+	bool cased = false;
+	size_t i;
+
+	for (i = 0; words[i]; i++) {
+		gunichar first = g_utf8_get_char(words[i]);
+
+		if (!*words[i])
+			continue;
+		n++;
+		wide = MAX(wide, extract_wide_count(words[i]));
+		if (g_unichar_isupper(first) || g_unichar_istitle(first))
+			cased = true;
+		else if (g_unichar_islower(first)) {
+			cased = true;
+			lower += !g_strv_contains(particles, words[i]);
+		}
+	}
+	g_strfreev(words);
+	if (n > 4 || wide > 5)
+		return false;
+	/* "mike", "mike s": a name all in lowercase is short. */
+	if (lower > 0)
+		return lower == n && n <= 2;
+	return cased || n <= 3;
+}
+
+/*
  * Does a sign-off start at line i: a closing alone, then (after at most
  * one blank line) a short name line, or nothing more of the participant's
  * once the section has an answer?  Without [END], "4\n\nKind
@@ -1944,7 +1989,8 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i,
 	    extract_word_count(name) >= 3)
 		return false;
 	return g_utf8_strlen(name, -1) <= EXTRACT_NAME_MAX &&
-	    !strchr(".!?:", name[n - 1]) && !extract_ends_as_sentence(name);
+	    !strchr(".!?:", name[n - 1]) && !extract_ends_as_sentence(name) &&
+	    extract_looks_like_name(name);
 }
 
 /*

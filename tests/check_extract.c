@@ -353,6 +353,28 @@ static const struct extract_case extract_cases[] = {
 	{ "thanks_then_sentence_kept", "[Q7] Else?\nThanks,\nthe BPFs "
 	    "matter a lot.\n", false, "Q7=Thanks,\nthe BPFs matter a lot.",
 	    NULL, true, 0 },
+	/* A closing, then a sentence that is not a name: the answer. */
+	{ "thanks_then_capitalised_sentence_kept", "[Q7] Else?\nThanks,\n"
+	    "IGF 2019 was the best one\n\n[END]\n", false, "Q7=Thanks,\nIGF "
+	    "2019 was the best one", NULL, true, 0 },
+	{ "gracias_then_sentence_kept", "[Q7] Else?\nGracias\nPor todo el "
+	    "trabajo realizado\n[END]\n", false, "Q7=Gracias\nPor todo el "
+	    "trabajo realizado", NULL, true, 0 },
+	{ "shukran_then_sentence_kept", "[Q7] Else?\n\xd8\xb4\xd9\x83\xd8"
+	    "\xb1\xd8\xa7\n\xd8\xb9\xd9\x84\xd9\x89 \xd9\x87\xd8\xb0\xd8\xa7 "
+	    "\xd8\xa7\xd9\x84\xd8\xb9\xd9\x85\xd9\x84 \xd8\xa7\xd9\x84\xd8"
+	    "\xb1\xd8\xa7\xd8\xa6\xd8\xb9\n", false, "Q7=\xd8\xb4\xd9\x83\xd8"
+	    "\xb1\xd8\xa7\n\xd8\xb9\xd9\x84\xd9\x89 \xd9\x87\xd8\xb0\xd8\xa7 "
+	    "\xd8\xa7\xd9\x84\xd8\xb9\xd9\x85\xd9\x84 \xd8\xa7\xd9\x84\xd8"
+	    "\xb1\xd8\xa7\xd8\xa6\xd8\xb9", NULL, true, 0 },
+	{ "xiexie_then_sentence_kept", "[Q7] Else?\n\xe8\xb0\xa2\xe8\xb0"
+	    "\xa2\n\xe7\xa7\x98\xe4\xb9\xa6\xe5\xa4\x84\xe7\x9a\x84\xe8\xbe"
+	    "\x9b\xe5\x8b\xa4\xe5\xb7\xa5\xe4\xbd\x9c\n", false, "Q7=\xe8\xb0"
+	    "\xa2\xe8\xb0\xa2\n\xe7\xa7\x98\xe4\xb9\xa6\xe5\xa4\x84\xe7\x9a"
+	    "\x84\xe8\xbe\x9b\xe5\x8b\xa4\xe5\xb7\xa5\xe4\xbd\x9c", NULL, true,
+	    0 },
+	{ "sign_off_name_with_particles", "[R1] Scale? (1-5)\n4\n\nKind "
+	    "regards,\nJan van der Berg\n", false, "R1=4", NULL, true, 0 },
 	{ "own_numbered_list_kept", "[C1] Role?\n1. Lead in 2015\n"
 	    "2. Member in 2017\n", false, "C1=1. Lead in 2015\n2. Member in "
 	    "2017", NULL, true, 0 },
