@@ -511,58 +511,6 @@ extract_starts_any_key(const char *s, const char *const *keys)
 	return false;
 }
 
-/* "-----Original Message-----", "____", "Begin forwarded message:". */
-static bool
-extract_is_separator(const char *s)
-{
-	size_t n = strlen(s);
-	size_t i;
-
-	if (n >= 10 && strspn(s, "_") == n)
-		return true;
-	if (extract_has_prefix_ci(s, "Begin forwarded message") ||
-	    extract_has_prefix_ci(s, "Début du message réexpédié"))
-		return true;
-	if (g_str_has_prefix(s, "---") && extract_has_verb(s))
-		return true;
-	if (g_str_has_prefix(s, "---") || g_str_has_prefix(s, "- -")) {
-		char *folded = g_utf8_casefold(s, -1);
-		bool found = false;
-		char *word = g_strdup(folded);
-
-		/* Foxmail: "------------------ Original ------------------" */
-		g_strstrip(g_strdelimit(word, "-", ' '));
-		found = strcmp(word, "original") == 0 &&
-		    g_str_has_prefix(s, "------");
-		g_free(word);
-		for (i = 0; extract_original_phrases[i] && !found; i++)
-			found = strstr(folded, extract_original_phrases[i]) !=
-			    NULL;
-		g_free(folded);
-		return found;
-	}
-	return false;
-}
-
-/* Whether s starts with the first letter of one of words, any case. */
-static bool
-extract_starts_like_any(const char *s, const char *const *words)
-{
-	gunichar c = g_utf8_get_char_validated(s, -1);
-	size_t i;
-
-	if (c == (gunichar)-1 || c == (gunichar)-2)
-		return true;	/* let the full comparison decide */
-	c = g_unichar_tolower(c);
-	for (i = 0; words[i]; i++) {
-		unsigned char first = (unsigned char)words[i][0];
-
-		if (first < 0x80 ? first == c : g_utf8_get_char(words[i]) == c)
-			return true;
-	}
-	return false;
-}
-
 /* Words that start in the first n bytes of s. */
 static size_t
 extract_word_count_n(const char *s, size_t n)
@@ -596,6 +544,89 @@ extract_word_count(const char *s)
 		}
 	}
 	return words;
+}
+
+/*
+ * Is s, what follows a separator's phrase, the end of a rule: dashes,
+ * blanks, a colon and at most one word ("----- Original message follows
+ * -----")?
+ */
+static bool
+extract_is_rule_tail(const char *s)
+{
+	char *words = g_strdelimit(g_strdup(s), "-=*:", ' ');
+	bool rule = extract_word_count(words) <= 1;
+
+	g_free(words);
+	return rule;
+}
+
+/*
+ * "-----Original Message-----", "____", "Begin forwarded message:".  The
+ * phrase or the "wrote" verb ends the line but for dashes and a colon:
+ * "--- as one member wrote, too many calls" and "--- forwarded message
+ * from a colleague: please include youth ---" are text.  A short rule of
+ * underscores only counts above a "From:" line (next, or NULL).
+ */
+static bool
+extract_is_separator(const char *s, const char *next)
+{
+	size_t n = strlen(s);
+	size_t i;
+
+	if (n >= 10 && strspn(s, "_") == n)
+		return n >= 20 || (next &&
+		    extract_starts_any_key(next, extract_from_keys));
+	if (extract_has_prefix_ci(s, "Begin forwarded message") ||
+	    extract_has_prefix_ci(s, "Début du message réexpédié"))
+		return true;
+	if (g_str_has_prefix(s, "---") || g_str_has_prefix(s, "- -")) {
+		char *folded = g_utf8_casefold(s, -1);
+		bool found = false;
+		char *word = g_strdup(folded);
+
+		/* Foxmail: "------------------ Original ------------------" */
+		g_strstrip(g_strdelimit(word, "-", ' '));
+		found = strcmp(word, "original") == 0 &&
+		    g_str_has_prefix(s, "------");
+		g_free(word);
+		for (i = 0; extract_original_phrases[i] && !found; i++) {
+			const char *at = strstr(folded,
+			    extract_original_phrases[i]);
+
+			found = at && extract_is_rule_tail(at +
+			    strlen(extract_original_phrases[i]));
+		}
+		for (i = 0; extract_verbs[i] && !found &&
+		    g_str_has_prefix(s, "---"); i++) {
+			const char *at = strstr(folded, extract_verbs[i]);
+
+			found = at && extract_is_rule_tail(at +
+			    strlen(extract_verbs[i]));
+		}
+		g_free(folded);
+		return found;
+	}
+	return false;
+}
+
+/* Whether s starts with the first letter of one of words, any case. */
+static bool
+extract_starts_like_any(const char *s, const char *const *words)
+{
+	gunichar c = g_utf8_get_char_validated(s, -1);
+	size_t i;
+
+	if (c == (gunichar)-1 || c == (gunichar)-2)
+		return true;	/* let the full comparison decide */
+	c = g_unichar_tolower(c);
+	for (i = 0; words[i]; i++) {
+		unsigned char first = (unsigned char)words[i][0];
+
+		if (first < 0x80 ? first == c : g_utf8_get_char(words[i]) == c)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -914,7 +945,8 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 		l->bare = true;
 		return;
 	}
-	if (extract_is_separator(l->content))
+	if (extract_is_separator(l->content, (size_t)(l - c->lines) + 1 <
+	    c->n ? l[1].content : NULL))
 		l->kind = EXTRACT_BOUNDARY;
 	else if (strcmp(l->content, "--") == 0 ||
 	    strcmp(l->content, "-----BEGIN PGP SIGNATURE-----") == 0)

@@ -341,6 +341,23 @@ static const struct extract_case extract_cases[] = {
 	    "t\xc3\xa9l\xc3\xa9phone trop tard", NULL, true, 0 },
 	{ "short_original_rule_kept", "[Q3] Else?\nA.\n--- original ---\nB.\n",
 	    false, "Q3=A.\n--- original ---\nB.", NULL, true, 0 },
+	/* Separator words inside a sentence of the answer. */
+	{ "dashes_wrote_sentence_kept", "[Q2] Less?\n--- as one member "
+	    "wrote, too many calls\nand too few drafts\n[END]\n", false,
+	    "Q2=--- as one member wrote, too many calls\nand too few drafts",
+	    NULL, true, 0 },
+	{ "forwarded_message_sentence_kept", "[Q7] Else?\n--- forwarded "
+	    "message from a colleague: include youth ---\n", false, "Q7=--- "
+	    "forwarded message from a colleague: include youth ---", NULL,
+	    true, 0 },
+	{ "short_underscore_rule_kept", "[Q4] Which?\nIXPs 2015\n__________\n"
+	    "Gender 2016\n", false, "Q4=IXPs 2015\n__________\nGender 2016",
+	    NULL, true, 0 },
+	{ "short_underscore_rule_above_from", "[Q1] What?\nA.\n__________\n"
+	    "From: S\n[Q1] What?\nnot mine\n", false, "Q1=A.", NULL, true, 0 },
+	{ "original_message_follows_stops", "[Q1] What?\nA.\n\n----- "
+	    "Original message follows -----\n[Q1] What?\nnot mine\n", false,
+	    "Q1=A.", NULL, true, 0 },
 	{ "listed_citation_not_marker", "[Q5] Criteria?\n- [B1] relevance\n"
 	    "- [B2] feasibility\n", false, "Q5=- [B1] relevance\n- [B2] "
 	    "feasibility", NULL, true, 0 },
