@@ -1839,14 +1839,20 @@ extract_check_bare_ids(struct extract_ctx *c)
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 	size_t i;
 
+	bool own = false;
+
 	for (i = 0; i < c->n; i++)
-		if (c->lines[i].kind == EXTRACT_MARKER && !c->lines[i].bare)
+		if (c->lines[i].kind == EXTRACT_MARKER && !c->lines[i].bare) {
 			g_hash_table_add(seen, c->lines[i].id);
+			own = own || c->lines[i].depth == 0;
+		}
 	for (i = 0; i < c->n && g_hash_table_size(seen) > 0; i++) {
 		struct extract_line *l = &c->lines[i];
 
 		if (l->kind == EXTRACT_MARKER && l->bare &&
-		    !g_hash_table_contains(seen, l->id)) {
+		    (!g_hash_table_contains(seen, l->id) || (own &&
+		    l->depth == 0 && extract_skip_list_item(l->content) ==
+		    l->content))) {
 			l->kind = EXTRACT_TEXT;
 			l->bare = false;
 			l->rest = NULL;

@@ -270,6 +270,14 @@ static const struct extract_case extract_cases[] = {
 	{ "bare_ids_retyped", "Hello,\n\nQ1: Open calls.\nr2 : 3\n"
 	    "Y1\xef\xbc\x9a" "yes\n", false, "Q1=Open calls.|R2=3|Y1=yes",
 	    "Hello,", true, 0 },
+	/* With bracketed markers of their own, "Q1:" lines are a list. */
+	{ "bare_ids_inside_bracketed_answer", "[Q3] Differently?\nQ1: "
+	    "outline\nQ2: draft\nQ3: consult\n\n[END]\n> [Q1] What?\n"
+	    "> [Q2] Less?\n", false, "Q3=Q1: outline\nQ2: draft\nQ3: "
+	    "consult", NULL, true, 0 },
+	{ "listed_markers_beside_bracketed", "[Q1] What?\nA.\n- [Q2] B.\n"
+	    "\n> [Q1] What?\n> [Q2] Less?\n", false, "Q1=A.|Q2=B.", NULL,
+	    true, 0 },
 	{ "bare_ids_not_words", "Note: the summit.\nMP3: no.\nQ123: x\n"
 	    "Q1 is fine: yes\n", false, "", "Note: the summit.\nMP3: no.\n"
 	    "Q123: x\nQ1 is fine: yes", false, 0 },
