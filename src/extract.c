@@ -836,26 +836,45 @@ extract_warn(struct extract_ctx *c, const char *text)
 	g_ptr_array_add(c->res->warnings, g_strdup(text));
 }
 
+/* Is l ">100 downloads": a '>' right before a digit, one level deep? */
+static bool
+extract_is_figure_line(const struct extract_line *l)
+{
+	return l->depth == 1 && g_ascii_isdigit(l->text[0]) &&
+	    l->text[-1] == '>' && l->content == l->text;
+}
+
 /*
  * ">100 downloads" alone among unquoted lines is a figure, not a quote:
- * a quote prefix is followed by a space or comes in a run of lines.
+ * a quote prefix is followed by a space or comes in a run of lines.  A
+ * run of figures right under an own marker line and followed by own text
+ * (">50 contributors\n>1000 downloads" under [Q6]) is the answer too.
  */
 static void
 extract_unquote_figures(struct extract_ctx *c)
 {
-	size_t i;
+	size_t i, k, end;
 
 	for (i = 0; i < c->n; i++) {
-		struct extract_line *l = &c->lines[i];
+		char id[EXTRACT_ID_SIZE];
 
-		if (l->depth != 1 || !g_ascii_isdigit(l->text[0]) ||
-		    l->text[-1] != '>' || l->content != l->text ||
-		    (i > 0 && c->lines[i - 1].depth != 0) ||
-		    (i + 1 < c->n && c->lines[i + 1].depth != 0))
+		if (!extract_is_figure_line(&c->lines[i]) ||
+		    (i > 0 && c->lines[i - 1].depth != 0))
 			continue;
-		l->depth = 0;
-		l->text--;
-		l->content--;
+		for (end = i + 1; end < c->n &&
+		    extract_is_figure_line(&c->lines[end]); end++)
+			;
+		if (end < c->n && c->lines[end].depth != 0)
+			continue;
+		if (end > i + 1 && (i == 0 || !extract_parse_marker(
+		    c->lines[i - 1].content, id)))
+			continue;
+		for (k = i; k < end; k++) {
+			c->lines[k].depth = 0;
+			c->lines[k].text--;
+			c->lines[k].content--;
+		}
+		i = end - 1;
 	}
 }
 

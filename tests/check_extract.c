@@ -321,6 +321,9 @@ static const struct extract_case extract_cases[] = {
 	    "Q6=>100 downloads.", NULL, true, 0 },
 	{ "quoted_run_stays_quote", "[Q6] Metrics?\nMine.\n>100 a\n>200 b\n",
 	    false, "Q6=Mine.", NULL, true, 0 },
+	{ "figure_run_under_marker", "[Q6] Metrics?\n>50 contributors\n"
+	    ">1000 downloads\n\n[END]\n", false, "Q6=>50 contributors\n"
+	    ">1000 downloads", NULL, true, 0 },
 	/* "Thanks,\nawaiting the final report": a sentence, not a name. */
 	{ "sign_off_needs_a_name", "[Q7] Else?\n\xd0\xa1\xd0\xbf\xd0\xb0\xd1\x81\xd0\xb8\xd0\xb1\xd0\xbe,\n"
 	    "\xd0\xb6\xd0\xb4\xd1\x91\xd0\xbc \xd0\xb8\xd1\x82\xd0\xbe\xd0\xb3\xd0\xbe\xd0\xb2\xd1\x8b\xd0\xb9 \xd0\xbe\xd1\x82\xd1\x87\xd1\x91\xd1\x82\n", false, "Q7=\xd0\xa1\xd0\xbf\xd0\xb0\xd1\x81\xd0\xb8\xd0\xb1\xd0\xbe,\n"
