@@ -12,7 +12,9 @@
 
 struct extract_answer {
 	char *id;		/* uppercase, e.g. "Q1" */
-	char *text;		/* trimmed, LF line ends, never empty */
+	char *text;		/* trimmed (an indented block of two lines or
+				 * more keeps its indentation), LF line
+				 * ends, never empty */
 };
 
 /* What callers say of a quoted_only result. */

@@ -1568,6 +1568,31 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
 	return extract_after_prompt(after ? after : rest);
 }
 
+/*
+ * Are s's lines, two or more of them, all indented alike with spaces
+ * (blank lines aside)?
+ */
+static bool
+extract_is_indented_block(const char *s)
+{
+	size_t indent = strspn(s, " ");
+	size_t lines = 0;
+	const char *p;
+
+	if (indent == 0 || !s[indent])
+		return false;
+	for (p = s; p; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (!*p || *p == '\n')
+			continue;
+		if (strspn(p, " ") != indent || p[indent] == ' ')
+			return false;
+		lines++;
+	}
+	return lines >= 2;
+}
+
 /* Lines joined with LF, runs of blank lines cut to one, trimmed. */
 static char *
 extract_join(const char *first, GPtrArray *lines)
@@ -1590,7 +1615,13 @@ extract_join(const char *first, GPtrArray *lines)
 		g_string_append(out, l);
 		blank = false;
 	}
-	g_strstrip(out->str);
+	g_strchomp(out->str);
+	/*
+	 * An indented block ("  1. Number of contributors\n  2. Downloads")
+	 * keeps its first line's indentation, as its other lines do.
+	 */
+	if (!extract_is_indented_block(out->str))
+		g_strchug(out->str);
 	if (!*out->str) {
 		g_string_free(out, TRUE);
 		return NULL;

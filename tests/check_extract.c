@@ -321,6 +321,11 @@ static const struct extract_case extract_cases[] = {
 	    "Q6=>100 downloads.", NULL, true, 0 },
 	{ "quoted_run_stays_quote", "[Q6] Metrics?\nMine.\n>100 a\n>200 b\n",
 	    false, "Q6=Mine.", NULL, true, 0 },
+	{ "indented_list_keeps_indent", "[Q6] Metrics?\n  1. Contributors\n"
+	    "  2. Downloads\n\n[END]\n", false, "Q6=  1. Contributors\n"
+	    "  2. Downloads", NULL, true, 0 },
+	{ "indented_line_alone_trimmed", "[Q6] Metrics?\n  Downloads\n", false,
+	    "Q6=Downloads", NULL, true, 0 },
 	{ "figure_run_under_marker", "[Q6] Metrics?\n>50 contributors\n"
 	    ">1000 downloads\n\n[END]\n", false, "Q6=>50 contributors\n"
 	    ">1000 downloads", NULL, true, 0 },
