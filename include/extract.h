@@ -63,10 +63,12 @@ struct extract_result {
  *   its French, Spanish, German, Portuguese, Russian, Arabic, Chinese and
  *   a few other forms, also over two or three lines); everything after an
  *   Outlook boundary at depth 0 ("-----Original Message-----", a line of
- *   underscores, a "From:" line followed by "Sent:"/"Date:"/"To:" lines,
- *   "Begin forwarded message:"); a signature from "-- " to the next quoted
- *   line, marker or attribution; "Sent from my iPhone"-style lines; the
- *   "Ref: TOKEN" line.
+ *   underscores, a "From:" line followed by "Sent:"/"Date:"/"To:" lines
+ *   with an address or a full date, or, not typed under a marker or an
+ *   answer line, without; "Begin forwarded message:"); a signature from
+ *   "-- " to the next quoted line, marker or attribution; "Sent from my
+ *   iPhone"-style lines that name a device or app, or start a paragraph;
+ *   a closing over a line that could be a name; the "Ref: TOKEN" line.
  * - When the own text answers nothing, the text under the markers one
  *   quote level down is read as the answers instead (typed inside the
  *   quoted original), and quoted_only is set: the caller says so.
