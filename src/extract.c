@@ -1881,24 +1881,26 @@ extract_drop_listed(struct extract_ctx *c)
  * start of a line are the template's: "G20: the summit" or "- [B1]
  * relevance" under [Q6] is then the answer's text, not a marker.  A
  * message without such markers keeps its bare or listed ones ("Q1: ..."
- * typed from memory, markers a client turned into a list).
+ * typed from memory, markers a client turned into a list).  Under a
+ * bracketed marker of their own, unquoted, a participant's retyped "Q1:"
+ * lines are text as well; above one (an Outlook original below their
+ * "Q1:" answers) they are markers.
  */
 static void
 extract_check_bare_ids(struct extract_ctx *c)
 {
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	bool own = false;
 	size_t i;
 
-	bool own = false;
-
 	for (i = 0; i < c->n; i++)
-		if (c->lines[i].kind == EXTRACT_MARKER && !c->lines[i].bare) {
+		if (c->lines[i].kind == EXTRACT_MARKER && !c->lines[i].bare)
 			g_hash_table_add(seen, c->lines[i].id);
-			own = own || c->lines[i].depth == 0;
-		}
 	for (i = 0; i < c->n && g_hash_table_size(seen) > 0; i++) {
 		struct extract_line *l = &c->lines[i];
 
+		if (l->kind == EXTRACT_MARKER && !l->bare && l->depth == 0)
+			own = true;
 		if (l->kind == EXTRACT_MARKER && l->bare &&
 		    (!g_hash_table_contains(seen, l->id) || (own &&
 		    l->depth == 0 && extract_skip_list_item(l->content) ==

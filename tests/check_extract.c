@@ -275,6 +275,12 @@ static const struct extract_case extract_cases[] = {
 	    "outline\nQ2: draft\nQ3: consult\n\n[END]\n> [Q1] What?\n"
 	    "> [Q2] Less?\n", false, "Q3=Q1: outline\nQ2: draft\nQ3: "
 	    "consult", NULL, true, 0 },
+	/* Bracketed markers only in the Outlook original below: markers. */
+	{ "bare_ids_above_outlook_original", "Q1:\nOpen calls.\n\nQ2:\n"
+	    "Short deadlines.\n\nDe: IGF <c@igf.example>\nEnviado el: "
+	    "lunes, 7 de diciembre de 2026 10:00\nPara: Ana <a@x.org>\n"
+	    "Asunto: Your views\n\n[Q1] What?\n\n[Q2] Less?\n\n[END]\n",
+	    false, "Q1=Open calls.|Q2=Short deadlines.", NULL, true, 0 },
 	{ "listed_markers_beside_bracketed", "[Q1] What?\nA.\n- [Q2] B.\n"
 	    "\n> [Q1] What?\n> [Q2] Less?\n", false, "Q1=A.|Q2=B.", NULL,
 	    true, 0 },
