@@ -67,8 +67,15 @@ struct extract_result {
  *   with an address or a full date, or, not typed under a marker or an
  *   answer line, without; "Begin forwarded message:"); a signature from
  *   "-- " to the next quoted line, marker or attribution; "Sent from my
- *   iPhone"-style lines that name a device or app, or start a paragraph;
- *   a closing over a line that could be a name; the "Ref: TOKEN" line.
+ *   iPhone"-style lines that name a device or app, or start a paragraph
+ *   (and Outlook mobile's "Get Outlook for iOS<https://aka.ms/...>" in
+ *   any language); a closing ("Kind regards,", "Cordiali saluti,",
+ *   "Thanks!", "Warm wishes from Nairobi,") over a line that could be a
+ *   name or initials; a legal disclaimer paragraph ("... intended solely
+ *   for the addressee", "... à l'intention exclusive de ses
+ *   destinataires", in twelve languages) and what follows it up to the
+ *   next marker or quote, with the name block right above it when an
+ *   answer's text stands above that block; the "Ref: TOKEN" line.
  * - When the own text answers nothing, the text under the markers one
  *   quote level down is read as the answers instead (typed inside the
  *   quoted original), and quoted_only is set: the caller says so.

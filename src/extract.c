@@ -230,7 +230,34 @@ static const char *const extract_closings[] = {
 	"com os melhores cumprimentos", "um abraço", "всего доброго",
 	"всего наилучшего", "顺祝商祺", "顺颂商祺", "顺祝时祺", "祝商祺",
 	"敬上", "مع فائق الاحترام", "مع أطيب التمنيات", "مع خالص التحيات",
-	"مع التحيات", "مع فائق التقدير", "وتقبلوا فائق الاحترام", NULL,
+	"مع التحيات", "مع فائق التقدير", "وتقبلوا فائق الاحترام",
+	/* it, nl, pl, tr, vi, ko, ja, hi, id, sw */
+	"cordiali saluti", "distinti saluti", "saluti", "un saluto",
+	"un caro saluto", "grazie", "grazie mille", "a presto",
+	"met vriendelijke groet", "met vriendelijke groeten",
+	"vriendelijke groet", "vriendelijke groeten", "hartelijke groet",
+	"groeten", "groet", "pozdrawiam", "z poważaniem",
+	"serdecznie pozdrawiam", "pozdrawiam serdecznie",
+	"z wyrazami szacunku", "saygılarımla", "saygılarımızla",
+	"iyi çalışmalar", "teşekkürler", "teşekkür ederim", "trân trọng",
+	"thân mến", "xin cảm ơn", "감사합니다", "고맙습니다", "감사드립니다",
+	"よろしくお願いいたします", "よろしくお願いします",
+	"宜しくお願い致します", "敬具", "धन्यवाद", "सादर", "भवदीय",
+	"salam", "hormat saya", "hormat kami", "terima kasih",
+	"salam hangat", "wako", "wako mwaminifu", "asante", "kila la heri",
+	/* more of en, fr, es, pt, de, ru, zh */
+	"warm wishes", "with thanks", "thanks again", "many thanks again",
+	"yours", "yours truly", "respectfully", "take care", "greetings",
+	"merci beaucoup", "merci d'avance", "très cordialement",
+	"salutations distinguées", "muchas gracias", "abrazos",
+	"un fuerte abrazo", "saudações", "muito obrigado", "muito obrigada",
+	"vielen dank", "danke", "благодарю", "заранее спасибо",
+	"всего хорошего", "敬礼", "祝工作顺利", "多谢", NULL,
+};
+
+/* "Greetings from Geneva,": a closing, then where it is sent from. */
+static const char *const extract_closing_from[] = {
+	" from ", " desde ", " de ", " aus ", " da ", " из ", NULL,
 };
 
 
@@ -734,6 +761,12 @@ extract_mobile_signature(const char *s)
 	for (i = 0; extract_mobile_sig_ends[i]; i++)
 		if (g_str_has_suffix(s, extract_mobile_sig_ends[i]))
 			return EXTRACT_SIG_DEVICE;
+	/*
+	 * Outlook for iOS and Android, in any language: "Get Outlook for
+	 * iOS<https://aka.ms/o0ukef>", "iOS için Outlook edinin<...>".
+	 */
+	if (strstr(s, "Outlook") && strstr(s, "aka.ms/"))
+		return EXTRACT_SIG_DEVICE;
 	/* Most lines start with a letter that starts no signature. */
 	if (extract_starts_like_any(s, extract_mobile_sigs))
 		for (i = 0; extract_mobile_sigs[i]; i++) {
@@ -774,25 +807,98 @@ extract_is_closing_phrase(const char *s)
 	char *folded;
 	size_t n;
 	bool found = false;
-	size_t i;
+	size_t i, j;
 
 	/* Most lines start with a letter that starts no closing. */
 	if (!extract_starts_like_any(s, extract_closings))
 		return false;
 	folded = g_utf8_casefold(s, -1);
 	n = strlen(folded);
-	if (n >= 1 && folded[n - 1] == ',')
+	if (n >= 1 && strchr(",.!", folded[n - 1]))
 		folded[--n] = '\0';
 	else if (n >= 3 && (memcmp(folded + n - 3, "\xef\xbc\x8c", 3) == 0 ||
-	    memcmp(folded + n - 3, "\xef\xbc\x81", 3) == 0))	/* ， ！ */
+	    memcmp(folded + n - 3, "\xef\xbc\x81", 3) == 0 ||
+	    memcmp(folded + n - 3, "\xe3\x80\x82", 3) == 0))	/* ，！。 */
 		folded[n -= 3] = '\0';
 	else if (n >= 2 && memcmp(folded + n - 2, "\xd8\x8c", 2) == 0)
 		folded[n -= 2] = '\0';				/* ، */
 	g_strchomp(folded);
-	for (i = 0; extract_closings[i] && !found; i++)
-		found = strcmp(folded, extract_closings[i]) == 0;
+	for (i = 0; extract_closings[i] && !found; i++) {
+		size_t len = strlen(extract_closings[i]);
+		const char *from;
+
+		if (strncmp(folded, extract_closings[i], len) != 0)
+			continue;
+		if (folded[len] == '\0') {
+			found = true;
+			continue;
+		}
+		/* "warm wishes from nairobi": a place of one or two words. */
+		for (j = 0; extract_closing_from[j] && !found; j++) {
+			from = extract_closing_from[j];
+			found = strncmp(folded + len, from, strlen(from)) == 0 &&
+			    extract_word_count(folded + len + strlen(from)) <= 2;
+		}
+	}
 	g_free(folded);
 	return found;
+}
+
+/*
+ * Phrases of the legal disclaimers organisations append to every mail,
+ * casefolded: a paragraph holding one is furniture, not an answer.  Only
+ * phrases no participant writes about the BPFs.
+ */
+static const char *const extract_disclaimer_phrases[] = {
+	"not the intended recipient", "intended solely for",
+	"intended only for",
+	"intended exclusively for", "received this e-mail in error",
+	"received this email in error", "received this message in error",
+	"received it in error", "consider the environment before printing",
+	"any attachments are confidential", "à l'intention exclusive",
+	"reçu ce message par erreur", "reçu ce courriel par erreur",
+	"destinataires prévus", "l'environnement avant d'imprimer",
+	"pièces jointes sont confidentiel", "nicht der richtige adressat",
+	"nicht der beabsichtigte empfänger", "irrtümlich erhalten",
+	"vertrauliche und/oder rechtlich geschützte",
+	"exclusivamente a su destinatario",
+	"exclusivamente a sus destinatarios",
+	"recibido este mensaje por error", "recibido este correo por error",
+	"aviso de confidencialidad", "uso exclusivo del destinatario",
+	"adjuntos son confidenciales", "esclusivamente alle persone indicate",
+	"esclusivamente al destinatario",
+	"ricevuto questo messaggio per errore", "recebeu por engano",
+	"recebeu esta mensagem por engano", "anexos são confidenciais",
+	"uso exclusivo do destinatário",
+	"получили это сообщение по ошибке", "получили это письмо по ошибке",
+	"не являетесь адресатом", "не являетесь предполагаемым получателем",
+	"содержит конфиденциальную информацию", "保密信息", "错误地收到",
+	"仅限于发送给", "机密信息", "機密情報", "誤って受信", "기밀 정보",
+	"잘못 수신", "معلومات سرية", "تلقيت هذه الرسالة عن طريق الخطأ",
+	NULL,
+};
+
+/*
+ * Parts of the phrases above as they stand in text, whatever the case of
+ * its first letters: a message holding none has no disclaimer, and most
+ * are read without casefolding a paragraph.
+ */
+static const char *const extract_disclaimer_anchors[] = {
+	"ntended", "rror", "nvironment", "onfidential", "clusiv",
+	"dressat", "mpfänger", "rrtümlich", "engano", "nexos", "ошибке",
+	"адресат", "конфиденц", "保密", "错误", "发送给", "机密", "機密", "誤って",
+	"기밀", "잘못", "سرية", "الخطأ", NULL,
+};
+
+static bool
+extract_has_any(const char *s, const char *const *needles)
+{
+	size_t i;
+
+	for (i = 0; needles[i]; i++)
+		if (strstr(s, needles[i]))
+			return true;
+	return false;
 }
 
 /* "Ref: TOKEN", the token line closing our messages (SPEC 5). */
@@ -2039,6 +2145,124 @@ extract_looks_like_name(const char *s)
 	return cased || n <= 3;
 }
 
+/* Is the paragraph of own lines [start, end) a legal disclaimer? */
+static bool
+extract_is_disclaimer(const struct extract_ctx *c, size_t start, size_t end)
+{
+	GString *para = g_string_new(NULL);
+	char *folded;
+	bool found;
+	size_t i;
+
+	for (i = start; i < end; i++) {
+		g_string_append(para, c->lines[i].content);
+		g_string_append_c(para, ' ');
+	}
+	found = extract_has_any(para->str, extract_disclaimer_anchors);
+	if (found) {
+		folded = g_utf8_casefold(para->str, (gssize)para->len);
+		found = extract_has_any(folded, extract_disclaimer_phrases);
+		g_free(folded);
+	}
+	g_string_free(para, TRUE);
+	return found;
+}
+
+/*
+ * Would lines [start, end) sign a message: a name line, then at most four
+ * short lines (title, organisation, telephone), none a sentence?
+ */
+static bool
+extract_is_name_block(const struct extract_ctx *c, size_t start, size_t end)
+{
+	size_t i;
+
+	if (end - start > 5 || !extract_looks_like_name(c->lines[start].content))
+		return false;
+	for (i = start; i < end; i++) {
+		const char *s = c->lines[i].content;
+		size_t n = strlen(s);
+
+		if (g_utf8_strlen(s, -1) > 60 || strchr(".!?:", s[n - 1]) ||
+		    extract_ends_as_sentence(s))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A legal disclaimer in the participant's own text ends it, like a
+ * signature: "4\n\nSarah Mitchell\nSenior Adviser\n\nThis e-mail and
+ * any attachments are confidential ..." without [END] or "-- " keeps
+ * "4".  The name block right above the disclaimer goes with it when an
+ * answer's text stands above that block (never an answer of its own:
+ * "[Q4]\nBPF Gender 2016\n\n<disclaimer>" keeps its answer).
+ */
+static void
+extract_mark_disclaimers(struct extract_ctx *c)
+{
+	size_t i, end, j, k;
+
+	/* c->text holds NUL-ended lines: look line by line. */
+	for (i = 0; i < c->n; i++)
+		if (c->lines[i].depth == 0 && c->lines[i].kind ==
+		    EXTRACT_TEXT && extract_has_any(c->lines[i].content,
+		    extract_disclaimer_anchors))
+			break;
+	if (i == c->n)
+		return;
+	for (i = 0; i < c->n; i = end + 1) {
+		for (end = i; end < c->n && c->lines[end].depth == 0 &&
+		    c->lines[end].kind == EXTRACT_TEXT; end++)
+			;
+		if (end == i || !extract_is_disclaimer(c, i, end))
+			continue;
+		for (k = i; k < end; k++)
+			c->lines[k].kind = EXTRACT_SIG_LINE;
+		/* The name block above, between blank lines. */
+		for (j = i; j > 0 && c->lines[j - 1].depth == 0 &&
+		    c->lines[j - 1].kind == EXTRACT_BLANK; j--)
+			;
+		if (j == i)
+			continue;
+		for (k = j; k > 0 && c->lines[k - 1].depth == 0 &&
+		    c->lines[k - 1].kind == EXTRACT_TEXT; k--)
+			;
+		if (k == j || k == 0 || c->lines[k - 1].kind != EXTRACT_BLANK)
+			continue;
+		{
+			size_t above = k - 1;
+
+			while (above > 0 && c->lines[above].kind ==
+			    EXTRACT_BLANK && c->lines[above].depth == 0)
+				above--;
+			if (c->lines[above].depth != 0 ||
+			    c->lines[above].kind != EXTRACT_TEXT ||
+			    !extract_is_name_block(c, k, j))
+				continue;
+		}
+		for (; k < j; k++)
+			c->lines[k].kind = EXTRACT_SIG_LINE;
+	}
+}
+
+/* "S.", "J.K.", "J. K.": initials signing a message. */
+static bool
+extract_is_initials(const char *s)
+{
+	size_t letters = 0;
+
+	while (*s) {
+		if (!g_ascii_isupper(s[0]) || s[1] != '.')
+			return false;
+		s += 2;
+		letters++;
+		if (*s == ' ')
+			s++;
+	}
+	return letters >= 1 && letters <= 3;
+}
+
 /*
  * Does a sign-off start at line i: a closing alone, then (after at most
  * one blank line) a short name line, or nothing more of the participant's
@@ -2078,9 +2302,10 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i,
 	if (g_unichar_islower(g_utf8_get_char(name)) &&
 	    extract_word_count(name) >= 3)
 		return false;
-	return g_utf8_strlen(name, -1) <= EXTRACT_NAME_MAX &&
+	return extract_is_initials(name) ||
+	    (g_utf8_strlen(name, -1) <= EXTRACT_NAME_MAX &&
 	    !strchr(".!?:", name[n - 1]) && !extract_ends_as_sentence(name) &&
-	    extract_looks_like_name(name);
+	    extract_looks_like_name(name));
 }
 
 /*
@@ -2280,6 +2505,7 @@ extract_reply(const char *text, const char *const *ids,
 	if (!ids)
 		extract_check_bare_ids(&c);
 	extract_mark_attributions(&c);
+	extract_mark_disclaimers(&c);
 	extract_collect_prompts(&c);
 	extract_walk(&c, 0);
 	/*

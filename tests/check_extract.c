@@ -303,6 +303,51 @@ static const struct extract_case extract_cases[] = {
 	    "Q1=A.", NULL, true, 0 },
 	{ "sign_off_german_short", "[Q1] Why?\nA.\n\nViele Gr\xc3\xbc\xc3\x9f"
 	    "e\nAnna\n", false, "Q1=A.", NULL, true, 0 },
+	/* Session 6: more languages, trailing "!" and "。", initials. */
+	{ "sign_off_italian", "[Q1] Why?\nA.\n\nCordiali saluti,\nGiulia "
+	    "Romano\n", false, "Q1=A.", NULL, true, 0 },
+	{ "sign_off_dutch", "[Q1] Why?\nA.\n\nMet vriendelijke groet,\n"
+	    "Jan de Vries\n", false, "Q1=A.", NULL, true, 0 },
+	{ "sign_off_japanese_full_stop", "[Q1] Why?\nA.\n\n\xe3\x82\x88"
+	    "\xe3\x82\x8d\xe3\x81\x97\xe3\x81\x8f\xe3\x81\x8a\xe9\xa1"
+	    "\x98\xe3\x81\x84\xe3\x81\x84\xe3\x81\x9f\xe3\x81\x97\xe3"
+	    "\x81\xbe\xe3\x81\x99\xe3\x80\x82\n\xe4\xbd\x90\xe8\x97\xa4"
+	    "\n", false, "Q1=A.", NULL, true, 0 },
+	{ "sign_off_thanks_and_initial", "[Q1] Why?\nA.\n\nThanks!\nS.\n",
+	    false, "Q1=A.", NULL, true, 0 },
+	{ "sign_off_wishes_from_place", "[Q1] Why?\nA.\n\nWarm wishes from "
+	    "Nairobi,\nSarah\n", false, "Q1=A.", NULL, true, 0 },
+	/* A closing that goes on is a sentence of the answer. */
+	{ "sign_off_from_a_long_place", "[Q1] Why?\nA.\n\nGreetings from "
+	    "the whole team at the ministry,\nSarah\n", false, "Q1=A.\n\n"
+	    "Greetings from the whole team at the ministry,\nSarah", NULL,
+	    true, 0 },
+	{ "initials_are_not_a_sentence", "[Q1] Why?\nA.\n\nThanks!\n"
+	    "See you at the IGF.\n", false, "Q1=A.\n\nThanks!\nSee you at "
+	    "the IGF.", NULL, true, 0 },
+	{ "outlook_mobile_get_line", "[Y1] Follow-up? (yes/no)\nHay\xc4\xb1r"
+	    "\n\niOS i\xc3\xa7in Outlook edinin<https://aka.ms/o0ukef>\n",
+	    false, "Y1=Hay\xc4\xb1r", NULL, true, 0 },
+	/* A legal disclaimer ends the own text, with the name block above. */
+	{ "disclaimer_with_name_block", "[R1] Scale? (1-5)\n4\n\nSarah "
+	    "Mitchell\nSenior Policy Adviser | Example Agency\nT +44 20 7946 "
+	    "0000\n\nThis e-mail and any attachments are confidential and "
+	    "intended solely for the addressee.\n", false, "R1=4", NULL,
+	    true, 0 },
+	{ "disclaimer_french", "[Q1] Why?\nA.\n\nAminata Diallo\n\nCe "
+	    "message est confidentiel et \xc3\xa9tabli \xc3\xa0 l'intention "
+	    "exclusive de ses destinataires.\n", false, "Q1=A.", NULL, true,
+	    0 },
+	/* The name block is not taken when it is the answer itself. */
+	{ "disclaimer_keeps_a_short_answer", "[Q4] Which BPF?\nBPF Gender "
+	    "2016\n\nThis email and any attachments are confidential and "
+	    "intended only for the addressee.\n", false, "Q4=BPF Gender 2016",
+	    NULL, true, 0 },
+	/* Writing about confidentiality is no disclaimer. */
+	{ "confidential_in_an_answer", "[Q2] Less well?\nSome drafts were "
+	    "confidential and only the coordinators saw them.\n", false,
+	    "Q2=Some drafts were confidential and only the coordinators saw "
+	    "them.", NULL, true, 0 },
 	/* Session 5: the limits of the new rules. */
 	{ "prompt_then_answer_on_line", "[Q1] What worked well in the BPF? "
 	    "The webinars.\n", false, "Q1=The webinars.", NULL, true, 0 },

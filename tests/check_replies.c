@@ -38,27 +38,12 @@ struct replies_known {
 };
 
 /* Round 6 (make_fixtures_round6.py), not fixed yet: */
-#define R6_DISCLAIMER "no [END], no '-- ': the name, title and disclaimer " \
-	"under the last answer stay in it"
-#define R6_SIGNOFF "a sign-off not in the closings list (Italian, Dutch, " \
-	"Polish, Turkish, Vietnamese, Korean, Hindi, Indonesian, Swahili, " \
-	"Japanese, 'Thanks!' + initial) stays in the last answer"
 #define R6_MARKER "a hand-typed marker without brackets ('Q1 -', 'Q1.', " \
 	"'Q1)', '(Q1)', '<Q1>', '#Q1', 'Q 1:', 「Q1」) is not read"
 
 static const struct replies_known replies_known_failures[] = {
-	{ "cl_outlook_ios_tr", "a localized 'Get Outlook for iOS' line is not known as an app signature" },
-	{ "disclaimer_after_text_answer_en", R6_DISCLAIMER },
-	{ "disclaimer_after_text_answer_fr", R6_DISCLAIMER },
-	{ "disclaimer_no_end_de", R6_DISCLAIMER },
-	{ "disclaimer_no_end_en", R6_DISCLAIMER },
-	{ "disclaimer_no_end_es", R6_DISCLAIMER },
-	{ "disclaimer_no_end_fr", R6_DISCLAIMER },
-	{ "disclaimer_no_end_it", R6_DISCLAIMER },
-	{ "disclaimer_no_end_ja", R6_DISCLAIMER },
-	{ "disclaimer_no_end_pt", R6_DISCLAIMER },
-	{ "disclaimer_no_end_zh", R6_DISCLAIMER },
-	{ "lst_de_tb_quote_inside_answer", "a '> ' quote the participant wrote inside an answer is dropped as quoted text" },
+	{ "lst_de_tb_quote_inside_answer", "a '> ' quote the participant "
+	    "wrote inside an answer is dropped as quoted text" },
 	{ "mk_angle_sw", R6_MARKER },
 	{ "mk_bracket_equals_en", R6_MARKER },
 	{ "mk_corner_brackets_ja_ja", R6_MARKER },
@@ -72,19 +57,8 @@ static const struct replies_known replies_known_failures[] = {
 	{ "mk_paren_around_nl", R6_MARKER },
 	{ "mk_space_in_id_tr", R6_MARKER },
 	{ "mk_unbracketed_with_prompt_next_line_en", R6_MARKER },
-	{ "signoff_no_end_en_v3", R6_SIGNOFF },
-	{ "signoff_no_end_en_v4", R6_SIGNOFF },
-	{ "signoff_no_end_hi", R6_SIGNOFF },
-	{ "signoff_no_end_id", R6_SIGNOFF },
-	{ "signoff_no_end_it", R6_SIGNOFF },
-	{ "signoff_no_end_ja", R6_SIGNOFF },
-	{ "signoff_no_end_ko", R6_SIGNOFF },
-	{ "signoff_no_end_nl", R6_SIGNOFF },
-	{ "signoff_no_end_pl", R6_SIGNOFF },
-	{ "signoff_no_end_sw", R6_SIGNOFF },
-	{ "signoff_no_end_tr", R6_SIGNOFF },
-	{ "signoff_no_end_vi", R6_SIGNOFF },
-	{ "tbl_outlook_3col_header_es", "a table pasted as tab-separated cells keeps the prompt cell before the answer" },
+	{ "tbl_outlook_3col_header_es", "a table pasted as tab-separated "
+	    "cells keeps the prompt cell before the answer" },
 
 	{ "cs_cp1251_no_charset_label", "8-bit windows-1251 without a "
 	    "charset label: read as the fallback Latin charset, not guessed" },
