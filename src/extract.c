@@ -1373,14 +1373,17 @@ extract_loose_equal(const char *a, const char *b)
 
 /*
  * Remainder after a prompt: leading ":", "：", "-" and blanks dropped, and
- * the dashes Word's autocorrect makes of "-".
+ * the dashes Word's autocorrect makes of "-"; an "=" too when a blank
+ * follows ("[Q1] = text"), not "=SUM(A1:A3)".
  */
 static char *
 extract_after_prompt(const char *after)
 {
 	for (;;) {
 		if (*after == ' ' || *after == ':' || *after == '-' ||
-		    *after == '*' || *after == '_' || *after == '\t')
+		    *after == '*' || *after == '_' || *after == '\t' ||
+		    (*after == '=' && (after[1] == ' ' || after[1] == '\t' ||
+		    !after[1])))
 			after++;
 		else if (strncmp(after, "\xef\xbc\x9a", 3) == 0 ||	/* ： */
 		    strncmp(after, "\xe2\x80\x93", 3) == 0 ||	/* – */

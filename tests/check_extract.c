@@ -361,6 +361,8 @@ static const struct extract_case extract_cases[] = {
 	    NULL, true, 0 },
 	{ "word_dash_after_marker", "[R1] \xe2\x80\x93 4\n", false, "R1=4",
 	    NULL, true, 0 },
+	{ "equals_after_marker", "[Q1] = Open calls.\n[R1] =4\n", false,
+	    "Q1=Open calls.|R1==4", NULL, true, 0 },
 	{ "fullwidth_id", "\xef\xbc\xbb\xef\xbc\xb1\xef\xbc\x91\xef\xbc\xbd A.\n", false,
 	    "Q1=A.", NULL, true, 0 },
 	{ "bidi_marks_dropped", "\xe2\x80\x8f[Q1]\xe2\x80\x8f A.\n", false,

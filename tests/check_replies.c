@@ -45,7 +45,6 @@ static const struct replies_known replies_known_failures[] = {
 	{ "lst_de_tb_quote_inside_answer", "a '> ' quote the participant "
 	    "wrote inside an answer is dropped as quoted text" },
 	{ "mk_angle_sw", R6_MARKER },
-	{ "mk_bracket_equals_en", R6_MARKER },
 	{ "mk_corner_brackets_ja_ja", R6_MARKER },
 	{ "mk_dash_nobracket_ru", R6_MARKER },
 	{ "mk_dot_nobracket_de", R6_MARKER },
