@@ -47,6 +47,23 @@ struct extract_result {
  *   "> >", ">>") and white space (NBSP and U+3000 too), optionally in
  *   bold (*[Q1]*, **[Q1]**) or full-width brackets (［Q1］).  [END] ends
  *   the answers.
+ * - Markers retyped without brackets count in the own text only (quote
+ *   depth 0, above an Outlook original), at the start of a line:
+ *   "Q1: text" (a letter, one or two digits, a colon) with a known id,
+ *   and without ids one the message shows in brackets if it shows any.  The
+ *   loose forms "<Q1>", "「Q1」", "(Q1)", "#Q1", "Q1)", "Q1.", "Q1 -"
+ *   (or an en or em dash), "Q 1:" and "Q1 " before the prompt (a known
+ *   prompt of Q1, or text ending in "?" or a "(1-5)"/"(yes/no)" scale)
+ *   take an id of one to three capital letters and one to three
+ *   digits: with ids a known one; without, one the template shows in
+ *   brackets (quoted or in an Outlook original) when it shows any; never
+ *   one the own text has as [Q1] itself.  Such a line is a marker when
+ *   another line in the same form has another id ("Q1." and "Q2."), or
+ *   when it opens a paragraph (a blank or quoted line or nothing above
+ *   it) and its id comes in template order (that of ids, else of the
+ *   template's markers) after the closest marker above it in the own
+ *   text and before the closest below it, with one of them at least.  Alone, "Q3. was better", "(Q2) of the report" or
+ *   "G20 - summit" stay text; "Q1 revenue grew" is no form at all.
  * - Own text is unquoted text (quote depth 0).  An answer is the own text
  *   between its marker and the next marker, [END], an attribution line or
  *   the end; under a quoted marker that is the participant's inline text.
@@ -54,7 +71,8 @@ struct extract_result {
  *   when it equals a prompt of that id (from ignore_lines or from the same
  *   marker in the quoted original), or when no prompt is known and it
  *   reads as one (it ends in "?" or a scale such as "(1-5)").  Text after
- *   the prompt on that line ("[R1] How useful? (1-5) 4") is an answer.
+ *   the prompt on that line ("[R1] How useful? (1-5) 4") is an answer,
+ *   without a leading ":", "-", dash or "=" and blank ("[Q1] = text").
  * - A section whose only own line is one ignore_lines option (the others
  *   deleted) answers with that option.
  * - A marker seen twice: the non-empty answer wins; two different

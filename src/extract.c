@@ -471,6 +471,157 @@ extract_parse_bare_id(const char *s, char id_out[EXTRACT_ID_SIZE])
 	return p;
 }
 
+/*
+ * How a participant retyped a marker without its square brackets (the
+ * "loose" forms; see extract_find_loose_markers()).
+ */
+enum extract_loose {
+	EXTRACT_LOOSE_ANGLE,	/* <Q1> */
+	EXTRACT_LOOSE_CORNER,	/* 「Q1」 */
+	EXTRACT_LOOSE_PARENS,	/* (Q1), （Q1） */
+	EXTRACT_LOOSE_HASH,	/* #Q1 */
+	EXTRACT_LOOSE_PAREN,	/* Q1) */
+	EXTRACT_LOOSE_DOT,	/* Q1. */
+	EXTRACT_LOOSE_DASH,	/* Q1 -, Q1 –, Q1 — */
+	EXTRACT_LOOSE_SPACED,	/* Q 1: */
+	EXTRACT_LOOSE_PROMPT,	/* Q1 What worked well? */
+	EXTRACT_LOOSE_STYLES
+};
+
+/*
+ * Reads a loosely typed id at p: one to three capital letters, a blank
+ * between them and the digits when spaced (else none), one to three
+ * digits, and no letter or digit after them.  Full-width letters and
+ * digits count.  Sets *end after the id.
+ */
+static bool
+extract_read_loose_id(const char *p, bool spaced,
+    char id_out[EXTRACT_ID_SIZE], const char **end)
+{
+	size_t letters = 0, digits = 0, n = 0;
+	char c;
+
+	while (extract_marker_char(&p, &c) && g_ascii_isalpha(c)) {
+		if (!g_ascii_isupper(c) || ++letters > 3)
+			return false;
+		id_out[n++] = c;
+		p += extract_marker_char(&p, &c);
+	}
+	if (spaced) {
+		if (*p != ' ')
+			return false;
+		p++;
+	}
+	while (extract_marker_char(&p, &c) && g_ascii_isdigit(c)) {
+		if (++digits > 3)
+			return false;
+		id_out[n++] = c;
+		p += extract_marker_char(&p, &c);
+	}
+	id_out[n] = '\0';
+	if (letters == 0 || digits == 0 || extract_marker_char(&p, &c))
+		return false;
+	*end = p;
+	return true;
+}
+
+/* After a dash typed as "-", or the en or em dash Word makes of it. */
+static const char *
+extract_skip_dash(const char *p)
+{
+	if (*p == '-')
+		return p + 1;
+	if (strncmp(p, "\xe2\x80\x93", 3) == 0 ||	/* – */
+	    strncmp(p, "\xe2\x80\x94", 3) == 0)	/* — */
+		return p + 3;
+	return NULL;
+}
+
+static bool
+extract_is_blank_or_end(char c)
+{
+	return c == '\0' || c == ' ' || c == '\t';
+}
+
+/*
+ * Parses a loose marker at the start of s (a line's content): an id in
+ * "<>", "「」" or "()", after "#", before ")" or "." or " -", spaced
+ * before ":" ("Q 1:"), or followed by a blank and more text (the prompt,
+ * checked by the caller).  Returns the text after it, or NULL; sets
+ * id_out (uppercase) and *style_out.
+ */
+static const char *
+extract_skip_blanks(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static const char *
+extract_parse_loose(const char *s, char id_out[EXTRACT_ID_SIZE],
+    enum extract_loose *style_out)
+{
+	static const struct {
+		const char *open, *close;
+		enum extract_loose style;
+	} enclosed[] = {
+		{ "<", ">", EXTRACT_LOOSE_ANGLE },
+		{ "\xe3\x80\x8c", "\xe3\x80\x8d", EXTRACT_LOOSE_CORNER },
+		{ "(", ")", EXTRACT_LOOSE_PARENS },
+		{ "\xef\xbc\x88", "\xef\xbc\x89", EXTRACT_LOOSE_PARENS },
+	};
+	const char *p, *id_end, *q;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(enclosed); i++) {
+		if (!g_str_has_prefix(s, enclosed[i].open))
+			continue;
+		p = s + strlen(enclosed[i].open);
+		if (!extract_read_loose_id(p, false, id_out, &p) ||
+		    !g_str_has_prefix(p, enclosed[i].close))
+			return NULL;
+		*style_out = enclosed[i].style;
+		return extract_skip_blanks(p + strlen(enclosed[i].close));
+	}
+	if (*s == '#') {
+		if (!extract_read_loose_id(s + 1, false, id_out, &p) ||
+		    !extract_is_blank_or_end(*p))
+			return NULL;
+		*style_out = EXTRACT_LOOSE_HASH;
+		return extract_skip_blanks(p);
+	}
+	if (extract_read_loose_id(s, true, id_out, &p)) {
+		p = extract_skip_blanks(p);
+		if (*p == ':')
+			p++;
+		else if (g_str_has_prefix(p, "\xef\xbc\x9a"))	/* ： */
+			p += 3;
+		else
+			return NULL;
+		*style_out = EXTRACT_LOOSE_SPACED;
+		return extract_skip_blanks(p);
+	}
+	if (!extract_read_loose_id(s, false, id_out, &id_end))
+		return NULL;
+	if ((*id_end == ')' || *id_end == '.') &&
+	    extract_is_blank_or_end(id_end[1])) {
+		*style_out = *id_end == ')' ? EXTRACT_LOOSE_PAREN :
+		    EXTRACT_LOOSE_DOT;
+		return extract_skip_blanks(id_end + 1);
+	}
+	p = extract_skip_blanks(id_end);
+	q = extract_skip_dash(p);
+	if (q && extract_is_blank_or_end(*q)) {
+		*style_out = EXTRACT_LOOSE_DASH;
+		return extract_skip_blanks(q);
+	}
+	if (p == id_end || !*p)
+		return NULL;
+	*style_out = EXTRACT_LOOSE_PROMPT;
+	return p;
+}
+
 static bool
 extract_ends_with_colon(const char *s)
 {
@@ -2073,6 +2224,229 @@ extract_collect_prompts(struct extract_ctx *c)
 	}
 }
 
+/*
+ * Does rest, after a loose "Q1 " id, read as that question's prompt: a
+ * known prompt of id begins it, or it ends as a question ("?", not ":")
+ * or with a "(1-5)" or "(yes/no)" scale?  "Q1 revenue grew" does not.
+ */
+static bool
+extract_reads_as_prompt(const struct extract_ctx *c, const char *id,
+    const char *rest)
+{
+	GPtrArray *prompts = g_hash_table_lookup(c->prompts, id);
+	const char *after;
+	size_t i;
+
+	for (i = 0; prompts && i < prompts->len; i++)
+		if (*(const char *)prompts->pdata[i] &&
+		    extract_loose_prefix(rest, prompts->pdata[i]))
+			return true;
+	for (i = 0; i < c->ignore->len; i++)
+		if (extract_loose_prefix(rest, c->ignore->pdata[i]))
+			return true;
+	if (extract_ends_as_question(rest) && !extract_ends_with_colon(rest))
+		return true;
+	after = extract_after_scale(rest);
+	if (!after)
+		after = extract_after_yesno(rest);
+	return after && extract_is_blank_or_deco(after);
+}
+
+/*
+ * Where the participant's own text ends: the first unquoted Outlook
+ * boundary, header block or attribution of an unquoted original.
+ */
+static size_t
+extract_own_end(const struct extract_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct extract_line *l = &c->lines[i];
+
+		if (l->depth == 0 && (l->kind == EXTRACT_BOUNDARY ||
+		    (l->kind == EXTRACT_ATTRIBUTION && l->stop) ||
+		    extract_is_header_block(c, i)))
+			break;
+	}
+	return i;
+}
+
+/*
+ * The template's order of ids: the definition's, else the order of the
+ * bracketed markers outside the own text (lines from own_end on, or
+ * quoted).  id -> position + 1.
+ */
+static GHashTable *
+extract_template_order(const struct extract_ctx *c, size_t own_end)
+{
+	GHashTable *order = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	size_t i;
+
+	if (c->ids) {
+		for (i = 0; c->ids[i]; i++)
+			if (!g_hash_table_contains(order, c->ids[i]))
+				g_hash_table_insert(order, g_strdup(c->ids[i]),
+				    GSIZE_TO_POINTER(i + 1));
+		return order;
+	}
+	for (i = 0; i < c->n; i++) {
+		const struct extract_line *l = &c->lines[i];
+
+		if (l->kind == EXTRACT_MARKER && !l->bare &&
+		    (l->depth > 0 || i >= own_end) &&
+		    !g_hash_table_contains(order, l->id))
+			g_hash_table_insert(order, g_strdup(l->id),
+			    GSIZE_TO_POINTER(g_hash_table_size(order) + 1));
+	}
+	return order;
+}
+
+/* id's place in order (case-insensitive for the definition's), or 0. */
+static size_t
+extract_order_of(const struct extract_ctx *c, GHashTable *order,
+    const char *id)
+{
+	size_t i;
+
+	if (!c->ids)
+		return GPOINTER_TO_SIZE(g_hash_table_lookup(order, id));
+	for (i = 0; c->ids[i]; i++)
+		if (g_ascii_strcasecmp(c->ids[i], id) == 0)
+			return GPOINTER_TO_SIZE(g_hash_table_lookup(order,
+			    c->ids[i]));
+	return 0;
+}
+
+struct extract_loose_line {
+	size_t line;
+	enum extract_loose style;
+	char id[EXTRACT_ID_SIZE];
+	const char *rest;
+	bool taken;
+};
+
+/*
+ * Does candidate k open a paragraph and sit in template order between
+ * the closest markers above and below it in the own text (lines before
+ * own_end), with at least one of them?  Mid-paragraph, "Q3. was better"
+ * under "[Q1] text" is the answer's sentence.
+ */
+static bool
+extract_loose_in_order(const struct extract_ctx *c, GHashTable *order,
+    size_t own_end, const struct extract_loose_line *k)
+{
+	size_t at = extract_order_of(c, order, k->id);
+	size_t above = 0, below = 0;
+	size_t i;
+
+	if (k->line > 0 && c->lines[k->line - 1].depth == 0 &&
+	    c->lines[k->line - 1].kind != EXTRACT_BLANK)
+		return false;
+	for (i = k->line; i-- > 0;)
+		if (c->lines[i].depth == 0 &&
+		    c->lines[i].kind == EXTRACT_MARKER) {
+			above = extract_order_of(c, order, c->lines[i].id);
+			if (above == 0 || above >= at)
+				return false;
+			break;
+		}
+	for (i = k->line + 1; i < own_end; i++)
+		if (c->lines[i].depth == 0 &&
+		    (c->lines[i].kind == EXTRACT_MARKER ||
+		    c->lines[i].kind == EXTRACT_END)) {
+			if (c->lines[i].kind == EXTRACT_END)
+				break;
+			below = extract_order_of(c, order, c->lines[i].id);
+			if (below == 0 || below <= at)
+				return false;
+			break;
+		}
+	return above > 0 || below > 0;
+}
+
+static void
+extract_take_loose(struct extract_ctx *c, const struct extract_loose_line *k)
+{
+	struct extract_line *l = &c->lines[k->line];
+
+	l->kind = EXTRACT_MARKER;
+	g_strlcpy(l->id, k->id, sizeof(l->id));
+	l->rest = k->rest;
+	l->bare = true;
+}
+
+/*
+ * Markers retyped without brackets (extract_parse_loose()), read as
+ * markers only where the message shows they are: see extract_reply() in
+ * extract.h for the rule.
+ */
+static void
+extract_find_loose_markers(struct extract_ctx *c)
+{
+	GArray *cand = g_array_new(FALSE, TRUE,
+	    sizeof(struct extract_loose_line));
+	GHashTable *own = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *styles[EXTRACT_LOOSE_STYLES] = { NULL };
+	size_t own_end = extract_own_end(c);
+	GHashTable *order = extract_template_order(c, own_end);
+	size_t i;
+
+	for (i = 0; i < own_end; i++)
+		if (c->lines[i].depth == 0 &&
+		    c->lines[i].kind == EXTRACT_MARKER && !c->lines[i].bare)
+			g_hash_table_add(own, c->lines[i].id);
+	for (i = 0; i < own_end; i++) {
+		struct extract_line *l = &c->lines[i];
+		struct extract_loose_line k = { 0 };
+
+		if (l->depth != 0 || l->kind != EXTRACT_TEXT)
+			continue;
+		k.line = i;
+		k.rest = extract_parse_loose(l->content, k.id, &k.style);
+		if (!k.rest || g_hash_table_contains(own, k.id) ||
+		    (g_hash_table_size(order) > 0 &&
+		    extract_order_of(c, order, k.id) == 0) ||
+		    (k.style == EXTRACT_LOOSE_PROMPT &&
+		    !extract_reads_as_prompt(c, k.id, k.rest)))
+			continue;
+		g_array_append_val(cand, k);
+	}
+	/* Two different ids in one style: the participant's way to mark. */
+	for (i = 0; i < cand->len; i++) {
+		struct extract_loose_line *k = &g_array_index(cand,
+		    struct extract_loose_line, i);
+
+		if (!styles[k->style])
+			styles[k->style] = g_hash_table_new(g_str_hash,
+			    g_str_equal);
+		g_hash_table_add(styles[k->style], k->id);
+	}
+	for (i = 0; i < cand->len; i++) {
+		struct extract_loose_line *k = &g_array_index(cand,
+		    struct extract_loose_line, i);
+
+		k->taken = g_hash_table_size(styles[k->style]) >= 2;
+		if (k->taken)
+			extract_take_loose(c, k);
+	}
+	/* Alone in its style, it goes on the other markers' sequence. */
+	for (i = 0; i < cand->len; i++) {
+		struct extract_loose_line *k = &g_array_index(cand,
+		    struct extract_loose_line, i);
+
+		if (!k->taken && extract_loose_in_order(c, order, own_end, k))
+			extract_take_loose(c, k);
+	}
+	for (i = 0; i < EXTRACT_LOOSE_STYLES; i++)
+		if (styles[i])
+			g_hash_table_unref(styles[i]);
+	g_hash_table_unref(own);
+	g_hash_table_unref(order);
+	g_array_free(cand, TRUE);
+}
+
 /* Drops trailing rule lines ("-----") that introduced the original. */
 static void
 extract_drop_rules(GPtrArray *lines)
@@ -2510,6 +2884,7 @@ extract_reply(const char *text, const char *const *ids,
 	extract_mark_attributions(&c);
 	extract_mark_disclaimers(&c);
 	extract_collect_prompts(&c);
+	extract_find_loose_markers(&c);
 	extract_walk(&c, 0);
 	/*
 	 * Nothing answered in their own text: they may have typed inside
