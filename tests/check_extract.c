@@ -363,6 +363,71 @@ static const struct extract_case extract_cases[] = {
 	    NULL, true, 0 },
 	{ "equals_after_marker", "[Q1] = Open calls.\n[R1] =4\n", false,
 	    "Q1=Open calls.|R1==4", NULL, true, 0 },
+	/*
+	 * Markers retyped without brackets: two lines of one form with
+	 * different ids, or one in template order after another marker.
+	 */
+	{ "loose_angle", "<Q1> Calls.\n\n<Q2> Timelines.\n", false,
+	    "Q1=Calls.|Q2=Timelines.", NULL, true, 0 },
+	{ "loose_corner", "\xe3\x80\x8cQ1\xe3\x80\x8d" "A.\n"
+	    "\xe3\x80\x8cR1\xe3\x80\x8d 4\n", false, "Q1=A.|R1=4", NULL,
+	    true, 0 },
+	{ "loose_parens", "(Q1) A.\n(Q2) B.\n", false, "Q1=A.|Q2=B.", NULL,
+	    true, 0 },
+	{ "loose_parens_fullwidth", "\xef\xbc\x88Q1\xef\xbc\x89 A.\n"
+	    "\xef\xbc\x88Q2\xef\xbc\x89 B.\n", false, "Q1=A.|Q2=B.", NULL,
+	    true, 0 },
+	{ "loose_hash", "#Q1 A.\n#Y1 yes\n", false, "Q1=A.|Y1=yes", NULL,
+	    true, 0 },
+	{ "loose_paren_after", "Q1) A.\nQ2) B.\n", false, "Q1=A.|Q2=B.",
+	    NULL, true, 0 },
+	{ "loose_dot", "Hello,\n\nQ1. A.\nR1. 4\n", false, "Q1=A.|R1=4",
+	    "Hello,", true, 0 },
+	{ "loose_dashes", "Q1 - A.\nQ2 \xe2\x80\x93 B.\nR1 \xe2\x80\x94 4\n",
+	    false, "Q1=A.|Q2=B.|R1=4", NULL, true, 0 },
+	{ "loose_spaced_id", "Q 1: A.\nR 1 : 4\n", false, "Q1=A.|R1=4",
+	    NULL, true, 0 },
+	{ "loose_prompt_then_answer", "Q1 What worked well?\nThe calls.\n\n"
+	    "R1 How useful? (1-5)\n4\n", false, "Q1=The calls.|R1=4", NULL,
+	    true, 0 },
+	{ "loose_known_prompt", "Q1 What worked well? Calls.\n"
+	    "R1 How useful were the outputs of the BPF? (1-5) 4\n", true,
+	    "Q1=Calls.|R1=4", NULL, true, 0 },
+	{ "loose_in_template_order", "[Q1] A.\n\nQ2 - B.\n\n[R1] 4\n", true,
+	    "Q1=A.|Q2=B.|R1=4", NULL, true, 0 },
+	{ "loose_order_from_quote", "[Q1] A.\n\nY1 - non\n\n> [Q1] Why?\n"
+	    "> [Q2] Less?\n> [Y1] Contact you? (yes/no)\n", false,
+	    "Q1=A.|Y1=non", NULL, true, 0 },
+	{ "loose_unknown_id", "Q1. A.\nZ9. B.\nQ2. C.\n", true,
+	    "Q1=A.\nZ9. B.|Q2=C.", NULL, true, 0 },
+	{ "loose_not_in_template", "Q1. A.\nQ2. B.\nQ9. C.\n\n> [Q1] Why?"
+	    "\n> [Q2] Less?\n", false, "Q1=A.|Q2=B.\nQ9. C.", NULL, true,
+	    0 },
+	{ "loose_not_beside_brackets", "[Q1] A.\nQ1. more\n[Q2] B.\n"
+	    "Q2. more\n", false, "Q1=A.\nQ1. more|Q2=B.\nQ2. more", NULL,
+	    true, 0 },
+	{ "loose_not_in_quote", "> Q1. A.\n> Q2. B.\n", false, "", NULL,
+	    false, 0 },
+	/* Ordinary sentences that look like loose markers stay text. */
+	{ "loose_fp_revenue", "Q1 revenue grew.\nQ2 revenue fell.\n", false,
+	    "", "Q1 revenue grew.\nQ2 revenue fell.", false, 0 },
+	{ "loose_fp_alone", "Q3. was better\n\n(Q2) of the report\n\n"
+	    "#Q1 priority\n\nG20 - summit\n", false, "", "Q3. was better\n\n"
+	    "(Q2) of the report\n\n#Q1 priority\n\nG20 - summit", false, 0 },
+	{ "loose_fp_in_answer", "[Q1] Why?\nQ1 revenue grew.\n"
+	    "Q3. was better\n(Q2) of the report\n#Q1 priority\n"
+	    "G20 - summit\n", false, "Q1=Q1 revenue grew.\nQ3. was better\n"
+	    "(Q2) of the report\n#Q1 priority\nG20 - summit", NULL, true, 0 },
+	{ "loose_fp_mid_paragraph", "[Q1] A.\nQ3. was better\n\n> [Q1] Why?"
+	    "\n> [Q3] Else?\n", false, "Q1=A.\nQ3. was better", NULL, true,
+	    0 },
+	{ "loose_fp_out_of_order", "[Q2] A.\n\nQ1. was better\n\n> [Q1] Why?"
+	    "\n> [Q2] Less?\n", false, "Q2=A.\n\nQ1. was better", NULL, true,
+	    0 },
+	{ "loose_fp_with_ids", "G20 - summit\nG7 - meeting\n", true, "",
+	    "G20 - summit\nG7 - meeting", false, 0 },
+	{ "loose_fp_lowercase", "q1. a\nq2. b\n", false, "", "q1. a\nq2. b",
+	    false, 0 },
 	{ "fullwidth_id", "\xef\xbc\xbb\xef\xbc\xb1\xef\xbc\x91\xef\xbc\xbd A.\n", false,
 	    "Q1=A.", NULL, true, 0 },
 	{ "bidi_marks_dropped", "\xe2\x80\x8f[Q1]\xe2\x80\x8f A.\n", false,
