@@ -2143,14 +2143,17 @@ extract_drop_listed(struct extract_ctx *c)
  * message without such markers keeps its bare or listed ones ("Q1: ..."
  * typed from memory, markers a client turned into a list).  Under a
  * bracketed marker of their own, unquoted, a participant's retyped "Q1:"
- * lines are text as well; above one (an Outlook original below their
- * "Q1:" answers) they are markers.
+ * lines are text as well when they continue its paragraph or repeat an
+ * id it answered ("[Q3] Differently?\nQ1: outline\nQ2: draft"); a "Q2 :"
+ * paragraph after "[Q1] ..." and a blank line answers Q2.  Above their
+ * first bracketed marker (an Outlook original below "Q1:" answers) they
+ * are markers.
  */
 static void
 extract_check_bare_ids(struct extract_ctx *c)
 {
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-	bool own = false;
+	GHashTable *own = g_hash_table_new(g_str_hash, g_str_equal);
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
@@ -2158,18 +2161,23 @@ extract_check_bare_ids(struct extract_ctx *c)
 			g_hash_table_add(seen, c->lines[i].id);
 	for (i = 0; i < c->n && g_hash_table_size(seen) > 0; i++) {
 		struct extract_line *l = &c->lines[i];
+		/* Inside an answer: right under its text, or an id answered. */
+		bool inside = g_hash_table_size(own) > 0 && l->depth == 0 &&
+		    extract_skip_list_item(l->content) == l->content &&
+		    ((i > 0 && c->lines[i - 1].depth == 0 &&
+		    c->lines[i - 1].kind != EXTRACT_BLANK) ||
+		    g_hash_table_contains(own, l->id));
 
 		if (l->kind == EXTRACT_MARKER && !l->bare && l->depth == 0)
-			own = true;
+			g_hash_table_add(own, l->id);
 		if (l->kind == EXTRACT_MARKER && l->bare &&
-		    (!g_hash_table_contains(seen, l->id) || (own &&
-		    l->depth == 0 && extract_skip_list_item(l->content) ==
-		    l->content))) {
+		    (!g_hash_table_contains(seen, l->id) || inside)) {
 			l->kind = EXTRACT_TEXT;
 			l->bare = false;
 			l->rest = NULL;
 		}
 	}
+	g_hash_table_unref(own);
 	g_hash_table_unref(seen);
 }
 
@@ -2264,9 +2272,14 @@ extract_own_end(const struct extract_ctx *c)
 	for (i = 0; i < c->n; i++) {
 		const struct extract_line *l = &c->lines[i];
 
+		/* As the walk reads it: under a line of text, a block needs
+		 * header values. */
+		bool continued = i > 0 && c->lines[i - 1].depth == 0 &&
+		    c->lines[i - 1].kind != EXTRACT_BLANK;
+
 		if (l->depth == 0 && (l->kind == EXTRACT_BOUNDARY ||
 		    (l->kind == EXTRACT_ATTRIBUTION && l->stop) ||
-		    extract_is_header_block(c, i)))
+		    extract_is_header_block(c, i, continued)))
 			break;
 	}
 	return i;

@@ -275,6 +275,10 @@ static const struct extract_case extract_cases[] = {
 	    "outline\nQ2: draft\nQ3: consult\n\n[END]\n> [Q1] What?\n"
 	    "> [Q2] Less?\n", false, "Q3=Q1: outline\nQ2: draft\nQ3: "
 	    "consult", NULL, true, 0 },
+	/* A paragraph of its own after an own marker: the next answer. */
+	{ "bare_id_paragraph_after_bracketed", "[Q1] A.\n\nQ2 : B.\n\n"
+	    "> [Q1] What?\n> [Q2] Less?\n", false, "Q1=A.|Q2=B.", NULL,
+	    true, 0 },
 	/* Bracketed markers only in the Outlook original below: markers. */
 	{ "bare_ids_above_outlook_original", "Q1:\nOpen calls.\n\nQ2:\n"
 	    "Short deadlines.\n\nDe: IGF <c@igf.example>\nEnviado el: "
