@@ -2396,13 +2396,12 @@ extract_take_loose(struct extract_ctx *c, const struct extract_loose_line *k)
  * extract.h for the rule.
  */
 static void
-extract_find_loose_markers(struct extract_ctx *c)
+extract_find_loose_markers(struct extract_ctx *c, size_t own_end)
 {
 	GArray *cand = g_array_new(FALSE, TRUE,
 	    sizeof(struct extract_loose_line));
 	GHashTable *own = g_hash_table_new(g_str_hash, g_str_equal);
 	GHashTable *styles[EXTRACT_LOOSE_STYLES] = { NULL };
-	size_t own_end = extract_own_end(c);
 	GHashTable *order = extract_template_order(c, own_end);
 	size_t i;
 
@@ -2589,20 +2588,21 @@ extract_is_name_block(const struct extract_ctx *c, size_t start, size_t end)
  * "[Q4]\nBPF Gender 2016\n\n<disclaimer>" keeps its answer).
  */
 static void
-extract_mark_disclaimers(struct extract_ctx *c)
+extract_mark_disclaimers(struct extract_ctx *c, size_t own_end)
 {
 	size_t i, end, j, k;
 
-	/* c->text holds NUL-ended lines: look line by line. */
-	for (i = 0; i < c->n; i++)
+	/* Disclaimers are long lines of the own text. */
+	for (i = 0; i < own_end; i++)
 		if (c->lines[i].depth == 0 && c->lines[i].kind ==
-		    EXTRACT_TEXT && extract_has_any(c->lines[i].content,
+		    EXTRACT_TEXT && strlen(c->lines[i].content) >= 24 &&
+		    extract_has_any(c->lines[i].content,
 		    extract_disclaimer_anchors))
 			break;
-	if (i == c->n)
+	if (i == own_end)
 		return;
-	for (i = 0; i < c->n; i = end + 1) {
-		for (end = i; end < c->n && c->lines[end].depth == 0 &&
+	for (i = 0; i < own_end; i = end + 1) {
+		for (end = i; end < own_end && c->lines[end].depth == 0 &&
 		    c->lines[end].kind == EXTRACT_TEXT; end++)
 			;
 		if (end == i || !extract_is_disclaimer(c, i, end))
@@ -2865,7 +2865,7 @@ extract_reply(const char *text, const char *const *ids,
 	struct extract_ctx c = { 0 };
 	char *valid = g_utf8_make_valid(text ? text : "", -1);
 	bool structured;
-	size_t i;
+	size_t i, own_end;
 
 	c.ids = ids;
 	c.res = g_new0(struct extract_result, 1);
@@ -2895,9 +2895,10 @@ extract_reply(const char *text, const char *const *ids,
 	if (!ids)
 		extract_check_bare_ids(&c);
 	extract_mark_attributions(&c);
-	extract_mark_disclaimers(&c);
+	own_end = extract_own_end(&c);
+	extract_mark_disclaimers(&c, own_end);
 	extract_collect_prompts(&c);
-	extract_find_loose_markers(&c);
+	extract_find_loose_markers(&c, own_end);
 	extract_walk(&c, 0);
 	/*
 	 * Nothing answered in their own text: they may have typed inside
