@@ -1815,6 +1815,23 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
 	}
 	if (longest)
 		return extract_after_prompt(longest);
+	/*
+	 * A table pasted as text ("[Q1]<TAB>What worked well?<TAB>The
+	 * calls"): a first cell that ends as a prompt is the prompt.
+	 */
+	after = strchr(rest, '\t');
+	if (after) {
+		g_autofree char *cell = g_strndup(rest, (gsize)(after - rest));
+		const char *scale_end;
+
+		g_strchomp(cell);
+		scale_end = extract_after_scale(cell);
+		while (*after == '\t' || *after == ' ')
+			after++;
+		if (*after && (extract_ends_as_question(cell) ||
+		    (scale_end && !*scale_end)))
+			return extract_after_prompt(after);
+	}
 	after = extract_after_scale(rest);
 	if (!after)
 		after = extract_after_yesno(rest);

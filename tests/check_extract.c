@@ -275,6 +275,12 @@ static const struct extract_case extract_cases[] = {
 	    "outline\nQ2: draft\nQ3: consult\n\n[END]\n> [Q1] What?\n"
 	    "> [Q2] Less?\n", false, "Q3=Q1: outline\nQ2: draft\nQ3: "
 	    "consult", NULL, true, 0 },
+	/* A table pasted as text: the prompt cell is no answer. */
+	{ "table_cells_prompt_answer", "[Q1]\tWhat worked well?\tThe calls."
+	    "\n[R1]\tScale (1-5)\t4\n", false, "Q1=The calls.|R1=4", NULL,
+	    true, 0 },
+	{ "table_cells_two_answers", "[Q1]\tCalls\tlists\n", false,
+	    "Q1=Calls\tlists", NULL, true, 0 },
 	/* A paragraph of its own after an own marker: the next answer. */
 	{ "bare_id_paragraph_after_bracketed", "[Q1] A.\n\nQ2 : B.\n\n"
 	    "> [Q1] What?\n> [Q2] Less?\n", false, "Q1=A.|Q2=B.", NULL,

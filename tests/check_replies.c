@@ -41,8 +41,6 @@ static const struct replies_known replies_known_failures[] = {
 	/* Round 6 (make_fixtures_round6.py), not fixed yet: */
 	{ "lst_de_tb_quote_inside_answer", "a '> ' quote the participant "
 	    "wrote inside an answer is dropped as quoted text" },
-	{ "tbl_outlook_3col_header_es", "a table pasted as tab-separated "
-	    "cells keeps the prompt cell before the answer" },
 	/* Earlier rounds: */
 	{ "cs_cp1251_no_charset_label", "8-bit windows-1251 without a "
 	    "charset label: read as the fallback Latin charset, not guessed" },
