@@ -36,7 +36,14 @@ static const char *const classify_auto_subjects[] = {
  */
 static const char *const classify_auto_subject_starts[] = {
 	"abwesenheit", "fuera de oficina", "вне офиса", "خارج المكتب",
-	"رد آلي", NULL,
+	"رد آلي",
+	/* Outlook's "Automatic reply:" in further languages. */
+	"automatická odpověď", "autosvar", "automaattinen vastaus",
+	"תשובה אוטומטית", "automatikus válasz", "balasan otomatis",
+	"자동 회신", "자동 응답", "odpowiedź automatyczna", "automatiskt svar",
+	"ตอบกลับอัตโนมัติ", "otomatik yanıt", "otomatik cevap",
+	"автоматична відповідь", "trả lời tự động", "αυτόματη απάντηση",
+	"automatisch antwoord", NULL,
 };
 
 /* Casefolded substrings of bounce subjects. */
@@ -50,7 +57,10 @@ static const char *const classify_bounce_subjects[] = {
 	"could not be delivered", "undeliverable mail", "mail failure",
 	"delivery notification", "rejected", "недоставлен", "未送达",
 	"退信", "не доставлено", "تعذر التسليم", "无法投递", "無法傳遞",
-	"échec de la remise", NULL,
+	"échec de la remise", "teslim edilemedi", "전송 실패", "발송실패",
+	"nedoručitelné", "kézbesíthetetlen", "nie można dostarczyć",
+	"onbestelbaar", "não entregue", "配信不能", "配信エラー",
+	"không thể gửi", NULL,
 };
 
 /* Sender names of delivery systems, casefolded. */
@@ -116,6 +126,26 @@ classify_has_attachment(const struct message *msg, const char *type)
 	return false;
 }
 
+/*
+ * An SMTP reply with its enhanced status, "550 5.1.1" or "452-4.2.2", as
+ * every mail server quotes it in a failure report.
+ */
+static bool
+classify_has_smtp_status(const char *text)
+{
+	const char *p;
+
+	for (p = text; p && (p = strpbrk(p, "45")) != NULL; p++) {
+		if (!g_ascii_isdigit(p[1]) || !g_ascii_isdigit(p[2]) ||
+		    (p[3] != ' ' && p[3] != '-') || p[4] != p[0] ||
+		    p[5] != '.' || !g_ascii_isdigit(p[6]) ||
+		    (p > text && g_ascii_isalnum(p[-1])))
+			continue;
+		return true;
+	}
+	return false;
+}
+
 static bool
 classify_is_bounce(const struct message *msg)
 {
@@ -133,8 +163,12 @@ classify_is_bounce(const struct message *msg)
 		return true;
 	if (daemon)
 		return true;
-	return subject && (postmaster || null_sender || !msg->from_addr ||
-	    classify_contains_any(msg->from_addr, classify_daemon_words));
+	if (subject && (postmaster || null_sender || !msg->from_addr ||
+	    classify_contains_any(msg->from_addr, classify_daemon_words)))
+		return true;
+	/* A postmaster's report in a language the subjects miss. */
+	return (postmaster || null_sender) && msg->text &&
+	    classify_has_smtp_status(msg->text);
 }
 
 static bool

@@ -102,6 +102,17 @@ static const struct rule_case rule_cases[] = {
 	    NULL, NULL, CLASSIFY_BOUNCE },
 	{ "postmaster_subject", "postmaster@x.org", "Undeliverable: BPF",
 	    NULL, false, NULL, NULL, NULL, CLASSIFY_BOUNCE },
+	/* Session 6: Outlook's prefix in further languages, at the start. */
+	{ "subject_tr", "a@x.org", "Otomatik yan\xc4\xb1t: Review", NULL, false,
+	    NULL, NULL, NULL, CLASSIFY_AUTO_REPLY },
+	{ "subject_sv", "a@x.org", "Automatiskt svar: Review", NULL, false,
+	    NULL, NULL, NULL, CLASSIFY_AUTO_REPLY },
+	{ "subject_el", "a@x.org", "\xce\x91\xcf\x85\xcf\x84\xcf\x8c"
+	    "\xce\xbc\xce\xb1\xcf\x84\xce\xb7 \xce\xb1\xcf\x80\xce\xac"
+	    "\xce\xbd\xcf\x84\xce\xb7\xcf\x83\xce\xb7: Review", NULL,
+	    false, NULL, NULL, NULL, CLASSIFY_AUTO_REPLY },
+	{ "subject_sv_inside_is_human", "a@x.org", "Re: mitt automatiskt svar "
+	    "var fel", NULL, false, NULL, NULL, NULL, CLASSIFY_HUMAN },
 	{ "postmaster_human", "postmaster@x.org", "Re: your question", NULL,
 	    false, NULL, "postmaster@x.org", NULL, CLASSIFY_HUMAN },
 	{ "null_sender_subject", "x@y.org", "failure notice", NULL, false,
@@ -195,6 +206,40 @@ START_TEST(test_classify_bounce_info)
 	g_free(rcpt);
 	g_free(status);
 	message_free(msg);
+}
+END_TEST
+
+/*
+ * A postmaster's report in a language the bounce subjects miss: its SMTP
+ * status makes it a bounce; a postmaster writing as a person is not.
+ */
+START_TEST(test_classify_postmaster_smtp_status)
+{
+	static const struct {
+		const char *text;
+		enum classify_kind kind;
+	} cases[] = {
+		{ "Mesaj teslim edilemedi:\n\nemre@example.com.tr\n"
+		    "550 5.2.1 Posta kutusu devre d\xc4\xb1\xc5\x9f\xc4\xb1\n",
+		    CLASSIFY_BOUNCE },
+		{ "x\n452-4.2.2 mailbox full\n", CLASSIFY_BOUNCE },
+		{ "Hello, version 3.5.1 of the relay is live.\n",
+		    CLASSIFY_HUMAN },
+		{ "Code 550 4.1.1 is no status: class differs.\n",
+		    CLASSIFY_HUMAN },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct message *msg = message_new();
+
+		msg->from_addr = g_strdup("postmaster@example.com.tr");
+		msg->subject = g_strdup("\xc4\xb0leti");
+		msg->text = g_strdup(cases[i].text);
+		ck_assert_msg(classify_message(msg) == cases[i].kind, "%zu",
+		    i);
+		message_free(msg);
+	}
 }
 END_TEST
 
@@ -414,6 +459,7 @@ classify_suite(void)
 	tcase_add_loop_test(tc, test_classify_bounce_info, 0,
 	    G_N_ELEMENTS(info_cases));
 	tcase_add_test(tc, test_classify_bounce_info_not_bounce);
+	tcase_add_test(tc, test_classify_postmaster_smtp_status);
 	tcase_add_test(tc, test_classify_bounce_with_empty_returned_message);
 	tcase_add_loop_test(tk, test_classify_corpus, 0,
 	    G_N_ELEMENTS(corpus_cases));

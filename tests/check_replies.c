@@ -52,10 +52,6 @@ struct replies_known {
 	"answer"
 #define R7_NAMETAG "Outlook's inline comment tag ('[Maria Garcia] yes') " \
 	"stays in the answer"
-#define R7_AUTO "an auto-reply known only by its subject in a language " \
-	"outside the list is a reply"
-#define R7_BOUNCE "a postmaster bounce with a subject in a further language " \
-	"and a 5.x.x status in its text is a reply"
 #define R7_PGP "inline PGP clear-signing ('- ' escapes, the signature " \
 	"block) stays in the answer"
 #define R7_NAME "a first name alone under the last answer stays in it"
@@ -71,22 +67,7 @@ static const struct replies_known replies_known_failures[] = {
 	{ "ack_rating_correction_same_line", R7_NAME },
 	{ "am_ethiopic_punct_markers", R7_SHAPE },
 	{ "arabic_indic_digit_markers", R7_SHAPE },
-	{ "auto_subject_cs", R7_AUTO },
-	{ "auto_subject_da", R7_AUTO },
-	{ "auto_subject_fi", R7_AUTO },
-	{ "auto_subject_he", R7_AUTO },
-	{ "auto_subject_hu", R7_AUTO },
-	{ "auto_subject_id", R7_AUTO },
-	{ "auto_subject_ko", R7_AUTO },
-	{ "auto_subject_pl", R7_AUTO },
-	{ "auto_subject_sv", R7_AUTO },
-	{ "auto_subject_th", R7_AUTO },
-	{ "auto_subject_tr", R7_AUTO },
-	{ "auto_subject_uk", R7_AUTO },
-	{ "auto_subject_vi", R7_AUTO },
 	{ "bn_numbers_and_mixed_script", R7_SIGNOFF },
-	{ "bounce_plain_ko", R7_BOUNCE },
-	{ "bounce_plain_tr", R7_BOUNCE },
 	{ "edit_arrow_after_prompt", R7_SHAPE },
 	{ "edit_one_paragraph_markers", R7_ONELINE },
 	{ "edit_ratings_one_line", R7_ONELINE },
