@@ -77,14 +77,16 @@ struct extract_result {
  *   deleted) answers with that option.
  * - A marker seen twice: the non-empty answer wins; two different
  *   non-empty answers keep the first and add a warning.
- * - Never own text: quoted lines; attribution lines ("On ... wrote:" and
+ * - Never own text: quoted lines (but ">50 participants" figures under
+ *   the participant's text with more of it below, and a quote without
+ *   markers between two paragraphs of the same answer, are the answer's); attribution lines ("On ... wrote:" and
  *   its French, Spanish, German, Portuguese, Russian, Arabic, Chinese and
  *   a few other forms, also over two or three lines); everything after an
  *   Outlook boundary at depth 0 ("-----Original Message-----", a line of
  *   underscores, a "From:" line followed by "Sent:"/"Date:"/"To:" lines
  *   with an address or a full date, or, not typed under a marker or an
- *   answer line, without; "Begin forwarded message:"); a signature from
- *   "-- " to the next quoted line, marker or attribution; "Sent from my
+ *   answer line, without; "Begin forwarded message:"; GroupWise's
+ *   ">>> Name date >>>"); a signature from "-- " to the next quoted line, marker or attribution; "Sent from my
  *   iPhone"-style lines that name a device or app, or start a paragraph
  *   (and Outlook mobile's "Get Outlook for iOS<https://aka.ms/...>" in
  *   any language); a closing ("Kind regards,", "Cordiali saluti,",

@@ -34,6 +34,7 @@ enum extract_kind {
 };
 
 struct extract_line {
+	char *whole;		/* the line as written, quote prefix and all */
 	char *text;		/* after the quote prefix, as written */
 	char *content;		/* text without leading and trailing blanks */
 	unsigned depth;		/* quote depth */
@@ -1104,17 +1105,18 @@ extract_is_figure_line(const struct extract_line *l)
 /*
  * ">100 downloads" alone among unquoted lines is a figure, not a quote:
  * a quote prefix is followed by a space or comes in a run of lines.  A
- * run of figures right under an own marker line and followed by own text
- * (">50 contributors\n>1000 downloads" under [Q6]) is the answer too.
+ * run of figures right under an own line (a marker line or the text
+ * introducing them) and followed by more own text (">50 contributors\n
+ * >1000 downloads" under [Q6]; format=flowed's space-stuffed " >30
+ * countries") is the answer too.  A quote under an attribution line is
+ * followed by nothing of the participant's.
  */
 static void
 extract_unquote_figures(struct extract_ctx *c)
 {
-	size_t i, k, end;
+	size_t i, k, end, after;
 
 	for (i = 0; i < c->n; i++) {
-		char id[EXTRACT_ID_SIZE];
-
 		if (!extract_is_figure_line(&c->lines[i]) ||
 		    (i > 0 && c->lines[i - 1].depth != 0))
 			continue;
@@ -1123,8 +1125,11 @@ extract_unquote_figures(struct extract_ctx *c)
 			;
 		if (end < c->n && c->lines[end].depth != 0)
 			continue;
-		if (end > i + 1 && (i == 0 || !extract_parse_marker(
-		    c->lines[i - 1].content, id)))
+		for (after = end; after < c->n && c->lines[after].depth == 0 &&
+		    !*c->lines[after].content; after++)
+			;
+		if (end > i + 1 && (i == 0 || !*c->lines[i - 1].content ||
+		    after == c->n || c->lines[after].depth != 0))
 			continue;
 		for (k = i; k < end; k++) {
 			c->lines[k].depth = 0;
@@ -1133,6 +1138,28 @@ extract_unquote_figures(struct extract_ctx *c)
 		}
 		i = end - 1;
 	}
+}
+
+/*
+ * GroupWise's header of the original below it, unquoted: ">>> NAME
+ * <addr> 12/2/2026 9:14 AM >>>" (a date: two groups of digits).
+ */
+static bool
+extract_is_groupwise_header(const char *line)
+{
+	size_t n = strlen(line), digits = 0;
+	const char *p;
+	bool in_digits = false;
+
+	if (n < 12 || strncmp(line, ">>> ", 4) != 0 ||
+	    strcmp(line + n - 4, " >>>") != 0)
+		return false;
+	for (p = line + 4; p < line + n - 4; p++) {
+		if (g_ascii_isdigit(*p) && !in_digits)
+			digits++;
+		in_digits = g_ascii_isdigit(*p);
+	}
+	return digits >= 2;
 }
 
 /*
@@ -1161,6 +1188,7 @@ extract_split(struct extract_ctx *c, const char *text)
 			end--;
 		*end = '\0';
 		w = end + 1;
+		l.whole = line;
 		l.text = line;
 		for (;;) {
 			while (*q == ' ' || *q == '\t')
@@ -1177,6 +1205,11 @@ extract_split(struct extract_ctx *c, const char *text)
 		/* Gmail wraps "<addr\n>:" of an attribution: not a quote. */
 		if (l.depth == 1 && strcmp(q, ":") == 0)
 			l.depth = 0;
+		/* GroupWise: ">>> Name <addr> 12/2/2026 9:14 AM >>>". */
+		if (extract_is_groupwise_header(line)) {
+			l.depth = 0;
+			l.text = l.content = line;
+		}
 		g_array_append_val(arr, l);
 		p = nl ? nl + 1 : p + len;
 	}
@@ -1222,7 +1255,8 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 		return;
 	}
 	if (extract_is_separator(l->content, (size_t)(l - c->lines) + 1 <
-	    c->n ? l[1].content : NULL))
+	    c->n ? l[1].content : NULL) ||
+	    extract_is_groupwise_header(l->content))
 		l->kind = EXTRACT_BOUNDARY;
 	else if (strcmp(l->content, "--") == 0 ||
 	    strcmp(l->content, "-----BEGIN PGP SIGNATURE-----") == 0)
@@ -2278,6 +2312,63 @@ extract_reads_as_prompt(const struct extract_ctx *c, const char *id,
 }
 
 /*
+ * A quote the participant put inside an answer ("The 2018 output says:\n
+ * \n> Participation by governments remained limited ...\n\nI agree"):
+ * a quoted run without markers, between text of the same answer (under
+ * an own marker, nothing but own text and blank lines between them), is
+ * part of the answer, its "> " kept.  Quoted originals and inline
+ * replies are not: they hold markers, follow an attribution or are not
+ * followed by more of the answer.
+ */
+static void
+extract_keep_own_quotes(struct extract_ctx *c, size_t own_end)
+{
+	size_t i, end, k;
+
+	for (i = 1; i < own_end; i = end) {
+		bool marker = false;
+
+		if (c->lines[i].depth == 0) {
+			end = i + 1;
+			continue;
+		}
+		for (end = i; end < own_end && c->lines[end].depth > 0; end++)
+			marker = marker || c->lines[end].kind ==
+			    EXTRACT_MARKER || c->lines[end].kind == EXTRACT_END;
+		if (marker || end == own_end)
+			continue;
+		/* Own text of the answer below ... */
+		for (k = end; k < own_end && c->lines[k].kind == EXTRACT_BLANK &&
+		    c->lines[k].depth == 0; k++)
+			;
+		if (k == own_end || c->lines[k].depth != 0 ||
+		    c->lines[k].kind != EXTRACT_TEXT)
+			continue;
+		/* ... and above, up to the answer's own marker. */
+		for (k = i; k > 0 && c->lines[k - 1].depth == 0 &&
+		    c->lines[k - 1].kind == EXTRACT_BLANK; k--)
+			;
+		if (k == 0 || c->lines[k - 1].kind != EXTRACT_TEXT)
+			continue;
+		while (k > 0 && c->lines[k - 1].depth == 0 &&
+		    (c->lines[k - 1].kind == EXTRACT_TEXT ||
+		    c->lines[k - 1].kind == EXTRACT_BLANK))
+			k--;
+		if (k == 0 || c->lines[k - 1].depth != 0 ||
+		    c->lines[k - 1].kind != EXTRACT_MARKER)
+			continue;
+		for (k = i; k < end; k++) {
+			struct extract_line *l = &c->lines[k];
+
+			l->depth = 0;
+			l->text = l->whole;
+			l->content = l->whole + strspn(l->whole, " \t");
+			l->kind = EXTRACT_TEXT;
+		}
+	}
+}
+
+/*
  * Where the participant's own text ends: the first unquoted Outlook
  * boundary, header block or attribution of an unquoted original.
  */
@@ -2913,6 +3004,7 @@ extract_reply(const char *text, const char *const *ids,
 		extract_check_bare_ids(&c);
 	extract_mark_attributions(&c);
 	own_end = extract_own_end(&c);
+	extract_keep_own_quotes(&c, own_end);
 	extract_mark_disclaimers(&c, own_end);
 	extract_collect_prompts(&c);
 	extract_find_loose_markers(&c, own_end);

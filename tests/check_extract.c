@@ -275,6 +275,26 @@ static const struct extract_case extract_cases[] = {
 	    "outline\nQ2: draft\nQ3: consult\n\n[END]\n> [Q1] What?\n"
 	    "> [Q2] Less?\n", false, "Q3=Q1: outline\nQ2: draft\nQ3: "
 	    "consult", NULL, true, 0 },
+	/* The participant's own figures and quotes inside an answer. */
+	{ "figures_under_own_text", "[Q6] Metrics?\nTargets such as:\n>50 "
+	    "per call\n>10 countries\n<20% from one group\n\n[END]\n", false,
+	    "Q6=Targets such as:\n>50 per call\n>10 countries\n<20% from one "
+	    "group", NULL, true, 0 },
+	{ "figures_quoted_under_attribution", "[Q6] Metrics?\nMore.\n\nOn "
+	    "Mon, 7 Dec 2026, A <a@x.org> wrote:\n>50 per call\n>10 "
+	    "countries\n", false, "Q6=More.", NULL, true, 0 },
+	{ "own_quote_inside_answer", "[Q2] Less well?\nThe report says:\n\n"
+	    "> Few governments took part.\n\nI agree.\n\n[Q3] Else?\nNo.\n",
+	    false, "Q2=The report says:\n\n> Few governments took part.\n\n"
+	    "I agree.|Q3=No.", NULL, true, 0 },
+	/* An inline reply's quoted template is no part of the answer above. */
+	{ "quoted_marker_not_own_quote", "[Q1] What?\nA.\n\n> [Q2] Less?\n"
+	    "B.\n", false, "Q1=A.|Q2=B.", NULL, true, 0 },
+	{ "quote_at_end_not_own", "[Q1] What?\nA.\n\n> Dear Ana,\n> the "
+	    "review\n", false, "Q1=A.", NULL, true, 0 },
+	{ "groupwise_header", "[Q1] What?\nA.\n\n>>> IGF <c@igf.example> "
+	    "12/2/2026 9:14 AM >>>\nDear Ana,\n[Q1] What?\n", false, "Q1=A.",
+	    NULL, true, 0 },
 	/* A table pasted as text: the prompt cell is no answer. */
 	{ "table_cells_prompt_answer", "[Q1]\tWhat worked well?\tThe calls."
 	    "\n[R1]\tScale (1-5)\t4\n", false, "Q1=The calls.|R1=4", NULL,

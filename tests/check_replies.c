@@ -41,9 +41,6 @@ struct replies_known {
 #define R7_FURNITURE "an 'On ... wrote:' line or a pasted header " \
 	"block inside " \
 	"an answer ends the own text"
-#define R7_GT "lines starting with '>' that are the participant's " \
-	"(format=flowed space-stuffed, '>50', a quote of a " \
-	"report) are dropped"
 #define R7_SHAPE "a marker shape not read (look-alike Cyrillic/Greek " \
 	"letters, Arabic-Indic or Persian digits, '[Q 2]', 〔Q3〕, " \
 	"a word joiner, '-->' or '፡' after it), or citation keys " \
@@ -73,7 +70,6 @@ static const struct replies_known replies_known_failures[] = {
 	{ "edit_ratings_one_line", R7_ONELINE },
 	{ "edit_ratings_one_line_commas", R7_ONELINE },
 	{ "edit_spaces_inside_brackets", R7_SHAPE },
-	{ "flowed_space_stuffed_lines", R7_GT },
 	{ "homoglyph_cyrillic_es_c1", R7_SHAPE },
 	{ "homoglyph_cyrillic_es_lower", R7_SHAPE },
 	{ "homoglyph_greek_upsilon_y1", R7_SHAPE },
@@ -98,9 +94,7 @@ static const struct replies_known replies_known_failures[] = {
 	{ "lang_outlook_hdr_uk", R7_SIGNOFF },
 	{ "long_bracketed_citation_keys", R7_SHAPE },
 	{ "long_ecrit_line_in_answer_fr", R7_FURNITURE },
-	{ "long_greater_than_lines", R7_GT },
 	{ "long_pasted_mail_header_in_answer", R7_FURNITURE },
-	{ "long_quoted_report_in_answer", R7_GT },
 	{ "long_wrote_line_in_answer", R7_FURNITURE },
 	{ "outlook_initials_tag_inline", R7_NAMETAG },
 	{ "outlook_name_tag_inline", R7_NAMETAG },
@@ -114,16 +108,11 @@ static const struct replies_known replies_known_failures[] = {
 	{ "ur_nastaliq_colon_after_marker", R7_SIGNOFF },
 	{ "winmail_plus_plain_uk", R7_SIGNOFF },
 	{ "zwsp_in_markers", R7_SHAPE },
-	/* Round 6 (make_fixtures_round6.py), not fixed yet: */
-	{ "lst_de_tb_quote_inside_answer", "a '> ' quote the participant "
-	    "wrote inside an answer is dropped as quoted text" },
 	/* Earlier rounds: */
 	{ "cs_cp1251_no_charset_label", "8-bit windows-1251 without a "
 	    "charset label: read as the fallback Latin charset, not guessed" },
 	{ "nul_byte_inside_answer_line", "a NUL byte is shown as U+FFFD "
 	    "where it was (by design: visible, never cuts the text)" },
-	{ "groupwise_no_end", "GroupWise's '>>> NAME date >>>' header is not "
-	    "known as the start of an unquoted original" },
 	{ NULL, NULL },
 };
 
