@@ -47,22 +47,21 @@ struct extract_result {
  *   "> >", ">>") and white space (NBSP and U+3000 too), optionally in
  *   bold (*[Q1]*, **[Q1]**) or full-width brackets (［Q1］).  [END] ends
  *   the answers.
- * - Markers retyped without brackets count in the own text only (quote
- *   depth 0, above an Outlook original), at the start of a line:
- *   "Q1: text" (a letter, one or two digits, a colon) with a known id,
- *   and without ids one the message shows in brackets if it shows any.  The
- *   loose forms "<Q1>", "「Q1」", "(Q1)", "#Q1", "Q1)", "Q1.", "Q1 -"
- *   (or an en or em dash), "Q 1:" and "Q1 " before the prompt (a known
- *   prompt of Q1, or text ending in "?" or a "(1-5)"/"(yes/no)" scale)
- *   take an id of one to three capital letters and one to three
- *   digits: with ids a known one; without, one the template shows in
- *   brackets (quoted or in an Outlook original) when it shows any; never
- *   one the own text has as [Q1] itself.  Such a line is a marker when
- *   another line in the same form has another id ("Q1." and "Q2."), or
- *   when it opens a paragraph (a blank or quoted line or nothing above
- *   it) and its id comes in template order (that of ids, else of the
- *   template's markers) after the closest marker above it in the own
- *   text and before the closest below it, with one of them at least.  Alone, "Q3. was better", "(Q2) of the report" or
+ * - Markers retyped without brackets count in the own text only (quote depth 0,
+ *   above an Outlook original), at the start of a line: "Q1: text" (a letter,
+ *   one or two digits, a colon) with a known id, and without ids one the
+ *   message shows in brackets if it shows any. The loose forms "<Q1>", "「Q1」",
+ *   "(Q1)", "#Q1", "Q1)", "Q1.", "Q1 -" (or an en or em dash), "Q 1:" and "Q1 "
+ *   before the prompt (a known prompt of Q1, or text ending in "?" or a
+ *   "(1-5)"/"(yes/no)" scale) take an id of one to three capital letters and
+ *   one to three digits: with ids a known one; without, one the template shows
+ *   in brackets (quoted or in an Outlook original) when it shows any; never one
+ *   the own text has as [Q1] itself. Such a line is a marker when another line
+ *   in the same form has another id ("Q1." and "Q2."), or when it opens a
+ *   paragraph (a blank or quoted line or nothing above it) and its id comes in
+ *   template order (that of ids, else of the template's markers) after the
+ *   closest marker above it in the own text and before the closest below it,
+ *   with one of them at least. Alone, "Q3. was better", "(Q2) of the report" or
  *   "G20 - summit" stay text; "Q1 revenue grew" is no form at all.
  * - Own text is unquoted text (quote depth 0).  An answer is the own text
  *   between its marker and the next marker, [END], an attribution line or
@@ -77,25 +76,25 @@ struct extract_result {
  *   deleted) answers with that option.
  * - A marker seen twice: the non-empty answer wins; two different
  *   non-empty answers keep the first and add a warning.
- * - Never own text: quoted lines (but ">50 participants" figures under
- *   the participant's text with more of it below, and a quote without
- *   markers between two paragraphs of the same answer, are the answer's); attribution lines ("On ... wrote:" and
- *   its French, Spanish, German, Portuguese, Russian, Arabic, Chinese and
- *   a few other forms, also over two or three lines); everything after an
- *   Outlook boundary at depth 0 ("-----Original Message-----", a line of
- *   underscores, a "From:" line followed by "Sent:"/"Date:"/"To:" lines
- *   with an address or a full date, or, not typed under a marker or an
- *   answer line, without; "Begin forwarded message:"; GroupWise's
- *   ">>> Name date >>>"); a signature from "-- " to the next quoted line, marker or attribution; "Sent from my
- *   iPhone"-style lines that name a device or app, or start a paragraph
- *   (and Outlook mobile's "Get Outlook for iOS<https://aka.ms/...>" in
- *   any language); a closing ("Kind regards,", "Cordiali saluti,",
- *   "Thanks!", "Warm wishes from Nairobi,") over a line that could be a
- *   name or initials; a legal disclaimer paragraph ("... intended solely
- *   for the addressee", "... à l'intention exclusive de ses
- *   destinataires", in twelve languages) and what follows it up to the
- *   next marker or quote, with the name block right above it when an
- *   answer's text stands above that block; the "Ref: TOKEN" line.
+ * - Never own text: quoted lines (but ">50 participants" figures under the
+ *   participant's text with more of it below, and a quote without markers
+ *   between two paragraphs of the same answer, are the answer's); attribution
+ *   lines ("On ... wrote:" and its French, Spanish, German, Portuguese,
+ *   Russian, Arabic, Chinese and a few other forms, also over two or three
+ *   lines); everything after an Outlook boundary at depth 0 ("-----Original
+ *   Message-----", a line of underscores, a "From:" line followed by
+ *   "Sent:"/"Date:"/"To:" lines with an address or a full date, or, not typed
+ *   under a marker or an answer line, without; "Begin forwarded message:";
+ *   GroupWise's ">>> Name date >>>"); a signature from "-- " to the next quoted
+ *   line, marker or attribution; "Sent from my iPhone"-style lines that name a
+ *   device or app, or start a paragraph (and Outlook mobile's "Get Outlook for
+ *   iOS<https://aka.ms/...>" in any language); a closing ("Kind regards,",
+ *   "Cordiali saluti,", "Thanks!", "Warm wishes from Nairobi,") over a line
+ *   that could be a name or initials; a legal disclaimer paragraph ("...
+ *   intended solely for the addressee", "... à l'intention exclusive de ses
+ *   destinataires", in twelve languages) and what follows it up to the next
+ *   marker or quote, with the name block right above it when an answer's text
+ *   stands above that block; the "Ref: TOKEN" line.
  * - When the own text answers nothing, the text under the markers one
  *   quote level down is read as the answers instead (typed inside the
  *   quoted original), and quoted_only is set: the caller says so.

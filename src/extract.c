@@ -987,9 +987,11 @@ extract_is_closing_phrase(const char *s)
 		}
 		/* "warm wishes from nairobi": a place of one or two words. */
 		for (j = 0; extract_closing_from[j] && !found; j++) {
+			size_t n_from = strlen(extract_closing_from[j]);
+
 			from = extract_closing_from[j];
-			found = strncmp(folded + len, from, strlen(from)) == 0 &&
-			    extract_word_count(folded + len + strlen(from)) <= 2;
+			found = strncmp(folded + len, from, n_from) == 0 &&
+			    extract_word_count(folded + len + n_from) <= 2;
 		}
 	}
 	g_free(folded);
@@ -2338,8 +2340,8 @@ extract_keep_own_quotes(struct extract_ctx *c, size_t own_end)
 		if (marker || end == own_end)
 			continue;
 		/* Own text of the answer below ... */
-		for (k = end; k < own_end && c->lines[k].kind == EXTRACT_BLANK &&
-		    c->lines[k].depth == 0; k++)
+		for (k = end; k < own_end && c->lines[k].depth == 0 &&
+		    c->lines[k].kind == EXTRACT_BLANK; k++)
 			;
 		if (k == own_end || c->lines[k].depth != 0 ||
 		    c->lines[k].kind != EXTRACT_TEXT)
@@ -2674,7 +2676,8 @@ extract_is_name_block(const struct extract_ctx *c, size_t start, size_t end)
 {
 	size_t i;
 
-	if (end - start > 5 || !extract_looks_like_name(c->lines[start].content))
+	if (end - start > 5 ||
+	    !extract_looks_like_name(c->lines[start].content))
 		return false;
 	for (i = start; i < end; i++) {
 		const char *s = c->lines[i].content;
