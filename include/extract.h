@@ -95,6 +95,10 @@ struct extract_result {
  *   destinataires", in twelve languages) and what follows it up to the next
  *   marker or quote, with the name block right above it when an answer's text
  *   stands above that block; the "Ref: TOKEN" line.
+ * - An attribution or header block typed inside an answer (an own marker
+ *   above it and below it, the message's real attribution or boundary
+ *   further down: "On 14 March 2019 the lead expert wrote:", a pasted
+ *   call for input) is the answer's text.
  * - When the own text answers nothing, the text under the markers one
  *   quote level down is read as the answers instead (typed inside the
  *   quoted original), and quoted_only is set: the caller says so.

@@ -71,6 +71,8 @@ struct extract_ctx {
 	const char *const *ids;
 	GPtrArray *ignore;	/* char *, ignore lines without marker */
 	GHashTable *prompts;	/* id -> GPtrArray of char * */
+	/* The last unquoted attribution or boundary line, or SIZE_MAX. */
+	size_t last_furniture;
 	/* A marker line's rest -> the prompt learnt whole from that line. */
 	GHashTable *prompt_source;
 	GPtrArray *slots;	/* struct extract_slot *, first-seen order */
@@ -2314,6 +2316,66 @@ extract_reads_as_prompt(const struct extract_ctx *c, const char *id,
 }
 
 /*
+ * Furniture typed or pasted inside an answer: an attribution or header
+ * block at line i under a marker of the participant's own, with another
+ * of their markers below it and the message's real attribution or
+ * boundary further down ("[Q2]\nOn 14
+ * March 2019 the lead expert wrote:\n\"...\"\n\n[R2]\n2\n...\nOn Wed,
+ * Dec 2, 2026 ... wrote:\n> ...").  The original is below the last one.
+ */
+static bool
+extract_is_pasted(const struct extract_ctx *c, size_t i)
+{
+	size_t m;
+
+	if (c->last_furniture == SIZE_MAX || i >= c->last_furniture)
+		return false;
+	/* Inside an answer: an own marker above, with no furniture between. */
+	for (m = i; m > 0; m--) {
+		const struct extract_line *l = &c->lines[m - 1];
+
+		if (l->depth != 0)
+			continue;
+		if (l->kind == EXTRACT_MARKER)
+			break;
+		if (l->kind == EXTRACT_BOUNDARY ||
+		    (l->kind == EXTRACT_ATTRIBUTION && l->stop))
+			return false;
+	}
+	if (m == 0)
+		return false;
+	for (m = i + 1; m < c->last_furniture; m++)
+		if (c->lines[m].depth == 0 &&
+		    c->lines[m].kind == EXTRACT_MARKER)
+			return true;
+	return false;
+}
+
+/* Attributions typed inside an answer are its text (extract_is_pasted). */
+static void
+extract_unmark_pasted(struct extract_ctx *c)
+{
+	size_t i, k;
+
+	c->last_furniture = SIZE_MAX;
+	for (i = 0; i < c->n; i++)
+		if (c->lines[i].depth == 0 &&
+		    (c->lines[i].kind == EXTRACT_ATTRIBUTION ||
+		    c->lines[i].kind == EXTRACT_BOUNDARY))
+			c->last_furniture = i;
+	for (i = 0; i < c->n; i++) {
+		if (c->lines[i].depth != 0 || !c->lines[i].stop ||
+		    !extract_is_pasted(c, i))
+			continue;
+		for (k = i + 1; k > 0 && c->lines[k - 1].depth == 0 &&
+		    c->lines[k - 1].kind == EXTRACT_ATTRIBUTION; k--) {
+			c->lines[k - 1].kind = EXTRACT_TEXT;
+			c->lines[k - 1].stop = false;
+		}
+	}
+}
+
+/*
  * A quote the participant put inside an answer ("The 2018 output says:\n
  * \n> Participation by governments remained limited ...\n\nI agree"):
  * a quoted run without markers, between text of the same answer (under
@@ -2389,7 +2451,8 @@ extract_own_end(const struct extract_ctx *c)
 
 		if (l->depth == 0 && (l->kind == EXTRACT_BOUNDARY ||
 		    (l->kind == EXTRACT_ATTRIBUTION && l->stop) ||
-		    extract_is_header_block(c, i, continued)))
+		    (extract_is_header_block(c, i, continued) &&
+		    !extract_is_pasted(c, i))))
 			break;
 	}
 	return i;
@@ -2853,7 +2916,8 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		    c->lines[i - 1].depth == l->depth &&
 		    c->lines[i - 1].kind != EXTRACT_BLANK;
 		if (l->depth == level && (l->kind == EXTRACT_BOUNDARY ||
-		    extract_is_header_block(c, i, continued))) {
+		    (extract_is_header_block(c, i, continued) &&
+		    !extract_is_pasted(c, i)))) {
 			if (in_original)
 				continue;
 			extract_drop_rules(sec.lines ? sec.lines :
@@ -3006,6 +3070,7 @@ extract_reply(const char *text, const char *const *ids,
 	if (!ids)
 		extract_check_bare_ids(&c);
 	extract_mark_attributions(&c);
+	extract_unmark_pasted(&c);
 	own_end = extract_own_end(&c);
 	extract_keep_own_quotes(&c, own_end);
 	extract_mark_disclaimers(&c, own_end);

@@ -295,6 +295,24 @@ static const struct extract_case extract_cases[] = {
 	{ "groupwise_header", "[Q1] What?\nA.\n\n>>> IGF <c@igf.example> "
 	    "12/2/2026 9:14 AM >>>\nDear Ana,\n[Q1] What?\n", false, "Q1=A.",
 	    NULL, true, 0 },
+	/* Furniture inside an answer, the real original further down. */
+	{ "wrote_line_inside_answer", "[Q2] Less?\nOn 14 March 2019 the lead "
+	    "expert wrote:\n\"More input.\"\nNothing changed.\n\n[R2] Scale? "
+	    "(1-5)\n2\n\nOn Wed, Dec 2, 2026 at 9:14 AM IGF <c@igf.example> "
+	    "wrote:\n> [Q2] Less?\n", false, "Q2=On 14 March 2019 the lead "
+	    "expert wrote:\n\"More input.\"\nNothing changed.|R2=2", NULL,
+	    true, 0 },
+	{ "header_block_inside_answer", "[Q2] Less?\nWe sent this:\n\nFrom: "
+	    "BPF <b@example.org>\nSent: Monday, 4 March 2019 10:00\nTo: "
+	    "list@example.org\n\nIt did not work.\n\n[Q3] Else?\nNo.\n\nOn "
+	    "Wed, Dec 2, 2026 at 9:14 AM IGF <c@igf.example> wrote:\n> [Q2] "
+	    "Less?\n", false, "Q2=We sent this:\n\nFrom: BPF <b@example.org>\n"
+	    "Sent: Monday, 4 March 2019 10:00\nTo: list@example.org\n\nIt did "
+	    "not work.|Q3=No.", NULL, true, 0 },
+	/* The one original, unquoted, below the answers: still an original. */
+	{ "unquoted_original_after_answers", "[Q1] What?\nA.\n\nOn Wed, Dec "
+	    "2, 2026 at 9:14 AM IGF <c@igf.example> wrote:\nDear Ana,\n[Q1] "
+	    "What?\n[Q2] Less?\n", false, "Q1=A.", NULL, true, 0 },
 	/* A table pasted as text: the prompt cell is no answer. */
 	{ "table_cells_prompt_answer", "[Q1]\tWhat worked well?\tThe calls."
 	    "\n[R1]\tScale (1-5)\t4\n", false, "Q1=The calls.|R1=4", NULL,

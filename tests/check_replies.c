@@ -38,9 +38,6 @@ struct replies_known {
 };
 
 /* Round 7 (make_fixtures_round7.py), not fixed yet, by cause: */
-#define R7_FURNITURE "an 'On ... wrote:' line or a pasted header " \
-	"block inside " \
-	"an answer ends the own text"
 #define R7_SHAPE "a marker shape not read (look-alike Cyrillic/Greek " \
 	"letters, Arabic-Indic or Persian digits, '[Q 2]', 〔Q3〕, " \
 	"a word joiner, '-->' or '፡' after it), or citation keys " \
@@ -93,9 +90,6 @@ static const struct replies_known replies_known_failures[] = {
 	{ "lang_outlook_hdr_th", R7_SIGNOFF },
 	{ "lang_outlook_hdr_uk", R7_SIGNOFF },
 	{ "long_bracketed_citation_keys", R7_SHAPE },
-	{ "long_ecrit_line_in_answer_fr", R7_FURNITURE },
-	{ "long_pasted_mail_header_in_answer", R7_FURNITURE },
-	{ "long_wrote_line_in_answer", R7_FURNITURE },
 	{ "outlook_initials_tag_inline", R7_NAMETAG },
 	{ "outlook_name_tag_inline", R7_NAMETAG },
 	{ "outlook_name_tag_inline_es", R7_NAMETAG },
