@@ -87,7 +87,7 @@ static const char *const extract_verbs[] = {
 	"のメール", "작성", "napsal", "yazdı", "написа", "έγραψε", "เขียน",
 	"írta", "napisao", "napisala", "va escriure", "লিখেছেন", "نے لکھا",
 	"menulis", "rašė", "napísal", "نوشت", "ने लिखा", "đã viết",
-	"aliandika", "kirjutas", "rakstīja", NULL,
+	"aliandika", "kirjutas", "rakstīja", "ጻፈ", NULL,
 };
 
 static const char *const extract_openers[] = {
@@ -182,7 +182,7 @@ static const char *const extract_mobile_sigs_weak[] = {
 	"von meinem ", "从我的", "從我的", "envoyé de ", "envoyé avec ",
 	"enviado con ", "从 ", "從 ", "lähetetty ", "wysłane z ",
 	"odesláno z ", "נשלח מ", "gửi từ ", "dikirim dari ", "trimis de pe ",
-	NULL,
+	"από το ", NULL,
 };
 
 /* The same, written after the device ("iPhoneから送信"). */
@@ -255,7 +255,19 @@ static const char *const extract_closings[] = {
 	"salutations distinguées", "muchas gracias", "abrazos",
 	"un fuerte abrazo", "saudações", "muito obrigado", "muito obrigada",
 	"vielen dank", "danke", "благодарю", "заранее спасибо",
-	"всего хорошего", "敬礼", "祝工作顺利", "多谢", NULL,
+	"всего хорошего", "敬礼", "祝工作顺利", "多谢",
+	/* am, bn, cs, el, fa, he, hu, ja, sv, th, uk, ur */
+	"ከሰላምታ ጋር", "አመሰግናለሁ", "እናመሰግናለን", "ধন্যবাদ", "শুভেচ্ছান্তে",
+	"শুভেচ্ছা সহ", "s pozdravem", "s přátelským pozdravem", "s úctou",
+	"děkuji", "με εκτίμηση", "ευχαριστώ", "φιλικά", "با احترام",
+	"با سپاس", "با تشکر", "בברכה", "בברכה רבה", "תודה", "תודה רבה",
+	"בתודה", "üdvözlettel", "baráti üdvözlettel", "tisztelettel",
+	"köszönöm", "以上、よろしくお願いいたします", "以上、よろしくお願いします",
+	"med vänliga hälsningar", "vänliga hälsningar",
+	"med vänlig hälsning", "vänlig hälsning", "hälsningar", "tack",
+	"ขอบคุณ", "ขอบคุณครับ", "ขอบคุณค่ะ", "ด้วยความเคารพ",
+	"ขอแสดงความนับถือ", "з повагою", "дякую", "щиро дякую",
+	"з найкращими побажаннями", "شکریہ", "والسلام", NULL,
 };
 
 /* "Greetings from Geneva,": a closing, then where it is sent from. */
@@ -630,8 +642,10 @@ extract_ends_with_colon(const char *s)
 {
 	size_t n = strlen(s);
 
+	/* ":", "：" and Amharic's "፦" (Gmail's "... እንዲህ ጻፈ፦") */
 	return (n >= 1 && s[n - 1] == ':') ||
-	    (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9a", 3) == 0);
+	    (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9a", 3) == 0) ||
+	    (n >= 3 && memcmp(s + n - 3, "\xe1\x8d\xa6", 3) == 0);
 }
 
 static bool
@@ -968,11 +982,13 @@ extract_is_closing_phrase(const char *s)
 		return false;
 	folded = g_utf8_casefold(s, -1);
 	n = strlen(folded);
-	if (n >= 1 && strchr(",.!", folded[n - 1]))
+	/* Hungarian signs off with a colon: "Üdvözlettel:". */
+	if (n >= 1 && strchr(",.!:", folded[n - 1]))
 		folded[--n] = '\0';
 	else if (n >= 3 && (memcmp(folded + n - 3, "\xef\xbc\x8c", 3) == 0 ||
 	    memcmp(folded + n - 3, "\xef\xbc\x81", 3) == 0 ||
-	    memcmp(folded + n - 3, "\xe3\x80\x82", 3) == 0))	/* ，！。 */
+	    memcmp(folded + n - 3, "\xe3\x80\x82", 3) == 0 ||
+	    memcmp(folded + n - 3, "\xe1\x8d\xa3", 3) == 0))	/* ，！。፣ */
 		folded[n -= 3] = '\0';
 	else if (n >= 2 && memcmp(folded + n - 2, "\xd8\x8c", 2) == 0)
 		folded[n -= 2] = '\0';				/* ، */
@@ -2858,6 +2874,12 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i,
 	    c->lines[j].depth != l->depth)
 		return false;
 	name = c->lines[j].content;
+	/*
+	 * "[Q7] Any comments?\nDěkuji.\n\nS pozdravem\nJana": the thanks
+	 * is the answer, the sign-off starts at the second closing.
+	 */
+	if (!extract_section_answered(sec) && extract_is_closing_phrase(name))
+		return false;
 	n = strlen(name);
 	/*
 	 * "mike" or "van Dijk" may sign in lowercase; three words or more
