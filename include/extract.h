@@ -41,6 +41,9 @@ struct extract_result {
  * ignore_lines: NULL-terminated template lines that are never answer
  * text (the marker prompts, "1. Cybersecurity"-style choice options), or
  * NULL.  They are compared ignoring case, decoration and runs of blanks.
+ * sender_name: the display name of the message's From ("Maria Garcia",
+ * "Garcia, Maria"), or NULL when unknown; it tells the sender's own name
+ * and initials (see the rules) from answers.
  *
  * Rules (SPEC 4):
  * - A marker is [ID] at the start of a line after any quote prefix (">",
@@ -109,7 +112,7 @@ struct extract_result {
  * Returns: a newly allocated result (extract_result_free()).
  */
 struct extract_result *extract_reply(const char *text, const char *const *ids,
-    const char *const *ignore_lines);
+    const char *const *ignore_lines, const char *sender_name);
 
 /* Frees r and everything in it; NULL is allowed. */
 void extract_result_free(struct extract_result *r);

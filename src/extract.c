@@ -69,6 +69,7 @@ struct extract_ctx {
 	char *text;		/* every line's text, see extract_split() */
 	bool own_marker;	/* a marker in the participant's own text */
 	const char *const *ids;
+	const char *sender;	/* From's display name, or NULL */
 	GPtrArray *ignore;	/* char *, ignore lines without marker */
 	GHashTable *prompts;	/* id -> GPtrArray of char * */
 	/* The last unquoted attribution or boundary line, or SIZE_MAX. */
@@ -3057,7 +3058,7 @@ extract_slot_free(gpointer p)
 
 struct extract_result *
 extract_reply(const char *text, const char *const *ids,
-    const char *const *ignore_lines)
+    const char *const *ignore_lines, const char *sender_name)
 {
 	struct extract_ctx c = { 0 };
 	char *valid = g_utf8_make_valid(text ? text : "", -1);
@@ -3065,6 +3066,7 @@ extract_reply(const char *text, const char *const *ids,
 	size_t i, own_end;
 
 	c.ids = ids;
+	c.sender = sender_name && *sender_name ? sender_name : NULL;
 	c.res = g_new0(struct extract_result, 1);
 	c.res->answers = g_ptr_array_new_with_free_func(extract_answer_free);
 	c.res->warnings = g_ptr_array_new_with_free_func(g_free);

@@ -371,7 +371,7 @@ ingest_open(struct ingest_ctx *ctx, const struct message *msg,
 		markers = ingest_markers(ctx, cid, def);
 		ext = extract_reply(msg->text,
 		    (const char *const *)markers->ids,
-		    (const char *const *)markers->ignore);
+		    (const char *const *)markers->ignore, msg->from_name);
 		if (!to_public && !ext->answers->len) {
 			g_clear_pointer(&ext, extract_result_free);
 			def = NULL;
@@ -492,7 +492,7 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 	if (!f->pid) {
 		f->kind = "unrelated";
 		f->status = "unmatched";
-		f->ext = extract_reply(msg->text, NULL, NULL);
+		f->ext = extract_reply(msg->text, NULL, NULL, msg->from_name);
 		return true;
 	}
 	f->def = ingest_definition(ctx, f->cid, err);
@@ -509,7 +509,7 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 	if (!f->ext)
 		f->ext = extract_reply(msg->text,
 		    (const char *const *)markers->ids,
-		    (const char *const *)markers->ignore);
+		    (const char *const *)markers->ignore, msg->from_name);
 	if (f->ext->quoted_only && !ingest_drop_recorded(ctx, f, err))
 		return false;
 	f->kind = "reply";

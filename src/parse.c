@@ -122,7 +122,7 @@ parse_to_json(const char *raw, size_t len, GError **err)
 	if (!msg)
 		return NULL;
 	tokens = token_candidates(msg);
-	ext = extract_reply(msg->text, NULL, NULL);
+	ext = extract_reply(msg->text, NULL, NULL, msg->from_name);
 	if (ext->quoted_only && parse_quotes_recorded(msg)) {
 		g_ptr_array_set_size(ext->answers, 0);
 		ext->quoted_only = false;

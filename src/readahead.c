@@ -102,7 +102,8 @@ readahead_read(struct readahead_item *item, const char *path, size_t max,
 	if (item->msg && markers) {
 		item->ext = extract_reply(item->msg->text,
 		    (const char *const *)markers->ids,
-		    (const char *const *)markers->ignore);
+		    (const char *const *)markers->ignore,
+		    item->msg->from_name);
 		item->ext_cid = markers->cid;
 	}
 }

@@ -126,7 +126,7 @@ record_answers(struct db *db, const char *name, const char *email,
 	ids = record_ids(def);
 	ignore = definition_template_lines(def);
 	ext = extract_reply(text, (const char *const *)ids,
-	    (const char *const *)ignore);
+	    (const char *const *)ignore, NULL);
 	if (!ext->answers->len) {
 		g_set_error(err, CONSULTD_ERROR, EX_DATAERR,
 		    "no answers found: write each answer under its marker, "

@@ -678,7 +678,7 @@ START_TEST(test_extract_table)
 {
 	const struct extract_case *c = &extract_cases[_i];
 	struct extract_result *r = extract_reply(c->text,
-	    c->use_ids ? bpf_ids : NULL, c->use_ids ? bpf_ignore : NULL);
+	    c->use_ids ? bpf_ids : NULL, c->use_ids ? bpf_ignore : NULL, NULL);
 	char *got = answers_string(r);
 
 	ck_assert_msg(strcmp(got, c->answers) == 0, "%s: answers '%s'",
@@ -752,7 +752,7 @@ START_TEST(test_extract_quoted_only)
 	struct extract_result *r;
 	char *got;
 
-	r = extract_reply(inside, bpf_ids, bpf_ignore);
+	r = extract_reply(inside, bpf_ids, bpf_ignore, NULL);
 	got = answers_string(r);
 	ck_assert_str_eq(got, "Q2=Calls at 13:00 UTC.|R1=5");
 	ck_assert(r->quoted_only);
@@ -760,13 +760,13 @@ START_TEST(test_extract_quoted_only)
 	ck_assert_str_eq(r->free_text, "Answers below.");
 	g_free(got);
 	extract_result_free(r);
-	r = extract_reply(own, bpf_ids, bpf_ignore);
+	r = extract_reply(own, bpf_ids, bpf_ignore, NULL);
 	got = answers_string(r);
 	ck_assert_str_eq(got, "Q1=Mentors.");
 	ck_assert(!r->quoted_only);
 	g_free(got);
 	extract_result_free(r);
-	r = extract_reply(empty, bpf_ids, bpf_ignore);
+	r = extract_reply(empty, bpf_ids, bpf_ignore, NULL);
 	ck_assert_uint_eq(r->answers->len, 0);
 	ck_assert(!r->quoted_only);
 	ck_assert_str_eq(r->free_text, "STOP");
@@ -784,7 +784,7 @@ START_TEST(test_extract_fixtures)
 
 	ck_assert_msg(g_file_get_contents(path, &text, NULL, NULL),
 	    "cannot read %s", path);
-	r = extract_reply(text, NULL, NULL);
+	r = extract_reply(text, NULL, NULL, NULL);
 	got = answers_string(r);
 	ck_assert_msg(strcmp(got, c->answers) == 0, "%s: answers '%s'",
 	    c->file, got);
@@ -834,7 +834,7 @@ free_text_matches(const char *body_path, const char *expected)
 
 	ck_assert_msg(g_file_get_contents(body_path, &text, NULL, NULL),
 	    "cannot read %s", body_path);
-	r = extract_reply(text, NULL, NULL);
+	r = extract_reply(text, NULL, NULL, NULL);
 	a = squash(r->free_text);
 	b = squash(expected);
 	same = strcmp(a, b) == 0;
@@ -962,7 +962,7 @@ START_TEST(test_extract_large_input_is_fast)
 		g_string_append(s, i % 3 ? "> quoted line wrote:\n" : "\n");
 	g_string_append(s, "[Q1] What?\nA.\n");
 	t0 = g_get_monotonic_time();
-	r = extract_reply(s->str, NULL, NULL);
+	r = extract_reply(s->str, NULL, NULL, NULL);
 	ck_assert_int_lt(g_get_monotonic_time() - t0, 2 * G_USEC_PER_SEC);
 	ck_assert_uint_eq(r->answers->len, 1);
 	extract_result_free(r);
@@ -985,7 +985,7 @@ START_TEST(test_extract_github_max_seconds)
 
 	ck_assert(g_file_get_contents(path, &text, NULL, NULL));
 	t0 = g_get_monotonic_time();
-	r = extract_reply(text, NULL, NULL);
+	r = extract_reply(text, NULL, NULL, NULL);
 	ck_assert_int_lt(g_get_monotonic_time() - t0, G_USEC_PER_SEC);
 	ck_assert_ptr_nonnull(r->free_text);
 	extract_result_free(r);

@@ -552,7 +552,7 @@ START_TEST(test_html2text_talon_replies)
 
 	ck_assert(g_file_get_contents(path, &html, &len, NULL));
 	text = html2text(html, len);
-	r = extract_reply(text, NULL, NULL);
+	r = extract_reply(text, NULL, NULL, NULL);
 	/* talon compares ignoring white space; so do we. */
 	squashed = squash(r->free_text);
 	ck_assert_msg(strcmp(squashed, "Hi. I am fine. Thanks, Alex") == 0,

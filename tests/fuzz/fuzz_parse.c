@@ -224,9 +224,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The same bytes as a reply body (extract takes a C string). */
 	text = g_strndup(raw, size);
-	r = extract_reply(text, NULL, NULL);
+	r = extract_reply(text, NULL, NULL, NULL);
 	extract_result_free(r);
-	r = extract_reply(text, fuzz_ids, fuzz_ignore);
+	r = extract_reply(text, fuzz_ids, fuzz_ignore, "Maria Garcia");
 	extract_result_free(r);
 	g_free(text);
 	return 0;
