@@ -97,7 +97,10 @@ struct extract_result {
  *   intended solely for the addressee", "... à l'intention exclusive de ses
  *   destinataires", in twelve languages) and what follows it up to the next
  *   marker or quote, with the name block right above it when an answer's text
- *   stands above that block; the "Ref: TOKEN" line.
+ *   stands above that block; the "Ref: TOKEN" line; under an answer, a
+ *   paragraph of one line that is sender_name, its first name or its
+ *   initials ("5 not 4, sorry\n\nBeatriz", "-Tim", "K.M.") with nothing of
+ *   the participant's below it but the original, a signature or the end.
  * - An attribution or header block typed inside an answer (an own marker
  *   above it and below it, the message's real attribution or boundary
  *   further down: "On 14 March 2019 the lead expert wrote:", a pasted

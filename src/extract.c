@@ -2845,6 +2845,124 @@ extract_is_initials(const char *s)
 }
 
 /*
+ * The initials of name, uppercase and in the order written, into out (at
+ * most size - 1 letters): "Kofi Mensah" gives "KM".  Returns their
+ * number, 0 when a word starts with a letter outside ASCII.
+ */
+static size_t
+extract_initials(const char *name, char *out, size_t size)
+{
+	size_t n = 0;
+	bool start = true;
+
+	for (; *name; name += g_utf8_skip[*(const guchar *)name]) {
+		gunichar ch = g_utf8_get_char(name);
+
+		if (ch == ' ' || ch == ',' || ch == '-' || ch == '.') {
+			start = true;
+			continue;
+		}
+		if (start && n + 1 < size && ch < 0x80 && g_ascii_isalpha(ch))
+			out[n++] = g_ascii_toupper((char)ch);
+		else if (start)
+			return 0;
+		start = false;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * Is s the sender's own name as a signature: their display name, their
+ * first name ("Beatriz" for "Beatriz Lima", "Maria" for "Garcia,
+ * Maria") or their initials ("KM", "K.M."), after an optional dash
+ * ("-Tim", "— Leo")?  Compared ignoring case.
+ */
+static bool
+extract_is_sender_name(const struct extract_ctx *c, const char *s)
+{
+	char **words;
+	char *name, *line, *first;
+	char initials[8], typed[8];
+	const char *comma;
+	size_t n = 0;
+	bool found;
+
+	if (!c->sender)
+		return false;
+	while (*s == '-' || *s == '~' || *s == ' ' ||
+	    g_str_has_prefix(s, "\xe2\x80\x93") ||	/* – */
+	    g_str_has_prefix(s, "\xe2\x80\x94"))	/* — */
+		s += *s == '-' || *s == '~' || *s == ' ' ? 1 : 3;
+	if (!*s || g_utf8_strlen(s, -1) > EXTRACT_NAME_MAX)
+		return false;
+	name = g_utf8_casefold(c->sender, -1);
+	line = g_utf8_casefold(s, -1);
+	g_strstrip(g_strdelimit(name, "\"", ' '));
+	comma = strchr(name, ',');
+	words = g_strsplit_set(comma ? comma + 1 : name, " ", -1);
+	for (first = NULL; words[n] && !first; n++)
+		if (*words[n])
+			first = words[n];
+	found = strcmp(line, name) == 0 ||
+	    (first && g_utf8_strlen(first, -1) >= 2 && strcmp(line, first) == 0);
+	g_strfreev(words);
+	g_free(line);
+	g_free(name);
+	if (found)
+		return true;
+	/* "KM", "K.M.", "K. M.": two or three letters of the name. */
+	n = extract_initials(c->sender, initials, sizeof(initials));
+	if (n < 2 || n > 3 || strlen(s) > 6)
+		return false;
+	for (n = 0; *s; s++)
+		if (g_ascii_isalpha(*s) && n + 1 < sizeof(typed))
+			typed[n++] = *s;
+		else if (*s != '.' && *s != ' ')
+			return false;
+	typed[n] = '\0';
+	return strcmp(typed, initials) == 0;
+}
+
+/*
+ * Is line i, a paragraph of its own under an answer ("5 not 4, sorry\n
+ * \nBeatriz"), the sender's name signing off: nothing of the
+ * participant's follows it but the quoted original, an attribution, an
+ * Outlook header, a signature or the end?  A name between two answers
+ * is left alone.
+ */
+static bool
+extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
+{
+	const struct extract_line *l = &c->lines[i];
+	size_t k;
+
+	if (l->kind != EXTRACT_TEXT || i == 0 ||
+	    c->lines[i - 1].kind != EXTRACT_BLANK ||
+	    !extract_is_sender_name(c, l->content))
+		return false;
+	for (k = i + 1; k < c->n && c->lines[k].kind == EXTRACT_BLANK; k++)
+		;
+	if (k == c->n || c->lines[k].depth != l->depth)
+		return true;
+	switch (c->lines[k].kind) {
+	case EXTRACT_ATTRIBUTION:
+	case EXTRACT_BOUNDARY:
+	case EXTRACT_SIG_DELIM:
+	case EXTRACT_SIG_LINE:
+	case EXTRACT_END:
+		return true;
+	case EXTRACT_TEXT:
+		return extract_is_header_block(c, k, false);
+	case EXTRACT_BLANK:
+	case EXTRACT_MARKER:
+	case EXTRACT_REF:
+		return false;
+	}
+	return false;
+}
+
+/*
  * Does a sign-off start at line i: a closing alone, then (after at most
  * one blank line) a short name line, or nothing more of the participant's
  * once the section has an answer?  Without [END], "4\n\nKind
@@ -2997,6 +3115,10 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		}
 		if (sec.lines && extract_is_sign_off(c, i, &sec))
 			in_signature = true;
+		if (sec.lines && level == 0 && !in_original &&
+		    extract_section_answered(&sec) &&
+		    extract_is_sender_sign_off(c, i))
+			continue;
 		if (in_signature)
 			continue;
 		if (!sec.lines) {

@@ -699,6 +699,63 @@ START_TEST(test_extract_table)
 }
 END_TEST
 
+/* Rows that depend on the sender's display name (From). */
+struct extract_sender_case {
+	const char *name;
+	const char *text;
+	const char *sender;	/* or NULL */
+	const char *answers;	/* answers_string() */
+};
+
+static const struct extract_sender_case extract_sender_cases[] = {
+	/* A trailing paragraph that is the sender's name signs. */
+	{ "first_name_under_last_answer", "[R2] Scale? (1-5) 5 not 4, "
+	    "sorry\n\nBeatriz\n\nOn Wed, Dec 2, 2026 at 9:14 AM IGF "
+	    "<consult@igf.example.org> wrote:\n\n> [R2] Scale? (1-5)\n",
+	    "Beatriz Lima", "R2=5 not 4, sorry" },
+	{ "first_name_at_the_end", "[Y1] Follow-up? (yes/no)\nyes\n\nLeo\n",
+	    "Leo Martins", "Y1=yes" },
+	{ "full_name_above_outlook_original", "[R2] Scale? (1-5)\n5\n\n"
+	    "Tim Baker\n\n-----Original Message-----\nFrom: IGF\n",
+	    "Tim Baker", "R2=5" },
+	{ "first_name_of_last_comma_first", "[Q1] Why?\nA.\n\n- Maria\n",
+	    "\"Garcia, Maria\"", "Q1=A." },
+	{ "initials_of_the_sender", "[Q1] Why?\nA.\n\nK.M.\n",
+	    "Kofi Mensah", "Q1=A." },
+	/* Not the sender's, or not alone: the answer's. */
+	{ "name_kept_without_sender", "[Y1] Follow-up? (yes/no)\nyes\n\n"
+	    "Leo\n", NULL, "Y1=yes\n\nLeo" },
+	{ "other_name_kept", "[Q1] Who led?\nThe facilitators.\n\nAnna\n",
+	    "Leo Martins", "Q1=The facilitators.\n\nAnna" },
+	{ "own_name_as_the_answer", "[Q1] Contact person?\nLeo\n",
+	    "Leo Martins", "Q1=Leo" },
+	{ "own_name_between_answers", "[Q1] Why?\nA.\n\nLeo\n\n[Q2] "
+	    "Else?\nB.\n", "Leo Martins", "Q1=A.\n\nLeo|Q2=B." },
+	{ "own_name_with_more_text_below", "[Q1] Why?\nA.\n\nLeo\nand "
+	    "Anna ran it\n", "Leo Martins", "Q1=A.\n\nLeo\nand Anna ran it" },
+	{ "own_name_in_a_sentence", "[Q1] Why?\nA.\n\nLeo Martins wrote "
+	    "the report\n", "Leo Martins", "Q1=A.\n\nLeo Martins wrote the "
+	    "report" },
+	{ "initials_need_two_letters", "[Q4] Which BPF?\nIXP 2015\n\nK\n",
+	    "Kofi", "Q4=IXP 2015\n\nK" },
+	{ "short_answer_not_initials", "[Q4] Which BPF?\nIXP 2015\n\nKM "
+	    "2016\n", "Kofi Mensah", "Q4=IXP 2015\n\nKM 2016" },
+};
+
+START_TEST(test_extract_sender_table)
+{
+	const struct extract_sender_case *c = &extract_sender_cases[_i];
+	struct extract_result *r = extract_reply(c->text, NULL, NULL,
+	    c->sender);
+	char *got = answers_string(r);
+
+	ck_assert_msg(strcmp(got, c->answers) == 0, "%s: answers '%s'",
+	    c->name, got);
+	g_free(got);
+	extract_result_free(r);
+}
+END_TEST
+
 struct fixture_case {
 	const char *file;
 	const char *answers;
@@ -1004,6 +1061,8 @@ extract_suite(void)
 
 	tcase_add_loop_test(tc, test_extract_table, 0,
 	    G_N_ELEMENTS(extract_cases));
+	tcase_add_loop_test(tc, test_extract_sender_table, 0,
+	    G_N_ELEMENTS(extract_sender_cases));
 	tcase_add_test(tc, test_extract_large_input_is_fast);
 	tcase_add_test(tc, test_extract_quoted_only);
 	tcase_add_loop_test(tf, test_extract_fixtures, 0,
