@@ -105,6 +105,10 @@ struct extract_result {
  *   above it and below it, the message's real attribution or boundary
  *   further down: "On 14 March 2019 the lead expert wrote:", a pasted
  *   call for input) is the answer's text.
+ * - An answer starting with a bracketed tag that is no marker, Outlook's
+ *   inline comment mark ("[Maria Garcia] yes", "[KM] 4"), loses the tag
+ *   at the start of its lines when the tag is sender_name, its first name
+ *   or initials, or starts two answers or more.
  * - When the own text answers nothing, the text under the markers one
  *   quote level down is read as the answers instead (typed inside the
  *   quoted original), and quoted_only is set: the caller says so.

@@ -3148,6 +3148,101 @@ out:
 	extract_close_section(c, &sec);
 }
 
+/*
+ * The tag of an Outlook inline comment at the start of text, "Maria
+ * Garcia" of "[Maria Garcia] yes", newly allocated; NULL when text does
+ * not start with one.  A tag is letters (two or more), blanks, dots,
+ * hyphens and apostrophes: never a question id, a citation key
+ * ("[BPF18]") or a choice mark ("[x]").
+ */
+static char *
+extract_name_tag(const char *text)
+{
+	const char *p = text + 1;
+	size_t letters = 0;
+
+	if (*text != '[')
+		return NULL;
+	for (; *p && *p != ']'; p += g_utf8_skip[*(const guchar *)p]) {
+		if ((size_t)(p - text) > EXTRACT_NAME_MAX)
+			return NULL;
+		if (g_unichar_isalpha(g_utf8_get_char(p)))
+			letters++;
+		else if (!strchr(" .-'", *p))
+			return NULL;
+	}
+	if (*p != ']' || letters < 2 || (p[1] && p[1] != ' ' && p[1] != '\n'))
+		return NULL;
+	return g_strndup(text + 1, (size_t)(p - text - 1));
+}
+
+/* text without "[tag]" and its blanks at the start of each line. */
+static char *
+extract_strip_tag(const char *text, const char *tag)
+{
+	GString *out = g_string_new(NULL);
+	size_t n = strlen(tag);
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+
+		if (p[0] == '[' && strncmp(p + 1, tag, n) == 0 &&
+		    p[n + 1] == ']') {
+			len -= n + 2;
+			p += n + 2;
+			while (*p == ' ') {
+				p++;
+				len--;
+			}
+		}
+		g_string_append_len(out, p, (gssize)len);
+		p += len;
+	}
+	return g_strstrip(g_string_free(out, FALSE));
+}
+
+/*
+ * Outlook's "mark my comments with": each answer typed into the original
+ * starts with the writer's tag, "[Maria Garcia] yes", "[KM] 4".  The tag
+ * is not the answer when it is the sender's name or initials, or when it
+ * starts two answers or more.
+ */
+static void
+extract_strip_name_tags(struct extract_ctx *c)
+{
+	GHashTable *count = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	size_t i;
+
+	for (i = 0; i < c->slots->len; i++) {
+		struct extract_slot *s = c->slots->pdata[i];
+		char *tag = s->text ? extract_name_tag(s->text) : NULL;
+
+		if (tag)
+			g_hash_table_insert(count, tag, GUINT_TO_POINTER(
+			    GPOINTER_TO_UINT(g_hash_table_lookup(count,
+			    tag)) + 1));
+	}
+	for (i = 0; i < c->slots->len && g_hash_table_size(count) > 0; i++) {
+		struct extract_slot *s = c->slots->pdata[i];
+		char *tag = s->text ? extract_name_tag(s->text) : NULL;
+		char *text;
+
+		if (tag && (GPOINTER_TO_UINT(g_hash_table_lookup(count, tag)) >=
+		    2 || extract_is_sender_name(c, tag))) {
+			text = extract_strip_tag(s->text, tag);
+			g_free(s->text);
+			s->text = *text ? text : NULL;
+			if (!*text)
+				g_free(text);
+		}
+		g_free(tag);
+	}
+	g_hash_table_unref(count);
+}
+
 static bool
 extract_answered(const struct extract_ctx *c)
 {
@@ -3240,6 +3335,7 @@ extract_reply(const char *text, const char *const *ids,
 		c.res->quoted_only = extract_answered(&c);
 	}
 	extract_drop_listed(&c);
+	extract_strip_name_tags(&c);
 	/*
 	 * Markers only in the quote and nothing answered: a note above the
 	 * invitation ("travelling, will answer later") is for triage.

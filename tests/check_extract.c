@@ -740,6 +740,24 @@ static const struct extract_sender_case extract_sender_cases[] = {
 	    "Kofi", "Q4=IXP 2015\n\nK" },
 	{ "short_answer_not_initials", "[Q4] Which BPF?\nIXP 2015\n\nKM "
 	    "2016\n", "Kofi Mensah", "Q4=IXP 2015\n\nKM 2016" },
+	/* Outlook's inline comment tag: the sender's, or on several answers. */
+	{ "initials_tag_dropped", "[Q3] Else?\n[KM] Fewer topics.\n\n[R1] "
+	    "Scale? (1-5)\n[KM] 4\n", "Kofi Mensah", "Q3=Fewer topics.|R1=4" },
+	{ "name_tag_on_one_answer", "[Q1] Why?\n[Maria Garcia] The case "
+	    "studies.\n", "Maria Garcia", "Q1=The case studies." },
+	{ "name_tag_on_each_paragraph", "[Q1] Why?\n[Ana L\xc3\xb3pez] A.\n\n"
+	    "[Ana L\xc3\xb3pez] B.\n", "Ana L\xc3\xb3pez", "Q1=A.\n\nB." },
+	{ "repeated_tag_dropped", "[Q1] Why?\n[AL] A.\n\n[Q2] Else?\n[AL] "
+	    "B.\n", NULL, "Q1=A.|Q2=B." },
+	{ "other_tag_once_kept", "[Q1] Why?\n[Draft] A.\n", "Maria Garcia",
+	    "Q1=[Draft] A." },
+	{ "citation_tags_kept", "[Q1] Why?\n[Smith 2019] showed it.\n\n"
+	    "[Q2] Else?\n[Smith 2019] again.\n", NULL, "Q1=[Smith 2019] "
+	    "showed it.|Q2=[Smith 2019] again." },
+	{ "choice_marks_kept", "[Q1] Why?\n[x] A.\n\n[Q2] Else?\n[x] B.\n",
+	    NULL, "Q1=[x] A.|Q2=[x] B." },
+	{ "tag_inside_a_line_kept", "[Q1] Why?\nA, see the [KM] notes.\n",
+	    "Kofi Mensah", "Q1=A, see the [KM] notes." },
 };
 
 START_TEST(test_extract_sender_table)
