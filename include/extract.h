@@ -66,6 +66,10 @@ struct extract_result {
  *   closest marker above it in the own text and before the closest below it,
  *   with one of them at least. Alone, "Q3. was better", "(Q2) of the report" or
  *   "G20 - summit" stay text; "Q1 revenue grew" is no form at all.
+ * - Inline PGP clear-signed text (RFC 4880 7.1) is read without its
+ *   "-----BEGIN PGP SIGNED MESSAGE-----" and armor header lines and
+ *   without the "- " escapes ("- -- " is a signature's "-- "); its
+ *   "-----BEGIN PGP SIGNATURE-----" block is a signature.
  * - Own text is unquoted text (quote depth 0).  An answer is the own text
  *   between its marker and the next marker, [END], an attribution line or
  *   the end; under a quoted marker that is the participant's inline text.

@@ -31,6 +31,7 @@ enum extract_kind {
 	EXTRACT_SIG_DELIM,
 	EXTRACT_SIG_LINE,
 	EXTRACT_REF,
+	EXTRACT_ARMOR,		/* OpenPGP clear-signing header, not text */
 };
 
 struct extract_line {
@@ -1237,6 +1238,59 @@ extract_split(struct extract_ctx *c, const char *text)
 	c->n = arr->len;
 	c->lines = (struct extract_line *)(void *)g_array_free(arr, FALSE);
 	extract_unquote_figures(c);
+}
+
+#define EXTRACT_PGP_BEGIN "-----BEGIN PGP SIGNED MESSAGE-----"
+
+/*
+ * Inline PGP clear-signing (RFC 4880 7.1): the signed text follows the
+ * "-----BEGIN PGP SIGNED MESSAGE-----" line and its armor headers
+ * ("Hash: SHA256") up to "-----BEGIN PGP SIGNATURE-----", with "- "
+ * put before each line that starts with a dash.  Takes the escape off
+ * ("- -- " is the signature's "-- ", "- - item" a list's "- item"), before
+ * the lines are classified.
+ */
+static void
+extract_unescape_pgp(struct extract_ctx *c)
+{
+	size_t i;
+	unsigned depth = 0;
+	bool signed_text = false;
+
+	for (i = 0; i < c->n; i++) {
+		struct extract_line *l = &c->lines[i];
+
+		if (strcmp(l->content, EXTRACT_PGP_BEGIN) == 0) {
+			signed_text = true;
+			depth = l->depth;
+		} else if (signed_text && l->depth == depth &&
+		    strcmp(l->content, "-----BEGIN PGP SIGNATURE-----") == 0) {
+			signed_text = false;
+		} else if (signed_text && l->depth == depth &&
+		    g_str_has_prefix(l->text, "- ")) {
+			l->text += 2;
+			l->content = l->text;
+			while (g_ascii_isspace(*l->content))
+				l->content++;
+		}
+	}
+}
+
+/* The clear-signing header line and its armor headers are no text. */
+static void
+extract_mark_pgp_armor(struct extract_ctx *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->lines[i].content, EXTRACT_PGP_BEGIN) != 0)
+			continue;
+		c->lines[i].kind = EXTRACT_ARMOR;
+		for (j = i + 1; j < c->n && c->lines[j].depth ==
+		    c->lines[i].depth && c->lines[j].kind != EXTRACT_BLANK &&
+		    strchr(c->lines[j].content, ':'); j++)
+			c->lines[j].kind = EXTRACT_ARMOR;
+	}
 }
 
 static void
@@ -2957,6 +3011,7 @@ extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
 	case EXTRACT_BLANK:
 	case EXTRACT_MARKER:
 	case EXTRACT_REF:
+	case EXTRACT_ARMOR:
 		return false;
 	}
 	return false;
@@ -3103,6 +3158,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 				in_signature = true;
 			continue;
 		case EXTRACT_REF:
+		case EXTRACT_ARMOR:
 			continue;
 		case EXTRACT_BOUNDARY:
 		case EXTRACT_TEXT:
@@ -3279,7 +3335,7 @@ extract_reply(const char *text, const char *const *ids,
 {
 	struct extract_ctx c = { 0 };
 	char *valid = g_utf8_make_valid(text ? text : "", -1);
-	bool structured;
+	bool structured, pgp;
 	size_t i, own_end;
 
 	c.ids = ids;
@@ -3306,8 +3362,13 @@ extract_reply(const char *text, const char *const *ids,
 		g_free(clean);
 	}
 	extract_split(&c, valid);
+	pgp = strstr(valid, EXTRACT_PGP_BEGIN) != NULL;
+	if (pgp)
+		extract_unescape_pgp(&c);
 	for (i = 0; i < c.n; i++)
 		extract_classify_simple(&c, &c.lines[i]);
+	if (pgp)
+		extract_mark_pgp_armor(&c);
 	if (!ids)
 		extract_check_bare_ids(&c);
 	extract_mark_attributions(&c);

@@ -574,6 +574,20 @@ static const struct extract_case extract_cases[] = {
 	    0 },
 	{ "sign_off_name_with_particles", "[R1] Scale? (1-5)\n4\n\nKind "
 	    "regards,\nJan van der Berg\n", false, "R1=4", NULL, true, 0 },
+	/* Inline PGP clear-signing (RFC 4880 7.1). */
+	{ "pgp_clearsigned_unescaped", "-----BEGIN PGP SIGNED MESSAGE-----\n"
+	    "Hash: SHA256\n\n[Q1] Why?\n- - calls\n- - archives\n\n[R1] "
+	    "Scale? (1-5)\n4\n\n- -- \nAlex\n-----BEGIN PGP SIGNATURE-----"
+	    "\n\niQEzBAEBCAAd\n=abcd\n-----END PGP SIGNATURE-----\n", false,
+	    "Q1=- calls\n- archives|R1=4", NULL, true, 0 },
+	{ "pgp_clearsigned_free_text", "-----BEGIN PGP SIGNED MESSAGE-----\n"
+	    "Hash: SHA256\n\nI will answer next week.\n- - Alex\n"
+	    "-----BEGIN PGP SIGNATURE-----\n\niQEz\n-----END PGP "
+	    "SIGNATURE-----\n", false, "", "I will answer next week.\n- Alex",
+	    false, 0 },
+	{ "dash_lines_kept_without_pgp", "[Q1] Why?\n- - calls\nHash: tags "
+	    "helped.\n", false, "Q1=- - calls\nHash: tags helped.", NULL,
+	    true, 0 },
 	/*
 	 * Round 7: sign-offs in am, bn, cs, el, fa, he, hu, ja, sv, th, uk,
 	 * ur; a thanks that is the whole answer stays when a second closing
