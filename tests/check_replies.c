@@ -44,24 +44,11 @@ struct replies_known {
 	"'[BPF18]' read as markers"
 #define R7_ONELINE "several markers on one line ('[R1] 4 [R2] 3') are one " \
 	"answer"
-#define R7_NAMETAG "Outlook's inline comment tag ('[Maria Garcia] yes') " \
-	"stays in the answer"
-#define R7_PGP "inline PGP clear-signing ('- ' escapes, the signature " \
-	"block) stays in the answer"
-#define R7_NAME "a first name alone under the last answer stays in it"
-#define R7_SIGNOFF "a sign-off in a further language (am, bn, cs, el, fa, " \
-	"he, hu, ja '以上、', sv, th, uk, ur) or the Greek iPhone " \
-	"line stays in the last answer"
 
 static const struct replies_known replies_known_failures[] = {
 	/* Round 7: */
-	{ "ack_correction_he", R7_SIGNOFF },
-	{ "ack_gmail_top_choice_text", R7_NAME },
-	{ "ack_outlook_el_q3_multipara", R7_SIGNOFF },
-	{ "ack_rating_correction_same_line", R7_NAME },
 	{ "am_ethiopic_punct_markers", R7_SHAPE },
 	{ "arabic_indic_digit_markers", R7_SHAPE },
-	{ "bn_numbers_and_mixed_script", R7_SIGNOFF },
 	{ "edit_arrow_after_prompt", R7_SHAPE },
 	{ "edit_one_paragraph_markers", R7_ONELINE },
 	{ "edit_ratings_one_line", R7_ONELINE },
@@ -70,37 +57,9 @@ static const struct replies_known replies_known_failures[] = {
 	{ "homoglyph_cyrillic_es_c1", R7_SHAPE },
 	{ "homoglyph_cyrillic_es_lower", R7_SHAPE },
 	{ "homoglyph_greek_upsilon_y1", R7_SHAPE },
-	{ "ios_outlook_nbsp_answers_el", R7_SIGNOFF },
-	{ "koi8u_top_ukr_noend", R7_SIGNOFF },
-	{ "lang_gmail_top_noend_am", R7_SIGNOFF },
-	{ "lang_gmail_top_noend_bn", R7_SIGNOFF },
-	{ "lang_gmail_top_noend_el", R7_SIGNOFF },
-	{ "lang_gmail_top_noend_fa", R7_SIGNOFF },
-	{ "lang_gmail_top_noend_he", R7_SIGNOFF },
-	{ "lang_gmail_top_noend_th", R7_SIGNOFF },
-	{ "lang_gmail_top_noend_uk", R7_SIGNOFF },
-	{ "lang_gmail_top_noend_ur", R7_SIGNOFF },
-	{ "lang_outlook_hdr_cs", R7_SIGNOFF },
-	{ "lang_outlook_hdr_el", R7_SIGNOFF },
-	{ "lang_outlook_hdr_fa", R7_SIGNOFF },
-	{ "lang_outlook_hdr_he", R7_SIGNOFF },
-	{ "lang_outlook_hdr_hu", R7_SIGNOFF },
-	{ "lang_outlook_hdr_ja", R7_SIGNOFF },
-	{ "lang_outlook_hdr_sv", R7_SIGNOFF },
-	{ "lang_outlook_hdr_th", R7_SIGNOFF },
-	{ "lang_outlook_hdr_uk", R7_SIGNOFF },
 	{ "long_bracketed_citation_keys", R7_SHAPE },
-	{ "outlook_initials_tag_inline", R7_NAMETAG },
-	{ "outlook_name_tag_inline", R7_NAMETAG },
-	{ "outlook_name_tag_inline_es", R7_NAMETAG },
 	{ "persian_digit_markers", R7_SHAPE },
-	{ "pgp_inline_clearsigned_dash_escaped", R7_PGP },
 	{ "phone_tortoise_shell", R7_SHAPE },
-	{ "reply_both_inline_and_top_same_q", R7_NAME },
-	{ "second_reply_correction_quotes_own", R7_NAME },
-	{ "second_reply_quotes_own_previous", R7_NAME },
-	{ "ur_nastaliq_colon_after_marker", R7_SIGNOFF },
-	{ "winmail_plus_plain_uk", R7_SIGNOFF },
 	{ "zwsp_in_markers", R7_SHAPE },
 	/* Earlier rounds: */
 	{ "cs_cp1251_no_charset_label", "8-bit windows-1251 without a "
