@@ -48,23 +48,27 @@ struct extract_result {
  * Rules (SPEC 4):
  * - A marker is [ID] at the start of a line after any quote prefix (">",
  *   "> >", ">>") and white space (NBSP and U+3000 too), optionally in
- *   bold (*[Q1]*, **[Q1]**) or full-width brackets (［Q1］).  [END] ends
- *   the answers.
- * - Markers retyped without brackets count in the own text only (quote depth 0,
- *   above an Outlook original), at the start of a line: "Q1: text" (a letter,
- *   one or two digits, a colon) with a known id, and without ids one the
- *   message shows in brackets if it shows any. The loose forms "<Q1>", "「Q1」",
- *   "(Q1)", "#Q1", "Q1)", "Q1.", "Q1 -" (or an en or em dash), "Q 1:" and "Q1 "
- *   before the prompt (a known prompt of Q1, or text ending in "?" or a
- *   "(1-5)"/"(yes/no)" scale) take an id of one to three capital letters and
- *   one to three digits: with ids a known one; without, one the template shows
- *   in brackets (quoted or in an Outlook original) when it shows any; never one
- *   the own text has as [Q1] itself. Such a line is a marker when another line
- *   in the same form has another id ("Q1." and "Q2."), or when it opens a
- *   paragraph (a blank or quoted line or nothing above it) and its id comes in
- *   template order (that of ids, else of the template's markers) after the
- *   closest marker above it in the own text and before the closest below it,
- *   with one of them at least. Alone, "Q3. was better", "(Q2) of the report" or
+ *   bold (*[Q1]*, **[Q1]**) or full-width, lenticular or tortoise-shell
+ *   brackets (［Q1］, 【Q1】, 〔Q1〕).  Inside the brackets the id may be
+ *   spaced ("[ Q1 ]", "[Q 2]"), its letters Cyrillic or Greek ones that
+ *   look Latin ([С1], [Υ1]) and its digits any script's ([R١], [Y۱]).
+ *   [END] ends the answers.
+ * - Markers retyped without brackets count in the own text only (quote
+ *   depth 0, above an Outlook original), at the start of a line:
+ *   "Q1: text" (a letter, one or two digits, a colon) with a known id,
+ *   and without ids one the message shows in brackets if it shows any.  The
+ *   loose forms "<Q1>", "「Q1」", "(Q1)", "#Q1", "Q1)", "Q1.", "Q1 -"
+ *   (or an en or em dash), "Q 1:" and "Q1 " before the prompt (a known
+ *   prompt of Q1, or text ending in "?" or a "(1-5)"/"(yes/no)" scale)
+ *   take an id of one to three capital letters and one to three
+ *   digits: with ids a known one; without, one the template shows in
+ *   brackets (quoted or in an Outlook original) when it shows any; never
+ *   one the own text has as [Q1] itself.  Such a line is a marker when
+ *   another line in the same form has another id ("Q1." and "Q2."), or
+ *   when it opens a paragraph (a blank or quoted line or nothing above
+ *   it) and its id comes in template order (that of ids, else of the
+ *   template's markers) after the closest marker above it in the own
+ *   text and before the closest below it, with one of them at least.  Alone, "Q3. was better", "(Q2) of the report" or
  *   "G20 - summit" stay text; "Q1 revenue grew" is no form at all.
  * - Inline PGP clear-signed text (RFC 4880 7.1) is read without its
  *   "-----BEGIN PGP SIGNED MESSAGE-----" and armor header lines and

@@ -338,6 +338,32 @@ extract_clean_line(const char *s, size_t len)
 	return out;
 }
 
+/* The length of a marker's opening bracket at p: [, ［, 【 or 〔; else 0. */
+static size_t
+extract_open_bracket(const char *p)
+{
+	if (*p == '[')
+		return 1;
+	if (strncmp(p, "\xef\xbc\xbb", 3) == 0 ||	/* ［ */
+	    strncmp(p, "\xe3\x80\x90", 3) == 0 ||	/* 【 */
+	    strncmp(p, "\xe3\x80\x94", 3) == 0)		/* 〔 */
+		return 3;
+	return 0;
+}
+
+/* The length of a marker's closing bracket at p: ], ］, 】 or 〕; else 0. */
+static size_t
+extract_close_bracket(const char *p)
+{
+	if (*p == ']')
+		return 1;
+	if (strncmp(p, "\xef\xbc\xbd", 3) == 0 ||	/* ］ */
+	    strncmp(p, "\xe3\x80\x91", 3) == 0 ||	/* 】 */
+	    strncmp(p, "\xe3\x80\x95", 3) == 0)		/* 〕 */
+		return 3;
+	return 0;
+}
+
 /*
  * After a list item's bullet or number, where a client turned the marker
  * lines into a list: "- [Q1]", "• [Q1]", "1. [Q1]", "1.\t[Q3]", "1) [Q1]".
@@ -365,8 +391,7 @@ extract_skip_list_item(const char *s)
 		return s;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	return *p == '[' || strncmp(p, "\xef\xbc\xbb", 3) == 0 ||
-	    strncmp(p, "\xe3\x80\x90", 3) == 0 ? p : s;
+	return extract_open_bracket(p) ? p : s;
 }
 
 /*
@@ -397,7 +422,61 @@ extract_marker_char(const char *const *p, char *c)
 }
 
 /*
- * Parses "[ID]" (decorated, full-width or lenticular) at the start of s.
+ * A character of a bracketed id: what extract_marker_char() reads, a
+ * Cyrillic or Greek letter that looks like a Latin one (a Russian or
+ * Greek keyboard layout types [С1] for [C1], [Υ1] for [Y1]), or any
+ * decimal digit (an Arabic or Persian one types [R١], [Y۱]).  Inside
+ * brackets only: elsewhere these letters are words.
+ */
+static size_t
+extract_id_char(const char *const *p, char *c)
+{
+	static const struct {
+		gunichar u;
+		char c;
+	} look_alike[] = {
+		/* Cyrillic capitals, then the small ones shaped alike. */
+		{ 0x0410, 'A' }, { 0x0412, 'B' }, { 0x0421, 'C' },
+		{ 0x0415, 'E' }, { 0x041d, 'H' }, { 0x0406, 'I' },
+		{ 0x041a, 'K' }, { 0x041c, 'M' }, { 0x041e, 'O' },
+		{ 0x0420, 'P' }, { 0x0422, 'T' }, { 0x0425, 'X' },
+		{ 0x0423, 'Y' }, { 0x04ae, 'Y' },
+		{ 0x0430, 'a' }, { 0x0441, 'c' }, { 0x0435, 'e' },
+		{ 0x0456, 'i' }, { 0x043e, 'o' }, { 0x0440, 'p' },
+		{ 0x0445, 'x' }, { 0x0443, 'y' },
+		/* Greek capitals, lunate sigma, small omicron. */
+		{ 0x0391, 'A' }, { 0x0392, 'B' }, { 0x03f9, 'C' },
+		{ 0x0395, 'E' }, { 0x0397, 'H' }, { 0x0399, 'I' },
+		{ 0x039a, 'K' }, { 0x039c, 'M' }, { 0x039f, 'O' },
+		{ 0x03a1, 'P' }, { 0x03a4, 'T' }, { 0x03a7, 'X' },
+		{ 0x03a5, 'Y' }, { 0x03bf, 'o' },
+	};
+	size_t n = extract_marker_char(p, c);
+	gunichar u;
+	gint digit;
+	size_t i;
+
+	if (n || !(**p & 0x80))
+		return n;
+	u = g_utf8_get_char(*p);
+	n = (size_t)g_unichar_to_utf8(u, NULL);
+	digit = g_unichar_digit_value(u);
+	if (digit >= 0) {
+		*c = (char)('0' + digit);
+		return n;
+	}
+	for (i = 0; i < G_N_ELEMENTS(look_alike); i++)
+		if (look_alike[i].u == u) {
+			*c = look_alike[i].c;
+			return n;
+		}
+	return 0;
+}
+
+/*
+ * Parses "[ID]" (decorated, full-width, lenticular or tortoise-shell) at
+ * the start of s; the id may be spaced ("[ Q1 ]", "[Q 2]") and typed
+ * with look-alike letters or other scripts' digits (extract_id_char()).
  * Returns the text after it, or NULL when s does not start with a
  * marker; id_out gets the uppercase id, "END" for the end marker.
  */
@@ -409,30 +488,35 @@ extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
 	size_t letters = 0;
 	size_t digits = 0;
 	size_t n = 0;
+	size_t len;
 	int deco;
 
 	p = extract_skip_list_item(p);
 	for (deco = 0; deco < 3 && (*p == '*' || *p == '_'); deco++)
 		p++;
-	if (*p == '[')
-		p++;
-	else if (strncmp(p, "\xef\xbc\xbb", 3) == 0 ||
-	    strncmp(p, "\xe3\x80\x90", 3) == 0)	/* ［ or 【 */
-		p += 3;
-	else
+	len = extract_open_bracket(p);
+	if (!len)
 		return NULL;
+	p += len;
 	while (*p == ' ')
 		p++;
-	while (extract_marker_char(&p, &c) && g_ascii_isalpha(c) &&
+	while ((len = extract_id_char(&p, &c)) && g_ascii_isalpha(c) &&
 	    letters < 4) {
 		id_out[n++] = g_ascii_toupper(c);
-		p += extract_marker_char(&p, &c);
+		p += len;
 		letters++;
 	}
-	while (extract_marker_char(&p, &c) && g_ascii_isdigit(c) &&
+	/* "[Q 2]": one blank typed between the letters and the digits. */
+	if (*p == ' ' && letters > 0) {
+		const char *q = p + 1;
+
+		if (extract_id_char(&q, &c) && g_ascii_isdigit(c))
+			p = q;
+	}
+	while ((len = extract_id_char(&p, &c)) && g_ascii_isdigit(c) &&
 	    digits < 4) {
 		id_out[n++] = c;
-		p += extract_marker_char(&p, &c);
+		p += len;
 		digits++;
 	}
 	id_out[n] = '\0';
@@ -441,13 +525,10 @@ extract_parse_marker(const char *s, char id_out[EXTRACT_ID_SIZE])
 		return NULL;
 	while (*p == ' ')
 		p++;
-	if (*p == ']')
-		p++;
-	else if (strncmp(p, "\xef\xbc\xbd", 3) == 0 ||
-	    strncmp(p, "\xe3\x80\x91", 3) == 0)	/* ］ or 】 */
-		p += 3;
-	else
+	len = extract_close_bracket(p);
+	if (!len)
 		return NULL;
+	p += len;
 	while (*p == '*' || *p == '_')
 		p++;
 	while (*p == ' ' || *p == '\t')

@@ -480,6 +480,31 @@ static const struct extract_case extract_cases[] = {
 	    "Q1=A.", NULL, true, 0 },
 	{ "bidi_marks_dropped", "\xe2\x80\x8f[Q1]\xe2\x80\x8f A.\n", false,
 	    "Q1=A.", NULL, true, 0 },
+	/* Ids typed on other keyboard layouts, inside brackets only. */
+	{ "look_alike_cyrillic_es", "[\xd0\xa1" "1]\n2\n", false, "C1=2",
+	    NULL, true, 0 },
+	{ "look_alike_cyrillic_small_es", "[\xd1\x81" "1] 4\n", false,
+	    "C1=4", NULL, true, 0 },
+	{ "look_alike_greek_upsilon", "[\xce\xa5" "1]\nyes\n", false,
+	    "Y1=yes", NULL, true, 0 },
+	{ "look_alike_fp_other_letter", "[\xd0\x96" "1] A.\n", false, "",
+	    "[\xd0\x96" "1] A.", false, 0 },
+	{ "look_alike_fp_outside_brackets", "\xd0\xa1" "1. A.\n\xd0\xa1"
+	    "2. B.\n", false, "", "\xd0\xa1" "1. A.\n\xd0\xa1" "2. B.",
+	    false, 0 },
+	{ "arabic_indic_digit_id", "[R\xd9\xa1]\n\xd9\xa4\n", false,
+	    "R1=\xd9\xa4", NULL, true, 0 },
+	{ "persian_digit_id", "[Y\xdb\xb1] yes\n", false, "Y1=yes", NULL,
+	    true, 0 },
+	{ "spaced_id_in_brackets", "[Q 2]\nB.\n[ R1 ] 4\n", false,
+	    "Q2=B.|R1=4", NULL, true, 0 },
+	{ "spaced_id_fp_quarter", "[Q1 2019] sales grew.\n", false, "",
+	    "[Q1 2019] sales grew.", false, 0 },
+	{ "spaced_id_fp_footnote", "[1] See the report.\n", false, "",
+	    "[1] See the report.", false, 0 },
+	{ "tortoise_shell_brackets", "\xe3\x80\x94Q3\xe3\x80\x95"
+	    "Involve regional IGFs.\n\xe3\x80\x94R2\xe3\x80\x95" "3\n",
+	    false, "Q3=Involve regional IGFs.|R2=3", NULL, true, 0 },
 	{ "bare_id_not_in_template", "[Q6] Metrics?\nCitations, e.g.:\n"
 	    "G20: a declaration\n", false, "Q6=Citations, e.g.:\nG20: a "
 	    "declaration", NULL, true, 0 },
