@@ -47,7 +47,8 @@ struct extract_result {
  *
  * Rules (SPEC 4):
  * - A marker is [ID] at the start of a line after any quote prefix (">",
- *   "> >", ">>") and white space (NBSP and U+3000 too), optionally in
+ *   "> >", ">>") and white space (NBSP and U+3000 too; zero-width
+ *   spaces and word joiners count for nothing), optionally in
  *   bold (*[Q1]*, **[Q1]**) or full-width, lenticular or tortoise-shell
  *   brackets (［Q1］, 【Q1】, 〔Q1〕).  Inside the brackets the id may be
  *   spaced ("[ Q1 ]", "[Q 2]"), its letters Cyrillic or Greek ones that

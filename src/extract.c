@@ -289,9 +289,9 @@ extract_has_prefix_ci(const char *s, const char *prefix)
 
 /*
  * Writes one raw line cleaned to out, which has room for len bytes: NBSP
- * and U+3000 become spaces, ZWSP, BOM and the bidi controls go (Gmail
- * wraps an Arabic attribution in them), CR becomes a space.  Returns
- * where the cleaned line ends (not terminated).
+ * and U+3000 become spaces, ZWSP, word joiner, BOM and the bidi controls
+ * go (Gmail wraps an Arabic attribution in them), CR becomes a space.
+ * Returns where the cleaned line ends (not terminated).
  */
 static char *
 extract_clean_into(char *out, const char *s, size_t len)
@@ -313,8 +313,12 @@ extract_clean_into(char *out, const char *s, size_t len)
 		} else if (u[0] == 0xe2 && i + 2 < len && ((u[1] == 0x80 &&
 		    (u[2] == 0x8b || u[2] == 0x8e || u[2] == 0x8f ||
 		    (u[2] >= 0xaa && u[2] <= 0xae))) ||
-		    (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9))) {
-			/* ZWSP and the bidi controls Arabic clients add. */
+		    (u[1] == 0x81 && (u[2] == 0xa0 ||
+		    (u[2] >= 0xa6 && u[2] <= 0xa9))))) {
+			/*
+			 * ZWSP, the word joiner chat apps paste, and the
+			 * bidi controls Arabic clients add.
+			 */
 			i += 2;
 		} else if (u[0] == 0xd8 && i + 1 < len && u[1] == 0x9c) {
 			i++;			/* ARABIC LETTER MARK */

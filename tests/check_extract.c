@@ -480,6 +480,13 @@ static const struct extract_case extract_cases[] = {
 	    "Q1=A.", NULL, true, 0 },
 	{ "bidi_marks_dropped", "\xe2\x80\x8f[Q1]\xe2\x80\x8f A.\n", false,
 	    "Q1=A.", NULL, true, 0 },
+	{ "word_joiner_before_marker", "[Q1] A.\n\xe2\x81\xa0[R5]\n5\n",
+	    false, "Q1=A.|R5=5", NULL, true, 0 },
+	/* Persian writes a ZWNJ inside words: it stays. */
+	{ "zwnj_in_answer_kept", "[Q2] \xd8\xb2\xd9\x85\xd8\xa7\xd9\x86"
+	    "\xe2\x80\x8c\xd8\xa8\xd9\x86\xd8\xaf\xdb\x8c\n", false,
+	    "Q2=\xd8\xb2\xd9\x85\xd8\xa7\xd9\x86\xe2\x80\x8c\xd8\xa8"
+	    "\xd9\x86\xd8\xaf\xdb\x8c", NULL, true, 0 },
 	/* Ids typed on other keyboard layouts, inside brackets only. */
 	{ "look_alike_cyrillic_es", "[\xd0\xa1" "1]\n2\n", false, "C1=2",
 	    NULL, true, 0 },
