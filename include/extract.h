@@ -83,7 +83,8 @@ struct extract_result {
  *   marker in the quoted original), or when no prompt is known and it
  *   reads as one (it ends in "?" or a scale such as "(1-5)").  Text after
  *   the prompt on that line ("[R1] How useful? (1-5) 4") is an answer,
- *   without a leading ":", "-", dash or "=" and blank ("[Q1] = text").
+ *   without a leading ":" (also "：", Ethiopic "፡" or "፦"), "-", dash,
+ *   arrow ("-->", "->", "=>", "→") or "=" and blank ("[Q1] = text").
  * - A section whose only own line is one ignore_lines option (the others
  *   deleted) answers with that option.
  * - A marker seen twice: the non-empty answer wins; two different

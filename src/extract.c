@@ -1717,20 +1717,33 @@ extract_loose_equal(const char *a, const char *b)
 }
 
 /*
- * Remainder after a prompt: leading ":", "：", "-" and blanks dropped, and
- * the dashes Word's autocorrect makes of "-"; an "=" too when a blank
- * follows ("[Q1] = text"), not "=SUM(A1:A3)".
+ * Remainder after a prompt: leading ":", "：", the Ethiopic "፡" and "፦",
+ * "-" and blanks dropped, and the dashes Word's autocorrect makes of "-";
+ * an arrow ("-->", "->", "=>", "→"); an "=" too when a blank follows
+ * ("[Q1] = text"), not "=SUM(A1:A3)".
  */
 static char *
 extract_after_prompt(const char *after)
 {
+	static const char *const arrows[] = {
+		"-->", "->", "=>", "\xe2\x86\x92", NULL,
+	};
+	size_t i;
+
 	for (;;) {
-		if (*after == ' ' || *after == ':' || *after == '-' ||
+		for (i = 0; arrows[i]; i++)
+			if (g_str_has_prefix(after, arrows[i]))
+				break;
+		if (arrows[i])
+			after += strlen(arrows[i]);
+		else if (*after == ' ' || *after == ':' || *after == '-' ||
 		    *after == '*' || *after == '_' || *after == '\t' ||
 		    (*after == '=' && (after[1] == ' ' || after[1] == '\t' ||
 		    !after[1])))
 			after++;
 		else if (strncmp(after, "\xef\xbc\x9a", 3) == 0 ||	/* ： */
+		    strncmp(after, "\xe1\x8d\xa1", 3) == 0 ||	/* ፡ */
+		    strncmp(after, "\xe1\x8d\xa6", 3) == 0 ||	/* ፦ */
 		    strncmp(after, "\xe2\x80\x93", 3) == 0 ||	/* – */
 		    strncmp(after, "\xe2\x80\x94", 3) == 0)		/* — */
 			after += 3;

@@ -487,6 +487,15 @@ static const struct extract_case extract_cases[] = {
 	    "\xe2\x80\x8c\xd8\xa8\xd9\x86\xd8\xaf\xdb\x8c\n", false,
 	    "Q2=\xd8\xb2\xd9\x85\xd8\xa7\xd9\x86\xe2\x80\x8c\xd8\xa8"
 	    "\xd9\x86\xd8\xaf\xdb\x8c", NULL, true, 0 },
+	{ "arrow_after_prompt", "[Q1] What worked well? --> The calls.\n"
+	    "[R1] Useful? (1-5) -> 4\n[Y1] \xe2\x86\x92 yes\n[Q2] => B.\n",
+	    false, "Q1=The calls.|R1=4|Y1=yes|Q2=B.", NULL, true, 0 },
+	/* Only an arrow right after the marker or prompt goes. */
+	{ "arrow_fp_inside_answer", "[Q2] Less?\nDrafts -> comments -> "
+	    "report.\n", false, "Q2=Drafts -> comments -> report.", NULL,
+	    true, 0 },
+	{ "ethiopic_colon_after_marker", "[Q1]\xe1\x8d\xa1 A.\n"
+	    "[Q2]\xe1\x8d\xa6 B.\n", false, "Q1=A.|Q2=B.", NULL, true, 0 },
 	/* Ids typed on other keyboard layouts, inside brackets only. */
 	{ "look_alike_cyrillic_es", "[\xd0\xa1" "1]\n2\n", false, "C1=2",
 	    NULL, true, 0 },
