@@ -38,6 +38,9 @@ struct extract_result {
  * ids: NULL-terminated question ids of the consultation, matched
  * case-insensitively, or NULL to accept any [A-Z]{1,3}[0-9]{1,3} marker.
  * A marker with an id not in ids is kept as text and warned about.
+ * Without ids, when the message shows the template (bracketed markers
+ * quoted or in an unquoted original), an own bracketed id whose letters
+ * no template id has ("[BPF18]", a citation key) is too.
  * ignore_lines: NULL-terminated template lines that are never answer
  * text (the marker prompts, "1. Cybersecurity"-style choice options), or
  * NULL.  They are compared ignoring case, decoration and runs of blanks.

@@ -2674,6 +2674,64 @@ extract_order_of(const struct extract_ctx *c, GHashTable *order,
 	return 0;
 }
 
+/* The letters of id ("BPF" of "BPF18"), copied to out. */
+static void
+extract_id_letters(const char *id, char out[EXTRACT_ID_SIZE])
+{
+	size_t n = 0;
+
+	while (g_ascii_isalpha(id[n]) && n + 1 < EXTRACT_ID_SIZE) {
+		out[n] = id[n];
+		n++;
+	}
+	out[n] = '\0';
+}
+
+/*
+ * Without the definition, a message that shows the template (bracketed
+ * markers in the quote or an unquoted original) tells which ids are
+ * questions: a bracketed id of the own text with letters no template id
+ * has ("[BPF18] Report ...", a citation key in an answer) is text, as an
+ * id the definition lacks is.  One with the template's letters ("[Q9]"
+ * where the quote was trimmed to [Q1]..[Q4]) stays a marker.
+ */
+static void
+extract_check_unknown_ids(struct extract_ctx *c, size_t own_end)
+{
+	GHashTable *order = extract_template_order(c, own_end);
+	GHashTable *letters = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	GHashTableIter it;
+	gpointer key;
+	size_t i;
+
+	g_hash_table_iter_init(&it, order);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		char l[EXTRACT_ID_SIZE];
+
+		extract_id_letters(key, l);
+		g_hash_table_add(letters, g_strdup(l));
+	}
+	for (i = 0; i < own_end && g_hash_table_size(letters) > 0; i++) {
+		struct extract_line *l = &c->lines[i];
+		char id_letters[EXTRACT_ID_SIZE];
+		char *w;
+
+		if (l->kind != EXTRACT_MARKER || l->bare || l->depth != 0)
+			continue;
+		extract_id_letters(l->id, id_letters);
+		if (g_hash_table_contains(letters, id_letters))
+			continue;
+		l->kind = EXTRACT_TEXT;
+		l->rest = NULL;
+		w = g_strdup_printf("unknown marker [%s] kept as text", l->id);
+		extract_warn(c, w);
+		g_free(w);
+	}
+	g_hash_table_unref(letters);
+	g_hash_table_unref(order);
+}
+
 struct extract_loose_line {
 	size_t line;
 	enum extract_loose style;
@@ -3472,6 +3530,8 @@ extract_reply(const char *text, const char *const *ids,
 	extract_mark_attributions(&c);
 	extract_unmark_pasted(&c);
 	own_end = extract_own_end(&c);
+	if (!ids)
+		extract_check_unknown_ids(&c, own_end);
 	extract_keep_own_quotes(&c, own_end);
 	extract_mark_disclaimers(&c, own_end);
 	extract_collect_prompts(&c);

@@ -496,6 +496,21 @@ static const struct extract_case extract_cases[] = {
 	    true, 0 },
 	{ "ethiopic_colon_after_marker", "[Q1]\xe1\x8d\xa1 A.\n"
 	    "[Q2]\xe1\x8d\xa6 B.\n", false, "Q1=A.|Q2=B.", NULL, true, 0 },
+	/* Citation keys in an answer, when the quote shows the template. */
+	{ "citation_keys_not_markers", "[Q1]\nOutputs:\n[BPF18] Cyber, "
+	    "2018.\n[GEA17] Gender, 2017.\n\n[R1] 4\n\n> [Q1] What?\n"
+	    "> [R1] Useful? (1-5)\n", false, "Q1=Outputs:\n[BPF18] Cyber, "
+	    "2018.\n[GEA17] Gender, 2017.|R1=4", NULL, true, 2 },
+	{ "citation_keys_with_ids", "[Q1] What worked well?\nOutputs:\n"
+	    "[BPF18] Cyber.\n", true, "Q1=Outputs:\n[BPF18] Cyber.", NULL,
+	    true, 1 },
+	/* No template to tell: any [A-Z]{1,3}[0-9]{1,3} is a marker. */
+	{ "citation_keys_fp_no_template", "[Q1]\nOutputs:\n[BPF18] Cyber, "
+	    "2018.\n", false, "Q1=Outputs:|BPF18=Cyber, 2018.", NULL, true,
+	    0 },
+	/* A trimmed quote: an id with the template's letters stays. */
+	{ "citation_fp_trimmed_quote", "[Q1] A.\n\n[Q9] B.\n\n> [Q1] What?"
+	    "\n> [Q2] Less?\n", false, "Q1=A.|Q9=B.", NULL, true, 0 },
 	/* Ids typed on other keyboard layouts, inside brackets only. */
 	{ "look_alike_cyrillic_es", "[\xd0\xa1" "1]\n2\n", false, "C1=2",
 	    NULL, true, 0 },
