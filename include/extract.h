@@ -74,10 +74,15 @@ struct extract_result {
  *   template's markers) after the closest marker above it in the own
  *   text and before the closest below it, with one of them at least.  Alone, "Q3. was better", "(Q2) of the report" or
  *   "G20 - summit" stay text; "Q1 revenue grew" is no form at all.
- * - Inline PGP clear-signed text (RFC 4880 7.1) is read without its
- *   "-----BEGIN PGP SIGNED MESSAGE-----" and armor header lines and
- *   without the "- " escapes ("- -- " is a signature's "-- "); its
- *   "-----BEGIN PGP SIGNATURE-----" block is a signature.
+ * - Several bracketed markers on one line of the own text ("[R1] 4 [R2]
+ *   3", "My ratings: [R1] 5, [R2] 4", "[Q1] The list. [Q2] The
+ *   timelines.") answer one question each, the text up to the next
+ *   marker less a "," or ";" before it: when the template is known (ids,
+ *   else bracketed markers quoted or in an Outlook original), their ids
+ *   are the template's in its order, what comes before each marker after
+ *   the first ends in ". , ; ! ? )" or a digit, and any lead-in ends in
+ *   ":" or a sentence end.  "see [R2] above", "[Q1] Same as [Q2] below"
+ *   stay text.
  * - Own text is unquoted text (quote depth 0).  An answer is the own text
  *   between its marker and the next marker, [END], an attribution line or
  *   the end; under a quoted marker that is the participant's inline text.

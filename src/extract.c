@@ -79,6 +79,7 @@ struct extract_ctx {
 	GHashTable *prompt_source;
 	GPtrArray *slots;	/* struct extract_slot *, first-seen order */
 	GPtrArray *free_lines;	/* const char * */
+	GPtrArray *pieces;	/* char *, lines split off a marker run */
 	struct extract_result *res;
 };
 
@@ -2732,6 +2733,194 @@ extract_check_unknown_ids(struct extract_ctx *c, size_t own_end)
 	g_hash_table_unref(order);
 }
 
+/* Up to this many markers are looked for on one line. */
+#define EXTRACT_LINE_MARKERS 16
+
+/* A bracketed marker found on a line (extract_line_markers()). */
+struct extract_inline_marker {
+	const char *start;	/* its bold decoration or bracket */
+	char id[EXTRACT_ID_SIZE];
+};
+
+/*
+ * Does text, what stands between two markers on one line, end as an
+ * answer does before the next marker: nothing, a separator or sentence
+ * end (". , ; ! ? )") or a digit ("4 [R2]")?  "See [R2] above" and "Same
+ * as [Q2] below" do not: they refer to the question.
+ */
+static bool
+extract_ends_before_marker(const char *text, size_t len)
+{
+	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+		len--;
+	return len == 0 || strchr(".,;!?)", text[len - 1]) ||
+	    g_ascii_isdigit(text[len - 1]);
+}
+
+/*
+ * The bracketed markers on line content, in order: one at its start
+ * (after a list bullet or bold) and any after a blank.  Returns how many
+ * were stored in found (at most EXTRACT_LINE_MARKERS).
+ */
+static size_t
+extract_line_markers(const char *content,
+    struct extract_inline_marker found[EXTRACT_LINE_MARKERS])
+{
+	const char *p = extract_parse_marker(content, found[0].id);
+	size_t n = 0;
+
+	if (p)
+		found[n++].start = content;
+	else
+		p = content;
+	for (; *p && n < EXTRACT_LINE_MARKERS; p++) {
+		const char *start = p;
+
+		if (!extract_open_bracket(p))
+			continue;
+		while (start > content && (start[-1] == '*' ||
+		    start[-1] == '_'))
+			start--;
+		if ((start > content && start[-1] != ' ' &&
+		    start[-1] != '\t') || !extract_parse_marker(p,
+		    found[n].id))
+			continue;
+		found[n++].start = start;
+	}
+	return n;
+}
+
+/*
+ * Are the markers of a line the participant's way to answer several
+ * questions on it: two or more, ids of the template (of ids, else of the
+ * bracketed markers the message shows) in increasing template order,
+ * after a lead-in that is nothing or ends in ":" (".", "!", "?", ";")
+ * and each after what reads as an answer (extract_ends_before_marker())?
+ */
+static bool
+extract_is_marker_run(const struct extract_ctx *c, GHashTable *order,
+    const char *content, const struct extract_inline_marker *m, size_t n)
+{
+	char id[EXTRACT_ID_SIZE];
+	size_t i, at, last = 0;
+	const char *prev;
+	size_t lead;
+
+	if (n < 2)
+		return false;
+	lead = (size_t)(m[0].start - content);
+	while (lead > 0 && (content[lead - 1] == ' ' ||
+	    content[lead - 1] == '\t'))
+		lead--;
+	if (lead > 0 && !strchr(":.!?;", content[lead - 1]) &&
+	    !(lead >= 3 && memcmp(content + lead - 3, "\xef\xbc\x9a",
+	    3) == 0))
+		return false;
+	for (i = 0; i < n; i++) {
+		at = extract_order_of(c, order, m[i].id);
+		if (at == 0 || at <= last)
+			return false;
+		last = at;
+		if (i == 0)
+			continue;
+		prev = extract_parse_marker(m[i - 1].start, id);
+		if (!prev || prev > m[i].start || !extract_ends_before_marker(
+		    prev, (size_t)(m[i].start - prev)))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * One piece of a split line, from start to end, newly allocated in
+ * c->pieces: blanks and a "," or ";" before the next marker dropped, and
+ * a full stop after a number alone ("[R1] 5.").
+ */
+static char *
+extract_piece(struct extract_ctx *c, const char *start, const char *end)
+{
+	char id[EXTRACT_ID_SIZE];
+	char *piece = g_strndup(start, (gsize)(end - start));
+	size_t n = strlen(piece);
+	const char *rest;
+
+	while (n > 0 && strchr(" \t,;", piece[n - 1]))
+		piece[--n] = '\0';
+	rest = extract_parse_marker(piece, id);
+	if (rest && n > 0 && piece[n - 1] == '.' && rest < piece + n - 1 &&
+	    strspn(rest, "0123456789") == (size_t)(piece + n - 1 - rest))
+		piece[--n] = '\0';
+	g_ptr_array_add(c->pieces, piece);
+	return piece;
+}
+
+/*
+ * Several markers on one line of the own text ("[R1] 4 [R2] 3 [R3] 4",
+ * "My ratings: [R1] 5, [R2] 4", "[Q1] The list. [Q2] The timelines.")
+ * answer one question each: such a line becomes one line per marker
+ * (and its lead-in), classified afresh.  Only where the template is
+ * known (extract_is_marker_run()).  Returns how many lines were added
+ * above own_end.
+ */
+static size_t
+extract_split_marker_runs(struct extract_ctx *c, size_t own_end)
+{
+	GHashTable *order = extract_template_order(c, own_end);
+	GArray *out = NULL;
+	GArray *fresh = NULL;
+	size_t added = 0;
+	size_t i, k;
+
+	for (i = 0; i < c->n && g_hash_table_size(order) > 0; i++) {
+		const struct extract_line *l = &c->lines[i];
+		struct extract_inline_marker m[EXTRACT_LINE_MARKERS];
+		struct extract_line piece;
+		size_t n = 0;
+
+		if (i < own_end && l->depth == 0 &&
+		    (l->kind == EXTRACT_MARKER || l->kind == EXTRACT_TEXT))
+			n = extract_line_markers(l->content, m);
+		if (!extract_is_marker_run(c, order, l->content, m, n)) {
+			if (out)
+				g_array_append_val(out, *l);
+			continue;
+		}
+		if (!out) {
+			out = g_array_new(FALSE, FALSE,
+			    sizeof(struct extract_line));
+			fresh = g_array_new(FALSE, FALSE, sizeof(size_t));
+			g_array_append_vals(out, c->lines, (guint)i);
+		}
+		for (k = 0; k <= n; k++) {
+			const char *start = k == 0 ? l->content :
+			    m[k - 1].start;
+			const char *end = k < n ? m[k].start :
+			    l->content + strlen(l->content);
+			size_t at = out->len;
+
+			if (end == start)
+				continue;
+			piece = *l;
+			piece.text = piece.content = extract_piece(c, start,
+			    end);
+			g_array_append_val(fresh, at);
+			g_array_append_val(out, piece);
+		}
+		added = out->len - i - 1;
+	}
+	g_hash_table_unref(order);
+	if (!out)
+		return 0;
+	g_free(c->lines);
+	c->n = out->len;
+	c->lines = (struct extract_line *)(void *)g_array_free(out, FALSE);
+	for (k = 0; k < fresh->len; k++)
+		extract_classify_simple(c, &c->lines[g_array_index(fresh,
+		    size_t, k)]);
+	g_array_free(fresh, TRUE);
+	return added;
+}
+
 struct extract_loose_line {
 	size_t line;
 	enum extract_loose style;
@@ -3492,7 +3681,7 @@ extract_reply(const char *text, const char *const *ids,
 	struct extract_ctx c = { 0 };
 	char *valid = g_utf8_make_valid(text ? text : "", -1);
 	bool structured, pgp;
-	size_t i, own_end;
+	size_t i, own_end, added;
 
 	c.ids = ids;
 	c.sender = sender_name && *sender_name ? sender_name : NULL;
@@ -3505,6 +3694,7 @@ extract_reply(const char *text, const char *const *ids,
 	c.prompt_source = g_hash_table_new(g_direct_hash, g_direct_equal);
 	c.slots = g_ptr_array_new_with_free_func(extract_slot_free);
 	c.free_lines = g_ptr_array_new();
+	c.pieces = g_ptr_array_new_with_free_func(g_free);
 
 	for (i = 0; ignore_lines && ignore_lines[i]; i++) {
 		char *clean = extract_clean_line(ignore_lines[i],
@@ -3532,6 +3722,10 @@ extract_reply(const char *text, const char *const *ids,
 	own_end = extract_own_end(&c);
 	if (!ids)
 		extract_check_unknown_ids(&c, own_end);
+	added = extract_split_marker_runs(&c, own_end);
+	own_end += added;
+	if (c.last_furniture != SIZE_MAX)
+		c.last_furniture += added;
 	extract_keep_own_quotes(&c, own_end);
 	extract_mark_disclaimers(&c, own_end);
 	extract_collect_prompts(&c);
@@ -3578,6 +3772,7 @@ extract_reply(const char *text, const char *const *ids,
 	g_free(c.text);
 	g_free(c.lines);
 	g_ptr_array_unref(c.free_lines);
+	g_ptr_array_unref(c.pieces);
 	g_ptr_array_unref(c.slots);
 	g_hash_table_unref(c.prompt_source);
 	g_hash_table_unref(c.prompts);

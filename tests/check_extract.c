@@ -511,6 +511,33 @@ static const struct extract_case extract_cases[] = {
 	/* A trimmed quote: an id with the template's letters stays. */
 	{ "citation_fp_trimmed_quote", "[Q1] A.\n\n[Q9] B.\n\n> [Q1] What?"
 	    "\n> [Q2] Less?\n", false, "Q1=A.|Q9=B.", NULL, true, 0 },
+	/* Several markers on one line, the template known. */
+	{ "one_line_ratings", "[R1] 4 [R2] 3 [R3] 5\n\n> [R1] A? (1-5)\n"
+	    "> [R2] B? (1-5)\n> [R3] C? (1-5)\n", false, "R1=4|R2=3|R3=5",
+	    NULL, true, 0 },
+	{ "one_line_lead_in_commas", "My ratings: [R1] 5, [R2] 4.\n\n"
+	    "> [R1] A? (1-5)\n> [R2] B? (1-5)\n", false, "R1=5|R2=4",
+	    "My ratings:", true, 0 },
+	{ "one_line_sentences_with_ids", "[Q1] The list. [Q2] The "
+	    "timelines.\n", true, "Q1=The list.|Q2=The timelines.", NULL,
+	    true, 0 },
+	{ "one_line_fp_single_marker", "[Q1] See [R2] above.\n\n> [Q1] A?\n"
+	    "> [R2] B? (1-5)\n", false, "Q1=See [R2] above.", NULL, true,
+	    0 },
+	{ "one_line_fp_see_in_text", "see [R2] above\n\n> [R2] B? (1-5)\n",
+	    false, "", "see [R2] above", false, 0 },
+	{ "one_line_fp_refers_to_question", "[Q1] Same as [Q2] below.\n\n"
+	    "> [Q1] A?\n> [Q2] B?\n", false, "Q1=Same as [Q2] below.", NULL,
+	    true, 0 },
+	{ "one_line_fp_out_of_order", "[Q2] B. [Q1] A.\n\n> [Q1] A?\n"
+	    "> [Q2] B?\n", false, "Q2=B. [Q1] A.", NULL, true, 0 },
+	{ "one_line_fp_no_template", "[R1] 4 [R2] 3\n", false,
+	    "R1=4 [R2] 3", NULL, true, 0 },
+	{ "one_line_fp_citations", "Sources: [AB12] and [CD34] agree.\n",
+	    false, "", "Sources: [AB12] and [CD34] agree.", false, 0 },
+	{ "one_line_fp_footnote_quarter", "[Q1] Sales [1] and [Q1 2019] "
+	    "grew.\n\n> [Q1] A?\n", false, "Q1=Sales [1] and [Q1 2019] "
+	    "grew.", NULL, true, 0 },
 	/* Ids typed on other keyboard layouts, inside brackets only. */
 	{ "look_alike_cyrillic_es", "[\xd0\xa1" "1]\n2\n", false, "C1=2",
 	    NULL, true, 0 },
