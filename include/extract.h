@@ -57,22 +57,21 @@ struct extract_result {
  *   spaced ("[ Q1 ]", "[Q 2]"), its letters Cyrillic or Greek ones that
  *   look Latin ([С1], [Υ1]) and its digits any script's ([R١], [Y۱]).
  *   [END] ends the answers.
- * - Markers retyped without brackets count in the own text only (quote
- *   depth 0, above an Outlook original), at the start of a line:
- *   "Q1: text" (a letter, one or two digits, a colon) with a known id,
- *   and without ids one the message shows in brackets if it shows any.  The
- *   loose forms "<Q1>", "「Q1」", "(Q1)", "#Q1", "Q1)", "Q1.", "Q1 -"
- *   (or an en or em dash), "Q 1:" and "Q1 " before the prompt (a known
- *   prompt of Q1, or text ending in "?" or a "(1-5)"/"(yes/no)" scale)
- *   take an id of one to three capital letters and one to three
- *   digits: with ids a known one; without, one the template shows in
- *   brackets (quoted or in an Outlook original) when it shows any; never
- *   one the own text has as [Q1] itself.  Such a line is a marker when
- *   another line in the same form has another id ("Q1." and "Q2."), or
- *   when it opens a paragraph (a blank or quoted line or nothing above
- *   it) and its id comes in template order (that of ids, else of the
- *   template's markers) after the closest marker above it in the own
- *   text and before the closest below it, with one of them at least.  Alone, "Q3. was better", "(Q2) of the report" or
+ * - Markers retyped without brackets count in the own text only (quote depth 0,
+ *   above an Outlook original), at the start of a line: "Q1: text" (a letter,
+ *   one or two digits, a colon) with a known id, and without ids one the
+ *   message shows in brackets if it shows any. The loose forms "<Q1>", "「Q1」",
+ *   "(Q1)", "#Q1", "Q1)", "Q1.", "Q1 -" (or an en or em dash), "Q 1:" and "Q1 "
+ *   before the prompt (a known prompt of Q1, or text ending in "?" or a
+ *   "(1-5)"/"(yes/no)" scale) take an id of one to three capital letters and
+ *   one to three digits: with ids a known one; without, one the template shows
+ *   in brackets (quoted or in an Outlook original) when it shows any; never one
+ *   the own text has as [Q1] itself. Such a line is a marker when another line
+ *   in the same form has another id ("Q1." and "Q2."), or when it opens a
+ *   paragraph (a blank or quoted line or nothing above it) and its id comes in
+ *   template order (that of ids, else of the template's markers) after the
+ *   closest marker above it in the own text and before the closest below it,
+ *   with one of them at least. Alone, "Q3. was better", "(Q2) of the report" or
  *   "G20 - summit" stay text; "Q1 revenue grew" is no form at all.
  * - Several bracketed markers on one line of the own text ("[R1] 4 [R2]
  *   3", "My ratings: [R1] 5, [R2] 4", "[Q1] The list. [Q2] The
@@ -92,7 +91,9 @@ struct extract_result {
  *   reads as one (it ends in "?" or a scale such as "(1-5)").  Text after
  *   the prompt on that line ("[R1] How useful? (1-5) 4") is an answer,
  *   without a leading ":" (also "：", Ethiopic "፡" or "፦"), "-", dash,
- *   arrow ("-->", "->", "=>", "→") or "=" and blank ("[Q1] = text").
+ *   arrow ("-->", "->", "=>", "→") or "=" and blank ("[Q1] = text").  A
+ *   table pasted as text ("[Q1]<TAB>What worked well?<TAB>The calls"):
+ *   a first cell that ends as a prompt is the prompt.
  * - A section whose only own line is one ignore_lines option (the others
  *   deleted) answers with that option.
  * - A marker seen twice: the non-empty answer wins; two different
@@ -118,7 +119,9 @@ struct extract_result {
  *   stands above that block; the "Ref: TOKEN" line; under an answer, a
  *   paragraph of one line that is sender_name, its first name or its
  *   initials ("5 not 4, sorry\n\nBeatriz", "-Tim", "K.M.") with nothing of
- *   the participant's below it but the original, a signature or the end.
+ *   the participant's below it but the original, a signature or the end;
+ *   inline PGP armor ("-----BEGIN PGP SIGNED MESSAGE-----", "Hash:"), whose
+ *   "- " dash escapes come off the lines (RFC 4880 7.1).
  * - An attribution or header block typed inside an answer (an own marker
  *   above it and below it, the message's real attribution or boundary
  *   further down: "On 14 March 2019 the lead expert wrote:", a pasted

@@ -299,7 +299,8 @@ static const struct extract_case extract_cases[] = {
 	{ "wrote_line_inside_answer", "[Q2] Less?\nOn 14 March 2019 the lead "
 	    "expert wrote:\n\"More input.\"\nNothing changed.\n\n[R2] Scale? "
 	    "(1-5)\n2\n\nOn Wed, Dec 2, 2026 at 9:14 AM IGF <c@igf.example> "
-	    "wrote:\n> [Q2] Less?\n", false, "Q2=On 14 March 2019 the lead "
+	    "wrote:\n> [Q2] Less?\n> [R2] Scale? (1-5)\n", false, "Q2=On 14 "
+	    "March 2019 the lead "
 	    "expert wrote:\n\"More input.\"\nNothing changed.|R2=2", NULL,
 	    true, 0 },
 	{ "header_block_inside_answer", "[Q2] Less?\nWe sent this:\n\nFrom: "

@@ -37,30 +37,7 @@ struct replies_known {
 	const char *reason;
 };
 
-/* Round 7 (make_fixtures_round7.py), not fixed yet, by cause: */
-#define R7_SHAPE "a marker shape not read (look-alike Cyrillic/Greek " \
-	"letters, Arabic-Indic or Persian digits, '[Q 2]', 〔Q3〕, " \
-	"a word joiner, '-->' or '፡' after it), or citation keys " \
-	"'[BPF18]' read as markers"
-#define R7_ONELINE "several markers on one line ('[R1] 4 [R2] 3') are one " \
-	"answer"
-
 static const struct replies_known replies_known_failures[] = {
-	/* Round 7: */
-	{ "am_ethiopic_punct_markers", R7_SHAPE },
-	{ "arabic_indic_digit_markers", R7_SHAPE },
-	{ "edit_arrow_after_prompt", R7_SHAPE },
-	{ "edit_one_paragraph_markers", R7_ONELINE },
-	{ "edit_ratings_one_line", R7_ONELINE },
-	{ "edit_ratings_one_line_commas", R7_ONELINE },
-	{ "edit_spaces_inside_brackets", R7_SHAPE },
-	{ "homoglyph_cyrillic_es_c1", R7_SHAPE },
-	{ "homoglyph_cyrillic_es_lower", R7_SHAPE },
-	{ "homoglyph_greek_upsilon_y1", R7_SHAPE },
-	{ "long_bracketed_citation_keys", R7_SHAPE },
-	{ "persian_digit_markers", R7_SHAPE },
-	{ "phone_tortoise_shell", R7_SHAPE },
-	{ "zwsp_in_markers", R7_SHAPE },
 	/* Earlier rounds: */
 	{ "cs_cp1251_no_charset_label", "8-bit windows-1251 without a "
 	    "charset label: read as the fallback Latin charset, not guessed" },
