@@ -1255,11 +1255,14 @@ extract_unquote_figures(struct extract_ctx *c)
 static bool
 extract_is_groupwise_header(const char *line)
 {
-	size_t n = strlen(line), digits = 0;
+	size_t n, digits = 0;
 	const char *p;
 	bool in_digits = false;
 
-	if (n < 12 || strncmp(line, ">>> ", 4) != 0 ||
+	if (strncmp(line, ">>> ", 4) != 0)
+		return false;
+	n = strlen(line);
+	if (n < 12 ||
 	    strcmp(line + n - 4, " >>>") != 0)
 		return false;
 	for (p = line + 4; p < line + n - 4; p++) {
