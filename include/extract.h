@@ -132,7 +132,13 @@ struct extract_result {
  *   or initials, or starts two answers or more.
  * - When the own text answers nothing, the text under the markers one
  *   quote level down is read as the answers instead (typed inside the
- *   quoted original), and quoted_only is set: the caller says so.
+ *   quoted original), and quoted_only is set: the caller says so.  Not
+ *   when that quote is someone's reply (an attribution in it over a
+ *   deeper quote, or a boundary below its markers): a colleague's "+1"
+ *   quoting the invitee's answers is no answer of his.
+ * - Prompts are compared ignoring case, the kind of dash or hyphen
+ *   ("(1‑5)"), full-width ":" and "?", and, for 12 bytes or more typed,
+ *   a missing final "?", ":" or scale.
  * - free_text: own text outside answer sections (before the first marker,
  *   and, for bottom-posted replies, below the quoted original or after
  *   [END]); for a reply without markers all its own text.  NULL if none.

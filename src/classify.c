@@ -26,7 +26,11 @@ static const char *const classify_auto_subjects[] = {
 	"автоматический ответ", "автоответ", "нет на месте", "رد تلقائي",
 	"الرد التلقائي", "自动回复", "自動回覆", "自動回复", "abwesenheitsnotiz",
 	"automatische antwort", "abwesend", "resposta automática",
-	"ausente do escritório", "fora do escritório", NULL,
+	"ausente do escritório", "fora do escritório",
+	/* Challenge-response filters asking the sender to prove a person. */
+	"[verification required]", "bitte bestätigen sie ihre nachricht",
+	"confirmación requerida para entregar", "please verify your email",
+	NULL,
 };
 
 /*
@@ -184,6 +188,9 @@ classify_is_auto_reply(const struct message *msg)
 			return true;
 	}
 	if (msg->x_autoreply)
+		return true;
+	/* A read receipt (RFC 8098), "Read: ..." or "Lu : ...". */
+	if (classify_has_attachment(msg, "message/disposition-notification"))
 		return true;
 	if (msg->precedence && (strcmp(msg->precedence, "auto_reply") == 0 ||
 	    strcmp(msg->precedence, "bulk") == 0 ||

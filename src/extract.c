@@ -1668,9 +1668,55 @@ extract_mark_attributions(struct extract_ctx *c)
 }
 
 /*
- * Compares s with a template line, ignoring case, blanks and '*'/'_'
- * decoration.  Returns the position in s after the template text, or
- * NULL when s does not start with it.
+ * A character as a template comparison sees it: lowercase, every hyphen
+ * and dash Word or a phone keyboard types ("(1‑5)" with U+2011) a
+ * hyphen-minus, full-width ':' and '?' and curly apostrophes plain.
+ */
+static gunichar
+extract_fold_char(gunichar c)
+{
+	if ((c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xfe58 ||
+	    c == 0xfe63 || c == 0xff0d)
+		return '-';
+	if (c == 0xff1a)
+		return ':';
+	if (c == 0xff1f)
+		return '?';
+	if (c == 0x2018 || c == 0x2019)
+		return '\'';
+	return g_unichar_tolower(c);
+}
+
+/*
+ * Is what is left of a template line only the end of a prompt: its "?"
+ * or ":" and a scale such as "(1-5)" or "(yes/no)"?  A participant who
+ * retypes "What worked well" or "Clarity of the objectives" has written
+ * the prompt.
+ */
+static bool
+extract_is_prompt_tail(const char *t)
+{
+	const char *close;
+
+	while (*t == ' ' || *t == '\t' || *t == '*' || *t == '_' ||
+	    *t == '?' || *t == ':')
+		t++;
+	if (*t == '(' && (close = strchr(t, ')')) != NULL &&
+	    close - t <= 12) {
+		t = close + 1;
+		while (*t == ' ' || *t == '\t' || *t == '*' || *t == '_' ||
+		    *t == '?' || *t == ':')
+			t++;
+	}
+	return !*t;
+}
+
+/*
+ * Compares s with a template line, ignoring case, blanks, '*'/'_'
+ * decoration and the kind of dash (extract_fold_char()).  Returns the
+ * position in s after the template text, or NULL when s does not start
+ * with it.  s of 12 bytes or more may stop short of the prompt's "?",
+ * ":" or scale.
  */
 static const char *
 extract_loose_prefix(const char *s, const char *tmpl)
@@ -1685,8 +1731,10 @@ extract_loose_prefix(const char *s, const char *tmpl)
 			return p;
 		while (*p == ' ' || *p == '\t' || *p == '*' || *p == '_')
 			p++;
+		/* Short texts ("b", "Yes") are answers, whatever the prompt. */
 		if (!*p)
-			return NULL;
+			return p - s >= 12 && extract_is_prompt_tail(t) ? p :
+			    NULL;
 		/* Most template text is ASCII: no need to decode it. */
 		if (!(*p & 0x80) && !(*t & 0x80)) {
 			if (g_ascii_tolower(*p) != g_ascii_tolower(*t))
@@ -1695,8 +1743,8 @@ extract_loose_prefix(const char *s, const char *tmpl)
 			t++;
 			continue;
 		}
-		if (g_unichar_tolower(g_utf8_get_char(p)) !=
-		    g_unichar_tolower(g_utf8_get_char(t)))
+		if (extract_fold_char(g_utf8_get_char(p)) !=
+		    extract_fold_char(g_utf8_get_char(t)))
 			return NULL;
 		p += g_utf8_skip[*(const guchar *)p];
 		t += g_utf8_skip[*(const guchar *)t];
@@ -3424,6 +3472,43 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i,
  * under a marker and not template text.  Otherwise the original is the
  * template they answered above it: stop.
  */
+/*
+ * Is the original at depth level that starts at line start someone's
+ * reply rather than our invitation: an attribution at that depth over a
+ * deeper quote, or below its first marker a boundary or header block (our
+ * invitation quotes nothing; a forward's boundary may stand above it)?
+ * A colleague who replies to all with "+1 to Maria's points" quotes
+ * Maria's answers above our invitation; those are Maria's, not his.
+ * Only for quoted originals: an assistant forwarding the invitee's reply
+ * (unquoted, below a forward's boundary or header block) sends the
+ * invitee's answers, filed for the invitee (SPEC 5).
+ */
+static bool
+extract_original_is_a_reply(const struct extract_ctx *c, size_t start,
+    unsigned level)
+{
+	size_t i;
+	bool marker = false;
+
+	for (i = start; i < c->n; i++) {
+		const struct extract_line *l = &c->lines[i];
+
+		if (l->depth < level)
+			continue;
+		if (l->depth != level)
+			continue;
+		/* Apple Mail quotes its own attribution: stop, not nested. */
+		if (l->kind == EXTRACT_ATTRIBUTION && !l->stop)
+			return true;
+		if (l->kind == EXTRACT_MARKER)
+			marker = true;
+		else if (marker && (l->kind == EXTRACT_BOUNDARY ||
+		    extract_is_header_block(c, i, false)))
+			return true;
+	}
+	return false;
+}
+
 static bool
 extract_enter_original(struct extract_ctx *c, struct extract_section *sec,
     bool *in_original)
@@ -3742,7 +3827,7 @@ extract_reply(const char *text, const char *const *ids,
 	 * carries recorded answers there too, which only the caller, who
 	 * knows them, can tell apart (ingest drops them).
 	 */
-	if (!extract_answered(&c)) {
+	if (!extract_answered(&c) && !extract_original_is_a_reply(&c, 0, 1)) {
 		/* The quoted markers count once the walk reaches them. */
 		structured = c.res->structured;
 		c.res->structured = false;

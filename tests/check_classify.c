@@ -111,6 +111,9 @@ static const struct rule_case rule_cases[] = {
 	    "\xce\xbc\xce\xb1\xcf\x84\xce\xb7 \xce\xb1\xcf\x80\xce\xac"
 	    "\xce\xbd\xcf\x84\xce\xb7\xcf\x83\xce\xb7: Review", NULL,
 	    false, NULL, NULL, NULL, CLASSIFY_AUTO_REPLY },
+	{ "challenge_response_subject", "verify@spamarrest.example.com",
+	    "Re: Your views [Verification Required]", NULL, false, NULL, NULL,
+	    NULL, CLASSIFY_AUTO_REPLY },
 	{ "subject_sv_inside_is_human", "a@x.org", "Re: mitt automatiskt svar "
 	    "var fel", NULL, false, NULL, NULL, NULL, CLASSIFY_HUMAN },
 	{ "postmaster_human", "postmaster@x.org", "Re: your question", NULL,
@@ -240,6 +243,32 @@ START_TEST(test_classify_postmaster_smtp_status)
 		    i);
 		message_free(msg);
 	}
+}
+END_TEST
+
+/* A read receipt (RFC 8098) is automatic mail: never a reply. */
+START_TEST(test_classify_read_receipt)
+{
+	static const char raw[] =
+	    "From: Ana <ana@example.org>\n"
+	    "To: consult@igf.example\n"
+	    "Subject: Read: Your views\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; "
+	    "report-type=disposition-notification; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n\nYour message was read.\n"
+	    "--b\nContent-Type: message/disposition-notification\n\n"
+	    "Final-Recipient: rfc822;ana@example.org\n"
+	    "Disposition: manual-action/MDN-sent-manually; displayed\n"
+	    "--b--\n";
+	struct message *msg;
+
+	mime_init();
+	msg = mime_parse(raw, sizeof(raw) - 1, NULL);
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_int_eq(classify_message(msg), CLASSIFY_AUTO_REPLY);
+	message_free(msg);
+	mime_shutdown();
 }
 END_TEST
 
@@ -460,6 +489,7 @@ classify_suite(void)
 	    G_N_ELEMENTS(info_cases));
 	tcase_add_test(tc, test_classify_bounce_info_not_bounce);
 	tcase_add_test(tc, test_classify_postmaster_smtp_status);
+	tcase_add_test(tc, test_classify_read_receipt);
 	tcase_add_test(tc, test_classify_bounce_with_empty_returned_message);
 	tcase_add_loop_test(tk, test_classify_corpus, 0,
 	    G_N_ELEMENTS(corpus_cases));

@@ -314,6 +314,23 @@ static const struct extract_case extract_cases[] = {
 	{ "unquoted_original_after_answers", "[Q1] What?\nA.\n\nOn Wed, Dec "
 	    "2, 2026 at 9:14 AM IGF <c@igf.example> wrote:\nDear Ana,\n[Q1] "
 	    "What?\n[Q2] Less?\n", false, "Q1=A.", NULL, true, 0 },
+	/* Retyped prompts: another dash, a full-width colon, no "?". */
+	{ "prompt_nonbreaking_hyphen", "[R1] Clarity of the objectives "
+	    "(1\xe2\x80\x91" "5)\n4\n\n> [R1] Clarity of the objectives (1-5)\n",
+	    false, "R1=4", NULL, true, 0 },
+	{ "prompt_fullwidth_colon", "[Q1] What worked well\xef\xbc\x9a The "
+	    "calls.\n\n> [Q1] What worked well:\n", false, "Q1=The calls.",
+	    NULL, true, 0 },
+	{ "prompt_without_question_mark", "[Q1] What worked well in the BPF\n"
+	    "The calls.\n\n> [Q1] What worked well in the BPF?\n", false,
+	    "Q1=The calls.", NULL, true, 0 },
+	{ "short_answer_like_a_prompt", "> [Q2] B?\nb\n", false, "Q2=b",
+	    NULL, true, 0 },
+	/* A colleague's reply-all quotes the invitee's answers: not his. */
+	{ "colleague_quotes_answers", "+1 to Maria.\n\nOn Wed, 9 Dec 2026 at "
+	    "11:00, Maria <m@x.org> wrote:\n> [Q1] What?\n> The calls.\n>\n"
+	    "> On Mon, 1 Feb 2027 at 09:00, IGF <c@igf.example> wrote:\n> > "
+	    "[Q1] What?\n", false, "", "+1 to Maria.", false, 0 },
 	/* A table pasted as text: the prompt cell is no answer. */
 	{ "table_cells_prompt_answer", "[Q1]\tWhat worked well?\tThe calls."
 	    "\n[R1]\tScale (1-5)\t4\n", false, "Q1=The calls.|R1=4", NULL,
