@@ -136,6 +136,15 @@ struct extract_result {
  *   when that quote is someone's reply (an attribution in it over a
  *   deeper quote, or a boundary below its markers): a colleague's "+1"
  *   quoting the invitee's answers is no answer of his.
+ * - Prompts are learnt from the template's marker lines in the quote,
+ *   below a boundary, and below an Outlook header block when the line
+ *   reads as a prompt ("?" or ":" at its end, a scale, or a short title
+ *   without a full stop): a sentence there is an answer typed into the
+ *   original.
+ * - A "- " or "* " after the marker that the next line repeats opens a
+ *   list and stays ("[Q5] - Relevance\n- Feasibility").  A closing over
+ *   a signature (a "-- " line, a name block over a disclaimer) is a
+ *   sign-off, never the answer of an empty last question.
  * - Prompts are compared ignoring case, the kind of dash or hyphen
  *   ("(1‑5)"), full-width ":" and "?", and, for 12 bytes or more typed,
  *   a missing final "?", ":" or scale.

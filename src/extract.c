@@ -2327,6 +2327,14 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 }
 
 /* A marker line at the depth being read may carry the answer after it. */
+/* Does s start with a list bullet and a blank ("- ", "* ")? */
+static bool
+extract_is_bullet(const char *s)
+{
+	return (s[0] == '-' || s[0] == '*') && s[1] == ' ' && s[2] &&
+	    s[2] != ' ';
+}
+
 static void
 extract_open_section(struct extract_ctx *c, struct extract_section *sec,
     const struct extract_line *l, unsigned level, bool in_original)
@@ -2337,6 +2345,16 @@ extract_open_section(struct extract_ctx *c, struct extract_section *sec,
 	sec->lines = g_ptr_array_new();
 	sec->first = l->depth == level ?
 	    extract_marker_answer(c, l->id, l->rest) : NULL;
+	/*
+	 * "[Q5] - Relevanz\n- Machbarkeit": the dash opened a list, the
+	 * next line's bullet says so, and it stays.
+	 */
+	if (sec->first && extract_is_bullet(l->rest) &&
+	    (size_t)(l - c->lines) + 1 < c->n && l[1].depth == l->depth &&
+	    strncmp(l[1].content, l->rest, 2) == 0) {
+		g_free(sec->first);
+		sec->first = g_strdup(l->rest);
+	}
 	(void)extract_slot(c, l->id);
 }
 
@@ -2461,8 +2479,24 @@ extract_check_bare_ids(struct extract_ctx *c)
  * Prompts as the template shows them: the text after each marker in the
  * quoted original or after an Outlook boundary.
  */
+/*
+ * Does a marker line's rest read as a prompt: "?" or ":" at its end, a
+ * scale, or a short title ("Executive summary") with no full stop?
+ */
+static bool
+extract_is_prompt_like(const char *rest)
+{
+	size_t n = strlen(rest);
+
+	if (extract_ends_as_question(rest) || extract_after_scale(rest) ||
+	    extract_after_yesno(rest))
+		return true;
+	return n > 0 && !strchr(".!;,", rest[n - 1]) &&
+	    !extract_ends_as_sentence(rest) && extract_word_count(rest) <= 8;
+}
+
 static void
-extract_collect_prompts(struct extract_ctx *c)
+extract_collect_prompts(struct extract_ctx *c, size_t own_end)
 {
 	bool original = false;
 	size_t i;
@@ -2473,10 +2507,17 @@ extract_collect_prompts(struct extract_ctx *c)
 		GPtrArray *arr;
 		char *full;
 
+		/*
+		 * Below a boundary; or below an Outlook header block ("From:
+		 * ... Sent: ..." with no rule above it) a line that reads as
+		 * a prompt: one that does not is an answer typed into the
+		 * original.
+		 */
 		if (l->kind == EXTRACT_BOUNDARY && l->depth == 0)
 			original = true;
 		if (l->kind != EXTRACT_MARKER || !*l->rest ||
-		    (l->depth == 0 && !original))
+		    (l->depth == 0 && !original && (i < own_end ||
+		    !extract_is_prompt_like(l->rest))))
 			continue;
 		arr = g_hash_table_lookup(c->prompts, l->id);
 		if (!arr) {
@@ -3433,6 +3474,11 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i,
 	/* "4\n\n谢谢！" and nothing more of theirs: a closing, unsigned. */
 	for (n = j; n < c->n && c->lines[n].kind == EXTRACT_BLANK; n++)
 		;
+	/* A closing over a signature ("-- ", a name block over a disclaimer). */
+	if (n < c->n && c->lines[n].depth == l->depth &&
+	    (c->lines[n].kind == EXTRACT_SIG_LINE ||
+	    c->lines[n].kind == EXTRACT_SIG_DELIM))
+		return true;
 	if ((n == c->n || c->lines[n].depth != l->depth ||
 	    (c->lines[n].kind != EXTRACT_TEXT &&
 	    c->lines[n].kind != EXTRACT_MARKER)) &&
@@ -3816,7 +3862,7 @@ extract_reply(const char *text, const char *const *ids,
 		c.last_furniture += added;
 	extract_keep_own_quotes(&c, own_end);
 	extract_mark_disclaimers(&c, own_end);
-	extract_collect_prompts(&c);
+	extract_collect_prompts(&c, own_end);
 	extract_find_loose_markers(&c, own_end);
 	extract_walk(&c, 0);
 	/*

@@ -331,6 +331,26 @@ static const struct extract_case extract_cases[] = {
 	    "11:00, Maria <m@x.org> wrote:\n> [Q1] What?\n> The calls.\n>\n"
 	    "> On Mon, 1 Feb 2027 at 09:00, IGF <c@igf.example> wrote:\n> > "
 	    "[Q1] What?\n", false, "", "+1 to Maria.", false, 0 },
+	/* Round 9: ordinary replies. */
+	{ "bullet_list_from_marker_line", "[Q5] - Relevance\n- Feasibility\n"
+	    "\n[END]\n", false, "Q5=- Relevance\n- Feasibility", NULL, true,
+	    0 },
+	{ "dash_separator_alone_stays_gone", "[Q5] - Relevance.\n\n[END]\n",
+	    false, "Q5=Relevance.", NULL, true, 0 },
+	{ "closing_over_signature_block", "[Q6] Metrics?\nDownloads.\n\n[Q7] "
+	    "Else?\n\nKind regards,\n\nKwame Mensah\nConsultant\n\nThis "
+	    "message is intended only for the use of the addressee.\n", false,
+	    "Q6=Downloads.", NULL, true, 0 },
+	{ "titles_from_outlook_original", "[S1] Executive summary\nFine.\n\n"
+	    "[S3] What worked well\n\nFrom: IGF <c@igf.example>\nSent: 2 "
+	    "December 2026 09:14\nTo: A <a@x.org>\nSubject: Invitation\n\n"
+	    "[S1] Executive summary\n\n[S3] What worked well\n\n[END]\n",
+	    false, "S1=Fine.", NULL, true, 0 },
+	{ "answer_typed_into_outlook_original", "See below.\n\nFrom: IGF "
+	    "<c@igf.example>\nSent: 2 December 2026 09:14\nTo: A <a@x.org>\n"
+	    "Subject: Received\n\nQ2  What worked less well?\n    Short.\n"
+	    "[Q2] Short timelines and no budget.\n", false, "Q2=Short "
+	    "timelines and no budget.", "See below.", true, 0 },
 	/* A table pasted as text: the prompt cell is no answer. */
 	{ "table_cells_prompt_answer", "[Q1]\tWhat worked well?\tThe calls."
 	    "\n[R1]\tScale (1-5)\t4\n", false, "Q1=The calls.|R1=4", NULL,
