@@ -242,11 +242,6 @@ compose_header(GString *out, const char *name, const char *value)
 }
 
 /*
- * An address header: GMime encodes the display name (RFC 2047 words in
- * UTF-8, else it picks e.g. iso-8859-6 for Arabic: SPEC 10 says UTF-8),
- * turns an IDN domain into A-labels and folds between the words.
- */
-/*
  * How GMime would write a plain mailbox, a name of letters, digits,
  * single spaces and "-'_+" and a dot-atom address in ASCII: 1 for
  * "name <addr>" on one line (under 78 columns), 2 for the name on the
@@ -260,9 +255,14 @@ compose_address_plain_lines(const char *header, const char *name,
     const char *addr)
 {
 	const char *p;
+	const char *at = strchr(addr, '@');
 	size_t head = strlen(header) + 2 + strlen(name);
 	size_t addr_len = strlen(addr);
 
+	/* One '@' with something on each side (addr_valid() said so too). */
+	if (!at || at == addr || !at[1] || at != strrchr(addr, '@') ||
+	    addr[addr_len - 1] == '.')
+		return 0;
 	for (p = name; *p; p++)
 		if (!g_ascii_isalnum(*p) && !strchr(" -'_+", *p))
 			return 0;
@@ -270,7 +270,7 @@ compose_address_plain_lines(const char *header, const char *name,
 		if (!g_ascii_isalnum(*p) && !strchr(".-_+@", *p))
 			return 0;
 	if (addr[0] == '.' || strstr(addr, "..") || strstr(addr, ".@") ||
-	    strstr(addr, "@.") || strchr(addr, '@') != strrchr(addr, '@'))
+	    strstr(addr, "@."))
 		return 0;
 	if (!*name)
 		return head + addr_len < 78 ? 1 : 0;
@@ -279,6 +279,11 @@ compose_address_plain_lines(const char *header, const char *name,
 	return head <= 78 && addr_len + 3 < 78 ? 2 : 0;
 }
 
+/*
+ * An address header: GMime encodes the display name (RFC 2047 words in
+ * UTF-8, else it picks e.g. iso-8859-6 for Arabic: SPEC 10 says UTF-8),
+ * turns an IDN domain into A-labels and folds between the words.
+ */
 static void
 compose_address(GString *out, const char *header, const char *name,
     const char *addr)

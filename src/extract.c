@@ -646,13 +646,6 @@ extract_is_blank_or_end(char c)
 	return c == '\0' || c == ' ' || c == '\t';
 }
 
-/*
- * Parses a loose marker at the start of s (a line's content): an id in
- * "<>", "「」" or "()", after "#", before ")" or "." or " -", spaced
- * before ":" ("Q 1:"), or followed by a blank and more text (the prompt,
- * checked by the caller).  Returns the text after it, or NULL; sets
- * id_out (uppercase) and *style_out.
- */
 static const char *
 extract_skip_blanks(const char *p)
 {
@@ -661,6 +654,13 @@ extract_skip_blanks(const char *p)
 	return p;
 }
 
+/*
+ * Parses a loose marker at the start of s (a line's content): an id in
+ * "<>", "「」" or "()", after "#", before ")" or "." or " -", spaced
+ * before ":" ("Q 1:"), or followed by a blank and more text (the prompt,
+ * checked by the caller).  Returns the text after it, or NULL; sets
+ * id_out (uppercase) and *style_out.
+ */
 static const char *
 extract_parse_loose(const char *s, char id_out[EXTRACT_ID_SIZE],
     enum extract_loose *style_out)
@@ -1027,10 +1027,11 @@ extract_mobile_signature(const char *s)
 	if (extract_starts_like_any(s, extract_mobile_sigs))
 		for (i = 0; extract_mobile_sigs[i]; i++) {
 			const char *sig = extract_mobile_sigs[i];
-			const char *rest = s + strlen(sig);
+			const char *rest;
 
 			if (!extract_has_prefix_lower(s, sig))
 				continue;
+			rest = s + strlen(sig);
 			if (extract_names_device(sig) ||
 			    extract_names_device(rest))
 				return EXTRACT_SIG_DEVICE;
@@ -2326,7 +2327,6 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 	sec->original = false;
 }
 
-/* A marker line at the depth being read may carry the answer after it. */
 /* Does s start with a list bullet and a blank ("- ", "* ")? */
 static bool
 extract_is_bullet(const char *s)
@@ -2335,6 +2335,7 @@ extract_is_bullet(const char *s)
 	    s[2] != ' ';
 }
 
+/* A marker line at the depth being read may carry the answer after it. */
 static void
 extract_open_section(struct extract_ctx *c, struct extract_section *sec,
     const struct extract_line *l, unsigned level, bool in_original)
@@ -2476,10 +2477,6 @@ extract_check_bare_ids(struct extract_ctx *c)
 }
 
 /*
- * Prompts as the template shows them: the text after each marker in the
- * quoted original or after an Outlook boundary.
- */
-/*
  * Does a marker line's rest read as a prompt: "?" or ":" at its end, a
  * scale, or a short title ("Executive summary") with no full stop?
  */
@@ -2495,6 +2492,10 @@ extract_is_prompt_like(const char *rest)
 	    !extract_ends_as_sentence(rest) && extract_word_count(rest) <= 8;
 }
 
+/*
+ * Prompts as the template shows them: the text after each marker in the
+ * quoted original or after an Outlook boundary.
+ */
 static void
 extract_collect_prompts(struct extract_ctx *c, size_t own_end)
 {
@@ -2613,11 +2614,11 @@ extract_is_pasted(const struct extract_ctx *c, size_t i)
 	return false;
 }
 
-/* Attributions typed inside an answer are its text (extract_is_pasted). */
+/* Sets c->last_furniture (see struct extract_ctx). */
 static void
-extract_unmark_pasted(struct extract_ctx *c)
+extract_find_last_furniture(struct extract_ctx *c)
 {
-	size_t i, k;
+	size_t i;
 
 	c->last_furniture = SIZE_MAX;
 	for (i = 0; i < c->n; i++)
@@ -2625,6 +2626,15 @@ extract_unmark_pasted(struct extract_ctx *c)
 		    (c->lines[i].kind == EXTRACT_ATTRIBUTION ||
 		    c->lines[i].kind == EXTRACT_BOUNDARY))
 			c->last_furniture = i;
+}
+
+/* Attributions typed inside an answer are its text (extract_is_pasted). */
+static void
+extract_unmark_pasted(struct extract_ctx *c)
+{
+	size_t i, k;
+
+	extract_find_last_furniture(c);
 	for (i = 0; i < c->n; i++) {
 		if (c->lines[i].depth != 0 || !c->lines[i].stop ||
 		    !extract_is_pasted(c, i))
@@ -3511,14 +3521,6 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i,
 }
 
 /*
- * At the header of an unquoted original (Outlook, or text after an
- * attribution line with nothing quoted).  When the participant wrote no
- * marker above it, they typed their answers into the original, under its
- * markers ("see my answers below"): keep reading, taking only what is
- * under a marker and not template text.  Otherwise the original is the
- * template they answered above it: stop.
- */
-/*
  * Is the original at depth level that starts at line start someone's
  * reply rather than our invitation: an attribution at that depth over a
  * deeper quote, or below its first marker a boundary or header block (our
@@ -3539,11 +3541,13 @@ extract_original_is_a_reply(const struct extract_ctx *c, size_t start,
 	for (i = start; i < c->n; i++) {
 		const struct extract_line *l = &c->lines[i];
 
-		if (l->depth < level)
-			continue;
 		if (l->depth != level)
 			continue;
-		/* Apple Mail quotes its own attribution: stop, not nested. */
+		/*
+		 * An attribution over a deeper quote: this message quotes
+		 * another, which our invitation never does.  (Apple Mail's
+		 * own attribution, quoted with the text, has none below.)
+		 */
 		if (l->kind == EXTRACT_ATTRIBUTION && !l->stop)
 			return true;
 		if (l->kind == EXTRACT_MARKER)
@@ -3555,6 +3559,14 @@ extract_original_is_a_reply(const struct extract_ctx *c, size_t start,
 	return false;
 }
 
+/*
+ * At the header of an unquoted original (Outlook, or text after an
+ * attribution line with nothing quoted).  When the participant wrote no
+ * marker above it, they typed their answers into the original, under its
+ * markers ("see my answers below"): keep reading, taking only what is
+ * under a marker and not template text.  Otherwise the original is the
+ * template they answered above it: stop.
+ */
 static bool
 extract_enter_original(struct extract_ctx *c, struct extract_section *sec,
     bool *in_original)
@@ -3739,6 +3751,33 @@ extract_strip_tag(const char *text, const char *tag)
 }
 
 /*
+ * A tag repeated on answers is a writer's mark when it reads as a name:
+ * two to four capitalised words ("Maria Garcia") or two or three
+ * capitals ("KM"), not "[Yes]" or "[TBD]" typed as answers.
+ */
+static bool
+extract_tag_looks_like_name(const char *tag)
+{
+	char **words = g_strsplit(tag, " ", -1);
+	size_t n = 0, i, len = strlen(tag);
+	bool capitalised = true;
+
+	for (i = 0; words[i]; i++) {
+		if (!*words[i])
+			continue;
+		n++;
+		capitalised = capitalised &&
+		    g_unichar_isupper(g_utf8_get_char(words[i]));
+	}
+	g_strfreev(words);
+	if (n == 1)
+		return len >= 2 && len <= 3 && g_ascii_isupper(tag[0]) &&
+		    g_ascii_isupper(tag[1]) && (len == 2 ||
+		    g_ascii_isupper(tag[2]));
+	return n >= 2 && n <= 4 && capitalised;
+}
+
+/*
  * Outlook's "mark my comments with": each answer typed into the original
  * starts with the writer's tag, "[Maria Garcia] yes", "[KM] 4".  The tag
  * is not the answer when it is the sender's name or initials, or when it
@@ -3765,12 +3804,15 @@ extract_strip_name_tags(struct extract_ctx *c)
 		char *tag = s->text ? extract_name_tag(s->text) : NULL;
 		char *text;
 
-		if (tag && (GPOINTER_TO_UINT(g_hash_table_lookup(count, tag)) >=
-		    2 || extract_is_sender_name(c, tag))) {
+		if (tag && ((GPOINTER_TO_UINT(g_hash_table_lookup(count,
+		    tag)) >= 2 && extract_tag_looks_like_name(tag)) ||
+		    extract_is_sender_name(c, tag))) {
 			text = extract_strip_tag(s->text, tag);
-			g_free(s->text);
-			s->text = *text ? text : NULL;
-			if (!*text)
+			/* "[Yes]" alone is the answer, not a tag. */
+			if (*text) {
+				g_free(s->text);
+				s->text = text;
+			} else
 				g_free(text);
 		}
 		g_free(tag);
@@ -3815,7 +3857,7 @@ extract_reply(const char *text, const char *const *ids,
 	struct extract_ctx c = { 0 };
 	char *valid = g_utf8_make_valid(text ? text : "", -1);
 	bool structured, pgp;
-	size_t i, own_end, added;
+	size_t i, own_end;
 
 	c.ids = ids;
 	c.sender = sender_name && *sender_name ? sender_name : NULL;
@@ -3831,8 +3873,9 @@ extract_reply(const char *text, const char *const *ids,
 	c.pieces = g_ptr_array_new_with_free_func(g_free);
 
 	for (i = 0; ignore_lines && ignore_lines[i]; i++) {
-		char *clean = extract_clean_line(ignore_lines[i],
-		    strlen(ignore_lines[i]));
+		/* Compared byte skip by byte skip: valid UTF-8 only. */
+		char *line = g_utf8_make_valid(ignore_lines[i], -1);
+		char *clean = extract_clean_line(line, strlen(line));
 		char id[EXTRACT_ID_SIZE];
 		const char *rest = extract_parse_marker(g_strstrip(clean), id);
 
@@ -3840,6 +3883,7 @@ extract_reply(const char *text, const char *const *ids,
 			g_ptr_array_add(c.ignore, g_strdup(rest ? rest :
 			    clean));
 		g_free(clean);
+		g_free(line);
 	}
 	extract_split(&c, valid);
 	pgp = strstr(valid, EXTRACT_PGP_BEGIN) != NULL;
@@ -3856,10 +3900,9 @@ extract_reply(const char *text, const char *const *ids,
 	own_end = extract_own_end(&c);
 	if (!ids)
 		extract_check_unknown_ids(&c, own_end);
-	added = extract_split_marker_runs(&c, own_end);
-	own_end += added;
-	if (c.last_furniture != SIZE_MAX)
-		c.last_furniture += added;
+	own_end += extract_split_marker_runs(&c, own_end);
+	/* The split inserted lines: the index moves with them. */
+	extract_find_last_furniture(&c);
 	extract_keep_own_quotes(&c, own_end);
 	extract_mark_disclaimers(&c, own_end);
 	extract_collect_prompts(&c, own_end);

@@ -238,6 +238,7 @@ START_TEST(test_classify_postmaster_smtp_status)
 
 		msg->from_addr = g_strdup("postmaster@example.com.tr");
 		msg->subject = g_strdup("\xc4\xb0leti");
+		g_free(msg->text);
 		msg->text = g_strdup(cases[i].text);
 		ck_assert_msg(classify_message(msg) == cases[i].kind, "%zu",
 		    i);
