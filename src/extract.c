@@ -258,6 +258,8 @@ static const char *const extract_closings[] = {
 	"salutations distinguées", "muchas gracias", "abrazos",
 	"un fuerte abrazo", "saudações", "muito obrigado", "muito obrigada",
 	"vielen dank", "danke", "благодарю", "заранее спасибо",
+	"hochachtungsvoll", "وتفضلوا بقبول فائق الاحترام",
+	"وتفضلوا بقبول فائق التقدير", "وتفضلوا بقبول وافر الاحترام",
 	"всего хорошего", "敬礼", "祝工作顺利", "多谢",
 	/* am, bn, cs, el, fa, he, hu, ja, sv, th, uk, ur */
 	"ከሰላምታ ጋር", "አመሰግናለሁ", "እናመሰግናለን", "ধন্যবাদ", "শুভেচ্ছান্তে",
@@ -271,6 +273,18 @@ static const char *const extract_closings[] = {
 	"ขอบคุณ", "ขอบคุณครับ", "ขอบคุณค่ะ", "ด้วยความเคารพ",
 	"ขอแสดงความนับถือ", "з повагою", "дякую", "щиро дякую",
 	"з найкращими побажаннями", "شکریہ", "والسلام", NULL,
+};
+
+/*
+ * Formal closings that go on as a sentence ("Je vous prie d'agréer,
+ * Madame, Monsieur, l'expression de mes salutations distinguées."),
+ * casefolded: a line starting with one is a closing.
+ */
+static const char *const extract_closing_openers[] = {
+	"je vous prie d'agréer", "je vous prie d’agréer",
+	"veuillez agréer", "je vous prie de recevoir", "veuillez recevoir",
+	"le saluda atentamente", "reciba un cordial saludo",
+	"примите уверения", NULL,
 };
 
 /* "Greetings from Geneva,": a closing, then where it is sent from. */
@@ -1067,7 +1081,8 @@ extract_is_closing_phrase(const char *s)
 	size_t i, j;
 
 	/* Most lines start with a letter that starts no closing. */
-	if (!extract_starts_like_any(s, extract_closings))
+	if (!extract_starts_like_any(s, extract_closings) &&
+	    !extract_starts_like_any(s, extract_closing_openers))
 		return false;
 	folded = g_utf8_casefold(s, -1);
 	n = strlen(folded);
@@ -1101,6 +1116,9 @@ extract_is_closing_phrase(const char *s)
 			    extract_word_count(folded + len + n_from) <= 2;
 		}
 	}
+	for (i = 0; extract_closing_openers[i] && !found; i++)
+		found = g_str_has_prefix(folded, extract_closing_openers[i]) &&
+		    extract_word_count(folded) <= 20;
 	g_free(folded);
 	return found;
 }

@@ -331,6 +331,18 @@ static const struct extract_case extract_cases[] = {
 	    "11:00, Maria <m@x.org> wrote:\n> [Q1] What?\n> The calls.\n>\n"
 	    "> On Mon, 1 Feb 2027 at 09:00, IGF <c@igf.example> wrote:\n> > "
 	    "[Q1] What?\n", false, "", "+1 to Maria.", false, 0 },
+	/* Round 10: formal closings, as a phrase or a whole sentence. */
+	{ "sign_off_arabic_formal", "[Q7] Else?\n\xd9\x84\xd8\xa7.\n\n"
+	    "\xd9\x88\xd8\xaa\xd9\x81\xd8\xb6\xd9\x84\xd9\x88\xd8\xa7 "
+	    "\xd8\xa8\xd9\x82\xd8\xa8\xd9\x88\xd9\x84 \xd9\x81\xd8\xa7"
+	    "\xd8\xa6\xd9\x82 \xd8\xa7\xd9\x84\xd8\xa7\xd8\xad\xd8\xaa"
+	    "\xd8\xb1\xd8\xa7\xd9\x85\xd8\x8c\n\xd9\x84\xd9\x8a\xd9\x84"
+	    "\xd9\x89 \xd8\xad\xd8\xaf\xd8\xa7\xd8\xaf\n", false,
+	    "Q7=\xd9\x84\xd8\xa7.", NULL, true, 0 },
+	{ "sign_off_french_formal_sentence", "[Q7] Else?\nNon.\n\nJe vous "
+	    "prie d'agr\xc3\xa9" "er, Madame, Monsieur, l'expression de mes "
+	    "salutations distingu\xc3\xa9" "es.\nAnne Morel\n", false,
+	    "Q7=Non.", NULL, true, 0 },
 	/* Round 9: ordinary replies. */
 	{ "bullet_list_from_marker_line", "[Q5] - Relevance\n- Feasibility\n"
 	    "\n[END]\n", false, "Q5=- Relevance\n- Feasibility", NULL, true,
