@@ -2817,9 +2817,9 @@ extract_id_letters(const char *id, char out[EXTRACT_ID_SIZE])
  * where the quote was trimmed to [Q1]..[Q4]) stays a marker.
  */
 static void
-extract_check_unknown_ids(struct extract_ctx *c, size_t own_end)
+extract_check_unknown_ids(struct extract_ctx *c, size_t own_end,
+    GHashTable *order)
 {
-	GHashTable *order = extract_template_order(c, own_end);
 	GHashTable *letters = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, NULL);
 	GHashTableIter it;
@@ -2850,7 +2850,6 @@ extract_check_unknown_ids(struct extract_ctx *c, size_t own_end)
 		g_free(w);
 	}
 	g_hash_table_unref(letters);
-	g_hash_table_unref(order);
 }
 
 /* Up to this many markers are looked for on one line. */
@@ -2983,9 +2982,9 @@ extract_piece(struct extract_ctx *c, const char *start, const char *end)
  * above own_end.
  */
 static size_t
-extract_split_marker_runs(struct extract_ctx *c, size_t own_end)
+extract_split_marker_runs(struct extract_ctx *c, size_t own_end,
+    GHashTable *order)
 {
-	GHashTable *order = extract_template_order(c, own_end);
 	GArray *out = NULL;
 	GArray *fresh = NULL;
 	size_t added = 0;
@@ -3028,7 +3027,6 @@ extract_split_marker_runs(struct extract_ctx *c, size_t own_end)
 		}
 		added = out->len - i - 1;
 	}
-	g_hash_table_unref(order);
 	if (!out)
 		return 0;
 	g_free(c->lines);
@@ -3105,13 +3103,13 @@ extract_take_loose(struct extract_ctx *c, const struct extract_loose_line *k)
  * extract.h for the rule.
  */
 static void
-extract_find_loose_markers(struct extract_ctx *c, size_t own_end)
+extract_find_loose_markers(struct extract_ctx *c, size_t own_end,
+    GHashTable *order)
 {
 	GArray *cand = g_array_new(FALSE, TRUE,
 	    sizeof(struct extract_loose_line));
 	GHashTable *own = g_hash_table_new(g_str_hash, g_str_equal);
 	GHashTable *styles[EXTRACT_LOOSE_STYLES] = { NULL };
-	GHashTable *order = extract_template_order(c, own_end);
 	size_t i;
 
 	for (i = 0; i < own_end; i++)
@@ -3164,7 +3162,6 @@ extract_find_loose_markers(struct extract_ctx *c, size_t own_end)
 		if (styles[i])
 			g_hash_table_unref(styles[i]);
 	g_hash_table_unref(own);
-	g_hash_table_unref(order);
 	g_array_free(cand, TRUE);
 }
 
@@ -3875,6 +3872,7 @@ extract_reply(const char *text, const char *const *ids,
 	struct extract_ctx c = { 0 };
 	char *valid = g_utf8_make_valid(text ? text : "", -1);
 	bool structured, pgp;
+	GHashTable *order;
 	size_t i, own_end;
 
 	c.ids = ids;
@@ -3916,15 +3914,18 @@ extract_reply(const char *text, const char *const *ids,
 	extract_mark_attributions(&c);
 	extract_unmark_pasted(&c);
 	own_end = extract_own_end(&c);
+	/* The split below adds own lines only: the order stays. */
+	order = extract_template_order(&c, own_end);
 	if (!ids)
-		extract_check_unknown_ids(&c, own_end);
-	own_end += extract_split_marker_runs(&c, own_end);
+		extract_check_unknown_ids(&c, own_end, order);
+	own_end += extract_split_marker_runs(&c, own_end, order);
 	/* The split inserted lines: the index moves with them. */
 	extract_find_last_furniture(&c);
 	extract_keep_own_quotes(&c, own_end);
 	extract_mark_disclaimers(&c, own_end);
 	extract_collect_prompts(&c, own_end);
-	extract_find_loose_markers(&c, own_end);
+	extract_find_loose_markers(&c, own_end, order);
+	g_hash_table_unref(order);
 	extract_walk(&c, 0);
 	/*
 	 * Nothing answered in their own text: they may have typed inside
