@@ -56,4 +56,11 @@ bool db_set_full_sync(struct db *db, bool full, GError **err)
  */
 bool db_begin_read(struct db *db, GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * Rows the statements of this connection have read by scanning a whole
+ * table so far: filing and campaigns must read by index, or each message
+ * costs more as the consultation grows (a test's guard).
+ */
+int64_t db_fullscan_steps(struct db *db);
+
 #endif

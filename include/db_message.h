@@ -38,14 +38,14 @@ struct db_message_row {
  * (different content), 0 no, -1 error.  When filed, *spool_file_out (if
  * not NULL) gets the spool file recorded for it, newly allocated or NULL.
  */
+int db_message_seen(struct db *db, const char *message_id, const char *hash,
+    char **spool_file_out, GError **err);
+
 /*
  * The consultation of the last message filed with one, 0 if none, -1 on
  * error.
  */
 int64_t db_message_last_consultation(struct db *db, GError **err);
-
-int db_message_seen(struct db *db, const char *message_id, const char *hash,
-    char **spool_file_out, GError **err);
 
 /* Inserts a message row (caller's transaction); *id_out gets its id. */
 bool db_message_add(struct db *db, const struct db_message_row *row,

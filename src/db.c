@@ -204,9 +204,29 @@ static const char *const db_schema_v2[] = {
 	NULL
 };
 
+/*
+ * Version 3: lookups that filing and campaigns make once a message or a
+ * participant read every row of their table before (quadratic in a
+ * consultation's size): a sender without a token by address, an open
+ * round's flood check, a reminder's count of what was mailed, the
+ * coordinators' commands still to run after each fetch.
+ */
+static const char *const db_schema_v3[] = {
+	"CREATE INDEX participant_by_email ON participant(email_key);",
+	"CREATE INDEX participant_by_created ON participant(consultation_id,"
+	"  created_at);",
+	"CREATE INDEX message_by_sender ON message(consultation_id,"
+	"  lower(sender), received_at);",
+	"CREATE INDEX outbox_by_participant ON outbox(participant_id);",
+	"CREATE INDEX message_pending_command ON message(id)"
+	"  WHERE kind = 'command' AND status = 'pending';",
+	NULL
+};
+
 static const char *const *const db_migrations[] = {
 	db_schema_v1,
 	db_schema_v2,
+	db_schema_v3,
 };
 
 int
@@ -257,6 +277,20 @@ db_set_error(struct db *db, GError **err, const char *what)
 	}
 	g_set_error(err, CONSULTD_ERROR, code, "%s: %s (sqlite %d)%s", what,
 	    sqlite3_errmsg(db->sqlite), rc, hint);
+}
+
+int64_t
+db_fullscan_steps(struct db *db)
+{
+	GHashTableIter it;
+	gpointer st;
+	int64_t steps = 0;
+
+	g_hash_table_iter_init(&it, db->stmts);
+	while (g_hash_table_iter_next(&it, NULL, &st))
+		steps += sqlite3_stmt_status(st,
+		    SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+	return steps;
 }
 
 sqlite3_stmt *

@@ -14,33 +14,50 @@
 
 #include "banned.h"
 
-int
-db_message_seen(struct db *db, const char *message_id, const char *hash,
+/*
+ * The spool file of the message filed under sql's key, through *out;
+ * 1 found, 0 not, -1 error.
+ */
+static int
+db_message_find(struct db *db, const char *sql, const char *key,
     char **spool_file_out, GError **err)
 {
-	sqlite3_stmt *st;
-	int rc, same = 0;
+	sqlite3_stmt *st = db_stmt(db, sql, err);
+	int rc;
 
-	st = db_stmt(db, "SELECT spool_file, content_hash = ?1 FROM message"
-	    " WHERE content_hash = ?1"
-	    " OR (?2 IS NOT NULL AND message_id = ?2)"
-	    " ORDER BY content_hash = ?1 DESC LIMIT 1", err);
 	if (!st)
 		return -1;
-	db_bind_text(st, 1, hash);
-	db_bind_text(st, 2, message_id);
+	db_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		if (spool_file_out)
-			*spool_file_out = db_column_dup(st, 0);
-		same = sqlite3_column_int(st, 1) ? 1 : 2;
-	}
+	if (rc == SQLITE_ROW && spool_file_out)
+		*spool_file_out = db_column_dup(st, 0);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		db_set_error(db, err, "cannot look up a message");
 		return -1;
 	}
-	return same;
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * Two lookups on their own indexes: one query with OR sorted by which
+ * matched built two temporary b-trees a message (1% of filing).
+ */
+int
+db_message_seen(struct db *db, const char *message_id, const char *hash,
+    char **spool_file_out, GError **err)
+{
+	int found;
+
+	found = db_message_find(db, "SELECT spool_file FROM message"
+	    " WHERE content_hash = ?", hash, spool_file_out, err);
+	if (found != 0)
+		return found;
+	if (!message_id)
+		return 0;
+	found = db_message_find(db, "SELECT spool_file FROM message"
+	    " WHERE message_id = ? LIMIT 1", message_id, spool_file_out, err);
+	return found == 1 ? 2 : found;
 }
 
 int64_t

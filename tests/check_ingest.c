@@ -16,6 +16,8 @@
 #include "consultd.h"
 #include "db.h"
 #include "db_consultation.h"
+#include "db_message.h"
+#include "db_outbox.h"
 #include "definition.h"
 #include "ingest.h"
 #include "invite.h"
@@ -1255,6 +1257,66 @@ START_TEST(test_open_consultation_holds_floods)
 }
 END_TEST
 
+/*
+ * One batch of an open round's traffic: strangers answering (registered
+ * unverified, flood-checked, acknowledged) and unknown senders without
+ * markers (looked up by address), then what each fetch and each
+ * campaign reads: pending commands, every participant's contacts.
+ * Returns the rows read by whole-table scans meanwhile.
+ */
+static int64_t
+open_round_batch(struct scenario *s, int batch)
+{
+	struct ingest_result res;
+	int64_t before = db_fullscan_steps(s->ws.db), pid, n, last;
+	g_autoptr(GPtrArray) cmds = NULL;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		g_autofree char *a = g_strdup_printf("From: s%d.%d@example.net"
+		    "\nTo: feedback@igf.example.org\nSubject: c\n"
+		    "Message-ID: <a%d.%d@example.net>\n\n[S2] comment\n"
+		    "[G1] thanks\n", batch, i, batch, i);
+		g_autofree char *b = g_strdup_printf("From: u%d.%d@example.com"
+		    "\nTo: consult@igf.example.org\nSubject: hello\n"
+		    "Message-ID: <b%d.%d@example.com>\n\nA question about the"
+		    " forum.\n", batch, i, batch, i);
+
+		deliver_text(s, a);
+		deliver_text(s, b);
+	}
+	file_inbox(s, &res);
+	ck_assert_int_eq(res.replies, 20);
+	ck_assert_int_eq(res.unrelated, 20);
+	cmds = db_message_pending_commands(s->ws.db, NULL);
+	ck_assert_ptr_nonnull(cmds);
+	for (pid = 1; pid <= 12 + 20 * batch; pid++)
+		ck_assert(db_outbox_contacts(s->ws.db, pid, &n, &last, NULL));
+	return db_fullscan_steps(s->ws.db) - before;
+}
+
+/*
+ * Filing reads by index: the second batch may not read more rows by
+ * whole-table scans than the first, or each message would cost more as
+ * the consultation grows (each batch of 40 scanned every earlier message
+ * and participant before the indexes of schema version 3).
+ */
+START_TEST(test_filing_cost_does_not_grow_with_the_tables)
+{
+	struct scenario s;
+	int64_t first, second;
+
+	scenario_init(&s);
+	load_feedback_round(&s);
+	first = open_round_batch(&s, 1);
+	second = open_round_batch(&s, 2);
+	ck_assert_msg(second <= first + 5, "rows scanned: %lld for the first "
+	    "batch, %lld for the second", (long long)first,
+	    (long long)second);
+	scenario_release(&s);
+}
+END_TEST
+
 Suite *
 ingest_suite(void)
 {
@@ -1290,6 +1352,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_open_consultation_registers_and_confirms);
 	tcase_add_test(tc, test_ingest_reply_to_other_consultation_than_expected);
 	tcase_add_test(tc, test_open_consultation_holds_floods);
+	tcase_add_test(tc, test_filing_cost_does_not_grow_with_the_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }
