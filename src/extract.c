@@ -293,6 +293,13 @@ static const char *const extract_closing_from[] = {
 };
 
 
+/*
+ * The longest line that can be a closing: twenty words of a formal
+ * sentence ("Je vous prie d'agréer, Madame, Monsieur, l'expression de
+ * mes salutations distinguées." is 95 bytes; Arabic ones are under 200).
+ */
+#define EXTRACT_CLOSING_MAX 320
+
 /* A sign-off's name line: short, not a sentence. */
 #define EXTRACT_NAME_MAX 40
 
@@ -917,10 +924,12 @@ extract_starts_like_any(const char *s, const char *const *words)
 	if (c == (gunichar)-1 || c == (gunichar)-2)
 		return true;	/* let the full comparison decide */
 	c = g_unichar_tolower(c);
+	/* Only a non-ASCII letter is decoded, and only against another. */
 	for (i = 0; words[i]; i++) {
 		unsigned char first = (unsigned char)words[i][0];
 
-		if (first < 0x80 ? first == c : g_utf8_get_char(words[i]) == c)
+		if (first < 0x80 ? first == c : c >= 0x80 &&
+		    g_utf8_get_char(words[i]) == c)
 			return true;
 	}
 	return false;
@@ -1080,9 +1089,13 @@ extract_is_closing_phrase(const char *s)
 	bool found = false;
 	size_t i, j;
 
-	/* Most lines start with a letter that starts no closing. */
-	if (!extract_starts_like_any(s, extract_closings) &&
-	    !extract_starts_like_any(s, extract_closing_openers))
+	/*
+	 * Most lines start with a letter that starts no closing, and an
+	 * answer's paragraph is longer than any closing sentence.
+	 */
+	if (strlen(s) > EXTRACT_CLOSING_MAX ||
+	    (!extract_starts_like_any(s, extract_closings) &&
+	    !extract_starts_like_any(s, extract_closing_openers)))
 		return false;
 	folded = g_utf8_casefold(s, -1);
 	n = strlen(folded);
@@ -1098,9 +1111,12 @@ extract_is_closing_phrase(const char *s)
 		folded[n -= 2] = '\0';				/* ، */
 	g_strchomp(folded);
 	for (i = 0; extract_closings[i] && !found; i++) {
-		size_t len = strlen(extract_closings[i]);
+		size_t len;
 		const char *from;
 
+		if (folded[0] != extract_closings[i][0])
+			continue;
+		len = strlen(extract_closings[i]);
 		if (strncmp(folded, extract_closings[i], len) != 0)
 			continue;
 		if (folded[len] == '\0') {
