@@ -3405,16 +3405,17 @@ extract_initials(const char *name, char *out, size_t size)
 }
 
 /*
- * Is s the sender's own name as a signature: their display name, their
- * first name ("Beatriz" for "Beatriz Lima", "Maria" for "Garcia,
- * Maria") or their initials ("KM", "K.M."), after an optional dash
- * ("-Tim", "— Leo")?  Compared ignoring case.
+ * Is s the sender's own name as a signature: their display name, one
+ * word of it ("Beatriz" for "Beatriz Lima", "Maria" for "Garcia, Maria",
+ * "Xiaolan" for "Zhou Xiaolan", whose given name comes last) or their
+ * initials ("KM", "K.M."), after an optional dash ("-Tim", "— Leo")?
+ * Compared ignoring case.
  */
 static bool
 extract_is_sender_name(const struct extract_ctx *c, const char *s)
 {
 	char **words;
-	char *name, *line, *first;
+	char *name, *line;
 	char initials[8], typed[8];
 	const char *comma;
 	size_t n = 0;
@@ -3433,11 +3434,10 @@ extract_is_sender_name(const struct extract_ctx *c, const char *s)
 	g_strstrip(g_strdelimit(name, "\"", ' '));
 	comma = strchr(name, ',');
 	words = g_strsplit_set(comma ? comma + 1 : name, " ", -1);
-	for (first = NULL; words[n] && !first; n++)
-		if (*words[n])
-			first = words[n];
-	found = strcmp(line, name) == 0 ||
-	    (first && g_utf8_strlen(first, -1) >= 2 && strcmp(line, first) == 0);
+	found = strcmp(line, name) == 0;
+	for (; words[n] && !found; n++)
+		found = g_utf8_strlen(words[n], -1) >= 2 &&
+		    strcmp(line, words[n]) == 0;
 	g_strfreev(words);
 	g_free(line);
 	g_free(name);

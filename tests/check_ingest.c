@@ -706,6 +706,41 @@ START_TEST(test_ingest_receipt_names_rejected_answer)
 END_TEST
 
 /*
+ * The From display name reaches extraction through the read-ahead: a
+ * last paragraph that is the sender's name (or initials) signs the
+ * reply, while the same name as someone else's is left in the answer.
+ */
+START_TEST(test_ingest_drops_the_senders_name_under_the_last_answer)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autofree char *token = NULL;
+	g_autofree char *m = NULL;
+	g_autofree char *q7 = NULL;
+	g_autofree char *q1 = NULL;
+
+	scenario_init(&s);
+	token = token_of(&s, ZHOU);
+	m = g_strdup_printf("From: Zhou Xiaolan <" ZHOU ">\nTo: consult+%s@"
+	    "igf.example.org\nSubject: Re: survey\nMessage-ID: "
+	    "<n1@example.com>\n\n[Q1] The work with Maria Silva went well."
+	    "\n\nMaria Silva\n\n[Q7] Thank you for asking.\n\nXiaolan\n",
+	    token);
+	deliver_text(&s, m);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.replies, 1);
+	q7 = sql_text(&s, "SELECT a.answer FROM answer a JOIN question q ON"
+	    " q.id = a.question_id WHERE q.qid = ? AND a.current", "Q7", NULL);
+	q1 = sql_text(&s, "SELECT a.answer FROM answer a JOIN question q ON"
+	    " q.id = a.question_id WHERE q.qid = ? AND a.current", "Q1", NULL);
+	ck_assert_str_eq(q7, "Thank you for asking.");
+	ck_assert_str_eq(q1, "The work with Maria Silva went well.\n\n"
+	    "Maria Silva");
+	scenario_release(&s);
+}
+END_TEST
+
+/*
  * Receipts are composed on a second thread and enter the outbox at the
  * end of the batch: one that cannot be built (here a template broken
  * after it was loaded) is left out and said, and keeps neither its reply
@@ -1353,6 +1388,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_ingest_reply_to_other_consultation_than_expected);
 	tcase_add_test(tc, test_open_consultation_holds_floods);
 	tcase_add_test(tc, test_filing_cost_does_not_grow_with_the_tables);
+	tcase_add_test(tc, test_ingest_drops_the_senders_name_under_the_last_answer);
 	suite_add_tcase(s, tc);
 	return s;
 }
