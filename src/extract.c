@@ -54,6 +54,7 @@ struct extract_section {
 	GPtrArray *lines;	/* const char *, own lines */
 	const char *option;	/* the one option line seen, if any */
 	unsigned options;	/* own lines equal to an ignore line */
+	guint64 option_number;	/* the last option line's number */
 	bool original;		/* inside an unquoted original */
 	bool quoted;		/* its marker is quoted */
 };
@@ -249,6 +250,7 @@ static const char *const extract_closings[] = {
 	"thân mến", "xin cảm ơn", "감사합니다", "고맙습니다", "감사드립니다",
 	"よろしくお願いいたします", "よろしくお願いします",
 	"宜しくお願い致します", "敬具", "धन्यवाद", "सादर", "भवदीय",
+	"धन्यवाद सहित", "सधन्यवाद", "भवदीया", "शुभकामनाओं सहित",
 	"salam", "hormat saya", "hormat kami", "terima kasih",
 	"salam hangat", "wako", "wako mwaminifu", "asante", "kila la heri",
 	/* more of en, fr, es, pt, de, ru, zh */
@@ -2050,6 +2052,25 @@ extract_looks_like_option(const struct extract_section *sec,
 	return true;
 }
 
+/*
+ * Counts option line l in sec when it goes on down the list: the first
+ * one, or numbered after the last (a marked option between may be
+ * missing).  "2. Contributor" typed under the unchanged list ("... 5.
+ * Other") is the answer, not a sixth option.
+ */
+static bool
+extract_take_option(struct extract_section *sec, const char *l)
+{
+	guint64 number = g_ascii_strtoull(l + strspn(l, " "), NULL, 10);
+
+	if (sec->options > 0 && number <= sec->option_number)
+		return false;
+	sec->options++;
+	sec->option = l;
+	sec->option_number = number;
+	return true;
+}
+
 /* Is s a known template line (prompt of id or an ignore line)? */
 static bool
 extract_is_template(const struct extract_ctx *c, const char *id,
@@ -2312,6 +2333,9 @@ extract_drop_option_list(const struct extract_ctx *c,
 	    sec->lines->pdata[start - 1], true) &&
 	    !extract_has_choice_mark(sec->lines->pdata[start - 1]))
 		start--;
+	/* "2. Contributor" typed right above the list is not part of it. */
+	while (start + 2 < n && !extract_is_option_run(c, sec, start, n))
+		start++;
 	if ((sec->first || start > 0) &&
 	    extract_is_option_run(c, sec, start, n)) {
 		g_ptr_array_set_size(sec->lines, (guint)start);
@@ -2325,6 +2349,9 @@ extract_drop_option_list(const struct extract_ctx *c,
 	    sec->lines->pdata[end], true) &&
 	    !extract_has_choice_mark(sec->lines->pdata[end]); end++)
 		;
+	/* Nor "2. Contributor" typed right under it. */
+	while (end > start + 2 && !extract_is_option_run(c, sec, start, end))
+		end--;
 	if (end < n && extract_is_option_run(c, sec, start, end))
 		g_ptr_array_remove_range(sec->lines, 0, (guint)end);
 }
@@ -2358,6 +2385,7 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 	g_clear_pointer(&sec->lines, g_ptr_array_unref);
 	sec->option = NULL;
 	sec->options = 0;
+	sec->option_number = 0;
 	sec->original = false;
 }
 
@@ -3496,6 +3524,54 @@ extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
 }
 
 /*
+ * A closing this file does not know, by its shape: under an answer, a
+ * paragraph of its own that opens with a short line ending in a comma
+ * ("धन्यवाद सहित,", "Mit kollegialen Grüßen,"), then a name, then at most
+ * a few lines of title and office, and nothing more of the participant's
+ * (the original, a signature or the end follows).
+ */
+static bool
+extract_is_closing_shape(const struct extract_ctx *c, size_t i,
+    const struct extract_section *sec)
+{
+	const struct extract_line *l = &c->lines[i];
+	const char *s = l->content;
+	size_t n = strlen(s), k;
+
+	if (i == 0 || c->lines[i - 1].kind != EXTRACT_BLANK ||
+	    !extract_section_answered(sec) || n > EXTRACT_NAME_MAX ||
+	    extract_word_count(s) > 4 || !(s[n - 1] == ',' ||
+	    (n >= 2 && memcmp(s + n - 2, "\xd8\x8c", 2) == 0) ||	/* ، */
+	    (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x8c", 3) == 0)))	/* ， */
+		return false;
+	if (i + 1 >= c->n || c->lines[i + 1].kind != EXTRACT_TEXT ||
+	    c->lines[i + 1].depth != l->depth ||
+	    !extract_looks_like_name(c->lines[i + 1].content))
+		return false;
+	/* The signature block: a few lines, then none of theirs. */
+	for (k = i + 2; k < c->n && k < i + 8 &&
+	    c->lines[k].kind == EXTRACT_TEXT && c->lines[k].depth == l->depth;
+	    k++)
+		;
+	while (k < c->n && c->lines[k].kind == EXTRACT_BLANK)
+		k++;
+	if (k == c->n || c->lines[k].depth != l->depth)
+		return true;
+	switch (c->lines[k].kind) {
+	case EXTRACT_ATTRIBUTION:
+	case EXTRACT_BOUNDARY:
+	case EXTRACT_SIG_DELIM:
+	case EXTRACT_SIG_LINE:
+	case EXTRACT_END:
+		return true;
+	case EXTRACT_TEXT:
+		return extract_is_header_block(c, k, false);
+	default:
+		return false;
+	}
+}
+
+/*
  * Does a sign-off start at line i: a closing alone, then (after at most
  * one blank line) a short name line, or nothing more of the participant's
  * once the section has an answer?  Without [END], "4\n\nKind
@@ -3510,8 +3586,10 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i,
 	const char *name;
 	size_t n;
 
-	if (l->kind != EXTRACT_TEXT || !extract_is_closing_phrase(l->content))
+	if (l->kind != EXTRACT_TEXT)
 		return false;
+	if (!extract_is_closing_phrase(l->content))
+		return extract_is_closing_shape(c, i, sec);
 	/* "4\n\n谢谢！" and nothing more of theirs: a closing, unsigned. */
 	for (n = j; n < c->n && c->lines[n].kind == EXTRACT_BLANK; n++)
 		;
@@ -3535,8 +3613,12 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i,
 	 * "[Q7] Any comments?\nDěkuji.\n\nS pozdravem\nJana": the thanks
 	 * is the answer, the sign-off starts at the second closing.
 	 */
-	if (!extract_section_answered(sec) && extract_is_closing_phrase(name))
-		return false;
+	if (extract_is_closing_phrase(name))
+		/*
+		 * "此致\n敬礼": a closing of two lines, in one paragraph, is
+		 * one closing, wherever it stands.
+		 */
+		return j == i + 1 || extract_section_answered(sec);
 	n = strlen(name);
 	/*
 	 * "mike" or "van Dijk" may sign in lowercase; three words or more
@@ -3705,21 +3787,15 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			continue;
 		}
 		if (l->kind == EXTRACT_TEXT &&
-		    extract_is_template(c, sec.id, l->content, &option)) {
-			if (option) {
-				sec.options++;
-				sec.option = l->content;
-			}
+		    extract_is_template(c, sec.id, l->content, &option) &&
+		    (!option || extract_take_option(&sec, l->content)))
 			continue;
-		}
 		if (l->kind == EXTRACT_TEXT &&
 		    !extract_has_choice_mark(l->content) &&
 		    extract_looks_like_option(&sec, l->text,
-		    in_original || level > 0)) {
-			sec.options++;
-			sec.option = l->content;
+		    in_original || level > 0) &&
+		    extract_take_option(&sec, l->content))
 			continue;
-		}
 		g_ptr_array_add(sec.lines, l->text);
 	}
 out:

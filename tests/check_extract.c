@@ -819,6 +819,45 @@ static const struct extract_case extract_cases[] = {
 	{ "own_numbered_list_kept", "[C1] Role?\n1. Lead in 2015\n"
 	    "2. Member in 2017\n", false, "C1=1. Lead in 2015\n2. Member in "
 	    "2017", NULL, true, 0 },
+
+	/* Round 11 (session 7): an option retyped by the unchanged list. */
+	{ "option_retyped_under_list_in_outlook_original", "Hi,\n\nFrom: "
+	    "IGF <consult@igf.example.org>\nSent: Wednesday, December 2, 2026"
+	    "\nTo: A <a@example.org>\nSubject: Review\n\n[C1] Which topic "
+	    "mattered most?\n  1. Cybersecurity\n  2. Access\n  3. Gender\n"
+	    "2. Access\n\n[R1] How useful? (1-5)\n4\n", false,
+	    "C1=2. Access|R1=4", "Hi,", true, 0 },
+	{ "option_retyped_under_list_with_template", "[C1] Which topic "
+	    "mattered most?\n  1. Cybersecurity\n  2. Access\n  3. Gender\n"
+	    "2. Access\n\n[END]\n", true, "C1=2. Access", NULL, true, 0 },
+	{ "option_retyped_above_list", "[C1] Which topic mattered most?\n"
+	    "2. Access\n1. Cybersecurity\n2. Access\n3. Gender\n\n[END]\n"
+	    "\n> [C1] Which topic mattered most?\n>   1. Cybersecurity\n>   "
+	    "2. Access\n>   3. Gender\n", false, "C1=2. Access", NULL, true,
+	    0 },
+	{ "unchanged_list_in_original_unanswered", "Hi,\n\nFrom: IGF "
+	    "<consult@igf.example.org>\nSent: Wednesday, December 2, 2026\n"
+	    "To: A <a@example.org>\nSubject: Review\n\n[C1] Which topic "
+	    "mattered most?\n  1. Cybersecurity\n  2. Access\n  3. Gender\n"
+	    "\n[R1] How useful? (1-5)\n4\n", false, "R1=4", "Hi,", true, 0 },
+	/* A two-line closing is one closing, also under an empty marker. */
+	{ "two_line_chinese_closing_under_empty_marker", "[Q1] Why?\nA.\n\n"
+	    "[Q2] Else?\n\n\xe6\xad\xa4\xe8\x87\xb4\n\xe6\x95\xac\xe7\xa4\xbc\n"
+	    "\xe6\x9d\x8e\xe5\xa8\x9c\n", false, "Q1=A.", NULL, true, 0 },
+	{ "thanks_then_closing_paragraph_is_answer", "[Q2] Else?\n"
+	    "D\xc4\x9bkuji.\n\nS pozdravem\nJana\n", false,
+	    "Q2=D\xc4\x9bkuji.", NULL, true, 0 },
+	/* A closing unknown here, by its shape: comma, name, office. */
+	{ "unknown_closing_over_name_block", "[Q1] Why?\nThe calls.\n\n"
+	    "Mit kollegialen Gr\xc3\xbc\xc3\x9f" "en,\nJ\xc3\xb6rg Hoffmann\n"
+	    "Referent\nBundesministerium\n\n-----Original Message-----\n"
+	    "From: IGF\n", false, "Q1=The calls.", NULL, true, 0 },
+	{ "comma_line_and_name_between_answers_kept", "[Q1] Why?\nThe "
+	    "calls.\n\nIn particular,\nMaria Silva\n\n[Q2] Else?\nB.\n",
+	    false, "Q1=The calls.\n\nIn particular,\nMaria Silva|Q2=B.",
+	    NULL, true, 0 },
+	{ "comma_line_unanswered_kept", "[Q1] Why?\n\nFor example,\nMaria "
+	    "Silva\n", false, "Q1=For example,\nMaria Silva", NULL, true, 0 },
 };
 
 START_TEST(test_extract_table)
