@@ -2354,6 +2354,16 @@ extract_drop_option_list(const struct extract_ctx *c,
 		end--;
 	if (end < n && extract_is_option_run(c, sec, start, end))
 		g_ptr_array_remove_range(sec->lines, 0, (guint)end);
+	/*
+	 * The whole list and nothing else, its indentation lost (HTML, an
+	 * editor): unanswered.  From "1." and three options at least: two
+	 * left of the list are a choice of theirs.
+	 */
+	else if (end == n && end >= start + 3 &&
+	    g_ascii_strtoull((const char *)sec->lines->pdata[start] +
+	    strspn(sec->lines->pdata[start], " "), NULL, 10) == 1 &&
+	    extract_is_option_run(c, sec, start, end))
+		g_ptr_array_set_size(sec->lines, 0);
 }
 
 static void

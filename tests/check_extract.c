@@ -840,6 +840,23 @@ static const struct extract_case extract_cases[] = {
 	    "To: A <a@example.org>\nSubject: Review\n\n[C1] Which topic "
 	    "mattered most?\n  1. Cybersecurity\n  2. Access\n  3. Gender\n"
 	    "\n[R1] How useful? (1-5)\n4\n", false, "R1=4", "Hi,", true, 0 },
+	{ "unchanged_list_unindented_unanswered", "[C1] Which topic "
+	    "mattered most?\n1. Cybersecurity\n2. Access\n3. Gender\n\n"
+	    "[Q1] Why?\nA.\n\n[END]\n\n> [C1] Which topic mattered most?\n"
+	    ">   1. Cybersecurity\n>   2. Access\n>   3. Gender\n>\n> [Q1] "
+	    "Why?\n", false, "Q1=A.", NULL, true, 0 },
+	{ "unchanged_list_unindented_with_template", "[C1] Which topic "
+	    "mattered most?\n1. Cybersecurity\n2. Access\n3. Gender\n\n"
+	    "[Q1] What worked well?\nA.\n\n[END]\n", true, "Q1=A.", NULL,
+	    true, 0 },
+	{ "own_list_of_three_kept", "[C1] Role?\n1. Lead in 2015\n"
+	    "2. Member in 2017\n3. Chair in 2019\n", false, "C1=1. Lead in "
+	    "2015\n2. Member in 2017\n3. Chair in 2019", NULL, true, 0 },
+	{ "two_options_left_kept", "[C1] Which topic mattered most?\n"
+	    "1. Cybersecurity\n2. Access\n\n[END]\n\n> [C1] Which topic "
+	    "mattered most?\n>   1. Cybersecurity\n>   2. Access\n>   3. "
+	    "Gender\n", false, "C1=1. Cybersecurity\n2. Access", NULL, true,
+	    0 },
 	/* A two-line closing is one closing, also under an empty marker. */
 	{ "two_line_chinese_closing_under_empty_marker", "[Q1] Why?\nA.\n\n"
 	    "[Q2] Else?\n\n\xe6\xad\xa4\xe8\x87\xb4\n\xe6\x95\xac\xe7\xa4\xbc\n"
