@@ -100,6 +100,16 @@ bool db_answer_add(struct db *db, const struct db_answer_row *row,
     GError **err) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
+ * Whether row->answer reads exactly as the latest answer filed from
+ * interview notes for the same participant and question, whatever has
+ * been filed since: 1 yes, 0 no (or none yet), -1 on error (EX_DATAERR
+ * when the question does not exist).  Lets record file the same notes
+ * once however often it runs.
+ */
+int db_answer_interview_same(struct db *db, const struct db_answer_row *row,
+    GError **err);
+
+/*
  * The row id of question qid ("Q1") of consultation cid, or -1 with
  * EX_DATAERR when it has none (or a database error).
  */

@@ -18,7 +18,10 @@ struct db;
  * recorded_by.  All or nothing: an answer that fails validation refuses
  * the whole record (EX_DATAERR, every problem listed), as does text
  * without any marker.  EX_NOINPUT for an unknown consultation or
- * participant.  *count_out gets the number of answers filed.
+ * participant.  An answer that reads as the participant's last one from
+ * interview notes to that question is not filed again, so running it
+ * twice on the same notes files them once.  *count_out gets the number
+ * of answers filed (0 when all were recorded before).
  */
 bool record_answers(struct db *db, const char *name, const char *email,
     const char *text, const char *recorded_by, int64_t now,

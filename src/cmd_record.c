@@ -64,8 +64,12 @@ cmd_record(const struct cli_opts *opts, int argc, char **argv)
 	who = cmd_record_who(by);
 	if (record_answers(ws.db, argv[optind], email, text, who, cli_now(),
 	    &count, &err)) {
-		printf("recorded %lld answer(s) for %s, by %s\n",
-		    (long long)count, email, who);
+		if (count)
+			printf("recorded %lld answer(s) for %s, by %s\n",
+			    (long long)count, email, who);
+		else
+			printf("nothing recorded for %s: these answers were "
+			    "recorded before\n", email);
 		status = 0;
 	} else
 		status = cli_fail(err);

@@ -245,6 +245,36 @@ db_answer_add(struct db *db, const struct db_answer_row *row, GError **err)
 	return db_exec_stmt(db, st, err);
 }
 
+int
+db_answer_interview_same(struct db *db, const struct db_answer_row *row,
+    GError **err)
+{
+	sqlite3_stmt *st;
+	int64_t qid;
+	int rc, same;
+
+	qid = row->question_row ? row->question_row :
+	    db_question_row(db, row->consultation_id, row->question, err);
+	if (qid < 0)
+		return -1;
+	st = db_stmt(db, "SELECT answer = ? FROM answer"
+	    " WHERE participant_id = ? AND question_id = ?"
+	    " AND source = 'interview' ORDER BY id DESC LIMIT 1", err);
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, row->answer);
+	sqlite3_bind_int64(st, 2, row->participant_id);
+	sqlite3_bind_int64(st, 3, qid);
+	rc = sqlite3_step(st);
+	same = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_set_error(db, err, "cannot look up an interview answer");
+		return -1;
+	}
+	return same;
+}
+
 void
 db_command_row_free(struct db_command_row *row)
 {

@@ -34,11 +34,12 @@ record_ids(const struct definition *def)
 static bool
 record_file(struct db *db, const struct definition *def, int64_t cid,
     int64_t pid, const struct extract_result *ext, const char *recorded_by,
-    int64_t now, GError **err)
+    int64_t now, int64_t *count_out, GError **err)
 {
 	GString *problems = g_string_new(NULL);
 	GPtrArray *norms = g_ptr_array_new_with_free_func(g_free);
 	bool ok = false;
+	int64_t count = 0;
 	size_t i;
 
 	for (i = 0; i < ext->answers->len; i++) {
@@ -71,6 +72,7 @@ record_file(struct db *db, const struct definition *def, int64_t cid,
 	for (i = 0; i < ext->answers->len; i++) {
 		const struct extract_answer *a = ext->answers->pdata[i];
 		struct db_answer_row row = { 0 };
+		int same;
 
 		row.participant_id = pid;
 		row.consultation_id = cid;
@@ -80,12 +82,21 @@ record_file(struct db *db, const struct definition *def, int64_t cid,
 		row.answer = norms->pdata[i];
 		row.trust = "token";
 		row.answered_at = now;
-		if (!db_answer_add(db, &row, err)) {
+		/*
+		 * The same notes run again (after a crash past the commit,
+		 * or by an operator who saw no output) file nothing twice
+		 * (SPEC 12), and do not undo an answer mailed since.
+		 */
+		same = db_answer_interview_same(db, &row, err);
+		if (same < 0 || (!same && !db_answer_add(db, &row, err))) {
 			db_rollback(db);
 			goto out;
 		}
+		count += !same;
 	}
 	ok = db_commit(db, err);
+	if (ok)
+		*count_out = count;
 out:
 	g_string_free(problems, TRUE);
 	g_ptr_array_unref(norms);
@@ -133,9 +144,8 @@ record_answers(struct db *db, const char *name, const char *email,
 		    "such as [Q1], as in the invitation");
 		goto out;
 	}
-	ok = record_file(db, def, cid, pid, ext, recorded_by, now, err);
-	if (ok)
-		*count_out = ext->answers->len;
+	ok = record_file(db, def, cid, pid, ext, recorded_by, now, count_out,
+	    err);
 out:
 	extract_result_free(ext);
 	definition_free(def);

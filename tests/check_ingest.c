@@ -1141,6 +1141,65 @@ START_TEST(test_record_interview_notes)
 }
 END_TEST
 
+/*
+ * Recording the same notes again (a rerun after a crash, or by an
+ * operator who saw no output) files nothing twice, even after the
+ * participant mailed a newer answer; changed notes file what changed.
+ */
+START_TEST(test_record_same_notes_twice_files_them_once)
+{
+	static const char notes[] = "Notes of a call on 3 December.\n\n"
+	    "[Q1] The webinars.\n\n[R1] 4\n[Y1] yes\n";
+	struct scenario s;
+	struct ingest_result res;
+	GError *err = NULL;
+	g_autofree char *token = NULL;
+	g_autofree char *mail = NULL;
+	g_autofree char *q1 = NULL;
+	int64_t n = -1;
+
+	scenario_init(&s);
+	ck_assert(record_answers(s.ws.db, "bpf-on-bpfs", ZHOU, notes, "staff",
+	    NOW, &n, &err));
+	ck_assert_int_eq(n, 3);
+	ck_assert_msg(record_answers(s.ws.db, "bpf-on-bpfs", ZHOU, notes,
+	    "staff", NOW + 60, &n, &err), "%s", err ? err->message : "");
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer", NULL), 3);
+
+	/* The participant mails a newer Q1; the notes rerun leave it. */
+	token = token_of(&s, ZHOU);
+	mail = g_strdup_printf("From: " ZHOU "\nTo: consult+%s@igf.example.org"
+	    "\nSubject: Re: Your views\nMessage-ID: <later@example.com>\n\n"
+	    "[Q1] On second thought, the webinars and the calls.\n", token);
+	deliver_text(&s, mail);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.replies, 1);
+	ck_assert(record_answers(s.ws.db, "bpf-on-bpfs", ZHOU, notes, "staff",
+	    NOW + 7200, &n, &err));
+	ck_assert_int_eq(n, 0);
+	q1 = sql_text(&s, "SELECT a.answer FROM answer a JOIN question q"
+	    " ON q.id = a.question_id WHERE q.qid = 'Q1' AND a.current", NULL,
+	    NULL);
+	ck_assert_str_eq(q1, "On second thought, the webinars and the calls.");
+
+	/* Corrected notes file the corrected answer only. */
+	ck_assert(record_answers(s.ws.db, "bpf-on-bpfs", ZHOU,
+	    "[Q1] The webinars.\n\n[R1] 5\n[Y1] yes\n", "staff", NOW + 7300,
+	    &n, &err));
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer"
+	    " WHERE source = 'interview'", NULL), 4);
+	/* And going back to the first reading is a change again. */
+	ck_assert(record_answers(s.ws.db, "bpf-on-bpfs", ZHOU, notes, "staff",
+	    NOW + 7400, &n, &err));
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM answer"
+	    " WHERE source = 'interview'", NULL), 5);
+	scenario_release(&s);
+}
+END_TEST
+
 static void
 load_feedback_round(struct scenario *s)
 {
@@ -1384,6 +1443,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_withdraw_removes_answers_with_one_confirmation);
 	tcase_add_test(tc, test_close_marks_later_replies_late_and_says_so);
 	tcase_add_test(tc, test_record_interview_notes);
+	tcase_add_test(tc, test_record_same_notes_twice_files_them_once);
 	tcase_add_test(tc, test_open_consultation_registers_and_confirms);
 	tcase_add_test(tc, test_ingest_reply_to_other_consultation_than_expected);
 	tcase_add_test(tc, test_open_consultation_holds_floods);

