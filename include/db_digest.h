@@ -100,11 +100,12 @@ enum db_attention_kind {
 	DB_ATTENTION_UNMATCHED,		/* mail from an unknown sender */
 	DB_ATTENTION_INVALID,		/* an answer refused, not fixed */
 	DB_ATTENTION_LOW_TRUST,		/* matched by From only */
+	DB_ATTENTION_FORWARDED,		/* a token, another sender */
 	DB_ATTENTION_BOUNCE,		/* a participant's address failed */
 	DB_ATTENTION_FAILED_SEND,	/* outgoing mail failed for good */
 };
 
-#define DB_ATTENTION_KINDS 6
+#define DB_ATTENTION_KINDS 7
 
 /* Something a person should look at. */
 struct db_attention {

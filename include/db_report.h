@@ -26,6 +26,8 @@ struct db_status {
 	int64_t unstructured;	/* replies without markers, for triage */
 	int64_t invalid_answers;	/* failed validation, not yet fixed */
 	int64_t low_trust;	/* replies matched by From only */
+	int64_t forwarded;	/* replies with a token, sent from another
+				   address than the invitee's */
 	int64_t unverified;	/* open consultation senders not confirmed
 				   yet: counted apart from the above */
 	int64_t late;		/* replies after the deadline or close */

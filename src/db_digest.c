@@ -275,6 +275,15 @@ static const struct {
 	  " LEFT JOIN participant p ON p.id = m.participant_id"
 	  " WHERE m.consultation_id = ?1 AND m.match = 'from'"
 	  " AND m.id > ?2 AND m.id <= ?3 ORDER BY m.id LIMIT ?4" },
+	/* As db_report_status counts them. */
+	{ DB_ATTENTION_FORWARDED, false,
+	  "SELECT m.id, m.received_at, p.email, m.subject,"
+	  " 'sent by ' || m.sender, m.spool_file FROM message m"
+	  " JOIN participant p ON p.id = m.participant_id"
+	  " WHERE m.consultation_id = ?1 AND m.kind = 'reply'"
+	  " AND m.match NOT IN ('from', 'open')"
+	  " AND lower(m.sender) != p.email_key"
+	  " AND m.id > ?2 AND m.id <= ?3 ORDER BY m.id LIMIT ?4" },
 	{ DB_ATTENTION_BOUNCE, false,
 	  "SELECT m.id, m.received_at, coalesce(p.email, m.sender), m.subject,"
 	  " p.status, m.spool_file FROM message m"

@@ -80,6 +80,14 @@ db_reply_counts(struct db *db, int64_t cid, struct db_status *s,
 	return true;
 }
 
+/*
+ * Forwarded: a reply matched by a token but sent from another address
+ * than the invitee's (SPEC 5), filed for the invitee with its sender.
+ * lower() folds ASCII only where email_key folds all of UTF-8, so an
+ * address that differs from the invitee's only in the case of a
+ * non-ASCII letter is listed too: shown once too often, never hidden.
+ * db_digest.c lists them with the same test.
+ */
 bool
 db_report_status(struct db *db, int64_t cid, struct db_status *s,
     GError **err)
@@ -120,6 +128,11 @@ db_report_status(struct db *db, int64_t cid, struct db_status *s,
 	    "  AND b.id > a.id)", cid, &s->invalid_answers, err) &&
 	    db_count(db, "SELECT count(*) FROM message WHERE match = 'from'"
 	    " AND consultation_id = ?", cid, &s->low_trust, err) &&
+	    db_count(db, "SELECT count(*) FROM message m"
+	    " JOIN participant p ON p.id = m.participant_id"
+	    " WHERE m.consultation_id = ? AND m.kind = 'reply'"
+	    " AND m.match NOT IN ('from', 'open')"
+	    " AND lower(m.sender) != p.email_key", cid, &s->forwarded, err) &&
 	    db_count(db, "SELECT count(*) FROM message WHERE late = 1"
 	    " AND kind = 'reply' AND consultation_id = ?", cid, &s->late,
 	    err) &&

@@ -468,6 +468,8 @@ static const char *const digest_attention_titles[DB_ATTENTION_KINDS] = {
 	    "corrected (the participant was told what to fix)",
 	[DB_ATTENTION_LOW_TRUST] = "replies matched by From address only "
 	    "(no token): check the sender",
+	[DB_ATTENTION_FORWARDED] = "replies sent from another address than "
+	    "the invitee's (a forwarded invitation): check who answered",
 	[DB_ATTENTION_BOUNCE] = "bounces",
 	[DB_ATTENTION_FAILED_SEND] = "outgoing messages that failed for good",
 };

@@ -24,7 +24,7 @@ static int64_t
 status_attention(const struct db_status *s)
 {
 	return s->unstructured + s->messages_unrelated + s->invalid_answers +
-	    s->low_trust + s->failed_sends + s->held;
+	    s->low_trust + s->forwarded + s->failed_sends + s->held;
 }
 
 static void
@@ -35,6 +35,7 @@ status_json_items(struct json_writer *w, const GPtrArray *items)
 		[DB_ATTENTION_UNMATCHED] = "unrelated",
 		[DB_ATTENTION_INVALID] = "invalid_answer",
 		[DB_ATTENTION_LOW_TRUST] = "low_trust",
+		[DB_ATTENTION_FORWARDED] = "forwarded",
 		[DB_ATTENTION_BOUNCE] = "bounce",
 		[DB_ATTENTION_FAILED_SEND] = "failed_send",
 	};
@@ -110,6 +111,8 @@ status_json(struct json_writer *w, const char *name,
 	json_int(w, s->invalid_answers);
 	json_key(w, "low_trust");
 	json_int(w, s->low_trust);
+	json_key(w, "forwarded");
+	json_int(w, s->forwarded);
 	json_key(w, "unverified");
 	json_int(w, s->unverified);
 	json_key(w, "late");
@@ -164,6 +167,7 @@ status_examples(GString *out, const GPtrArray *items,
 		if (a->what && *a->what)
 			g_string_append_printf(out, "  \"%s\"", a->what);
 		if (kind == DB_ATTENTION_INVALID ||
+		    kind == DB_ATTENTION_FORWARDED ||
 		    kind == DB_ATTENTION_FAILED_SEND)
 			g_string_append_printf(out, ": %s",
 			    a->detail ? a->detail : "?");
@@ -256,6 +260,12 @@ status_text(GString *out, const char *name, const struct definition *def,
 		    "address only (no token): check the sender:\n",
 		    (long long)s->low_trust, s->low_trust == 1 ? "y" : "ies");
 	status_examples(out, items, DB_ATTENTION_LOW_TRUST, s->low_trust);
+	if (s->forwarded)
+		g_string_append_printf(out, "  %lld repl%s sent from another "
+		    "address than the invitee's (forwarded): check who "
+		    "answered:\n",
+		    (long long)s->forwarded, s->forwarded == 1 ? "y" : "ies");
+	status_examples(out, items, DB_ATTENTION_FORWARDED, s->forwarded);
 	if (s->messages_unrelated)
 		g_string_append_printf(out, "  %lld message%s from unknown "
 		    "senders in the mailbox:\n",

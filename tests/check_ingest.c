@@ -1200,6 +1200,59 @@ START_TEST(test_record_same_notes_twice_files_them_once)
 }
 END_TEST
 
+/*
+ * A reply carrying one invitee's token but sent from another address (a
+ * forwarded invitation, SPEC 5) is filed for the invitee; status lists
+ * it for triage with who sent it.  The invitee's own address in other
+ * letter case is not a forward.
+ */
+START_TEST(test_status_lists_reply_sent_from_another_address)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autofree char *token = NULL;
+	g_autofree char *fwd = NULL;
+	g_autofree char *own = NULL;
+	g_autoptr(GString) json = g_string_new(NULL);
+	g_autoptr(GString) text = g_string_new(NULL);
+
+	scenario_init(&s);
+	token = token_of(&s, ZHOU);
+	fwd = g_strdup_printf("From: Li Wei <li.wei@example.net>\n"
+	    "To: consult+%s@igf.example.org\nSubject: Re: Your views\n"
+	    "Message-ID: <fwd-1@example.net>\n\n"
+	    "[Q1] My manager forwarded this; the webinars.\n", token);
+	own = g_strdup_printf("From: Zhou <Zhou.Xiaolan@EXAMPLE.com>\n"
+	    "To: consult+%s@igf.example.org\nSubject: Re: Your views\n"
+	    "Message-ID: <own-1@example.com>\n\n[Q2] Too many calls.\n",
+	    token);
+	deliver_text(&s, fwd);
+	deliver_text(&s, own);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.replies, 2);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message m"
+	    " JOIN participant p ON p.id = m.participant_id"
+	    " WHERE p.email_key = ? AND m.sender = 'li.wei@example.net'", ZHOU),
+	    1);
+
+	ck_assert(status_render(s.ws.db, "bpf-on-bpfs", true, NOW, json,
+	    NULL));
+	ck_assert_msg(strstr(json->str, "\"forwarded\": 1") != NULL, "%s",
+	    json->str);
+	ck_assert(strstr(json->str, "\"needs_attention\": 1") != NULL);
+	ck_assert(strstr(json->str, "\"kind\": \"forwarded\"") != NULL);
+	ck_assert(strstr(json->str, "sent by li.wei@example.net") != NULL);
+	ck_assert(status_render(s.ws.db, "bpf-on-bpfs", false, NOW, text,
+	    NULL));
+	ck_assert_msg(strstr(text->str, "1 reply sent from another address "
+	    "than the invitee's") != NULL, "%s", text->str);
+	ck_assert(strstr(text->str, ZHOU "  \"Re: Your views\": sent by "
+	    "li.wei@example.net\n") != NULL);
+	ck_assert(strstr(text->str, "sent by zhou") == NULL);
+	scenario_release(&s);
+}
+END_TEST
+
 static void
 load_feedback_round(struct scenario *s)
 {
@@ -1444,6 +1497,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_close_marks_later_replies_late_and_says_so);
 	tcase_add_test(tc, test_record_interview_notes);
 	tcase_add_test(tc, test_record_same_notes_twice_files_them_once);
+	tcase_add_test(tc, test_status_lists_reply_sent_from_another_address);
 	tcase_add_test(tc, test_open_consultation_registers_and_confirms);
 	tcase_add_test(tc, test_ingest_reply_to_other_consultation_than_expected);
 	tcase_add_test(tc, test_open_consultation_holds_floods);
