@@ -16,7 +16,8 @@
  * IMAP password").  Returns a newly allocated string to release with
  * secret_free(), or NULL with EX_CONFIG: not set, unreadable, not a
  * regular file, readable or writable by others (the message says which
- * chmod to run), or empty.
+ * chmod to run), or empty.  A file must be 0600 or stricter; a
+ * credential may show group read, as systemd's ACL makes it look.
  */
 char *secret_read(const char *path, const char *credential, const char *what,
     GError **err);

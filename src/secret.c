@@ -55,7 +55,13 @@ secret_read(const char *path, const char *credential, const char *what,
 		    "%s file '%s' is not a regular file", what, path);
 		goto out;
 	}
-	if (st.st_mode & 077) {
+	/*
+	 * systemd writes a credential 0400 and lets the service user read
+	 * it through an ACL, whose mask stat shows in the group bits (0440;
+	 * write_credential() in its exec-credential.c), in a folder only
+	 * that user may enter: a credential may show group read, no more.
+	 */
+	if (st.st_mode & (cpath ? 037 : 077)) {
 		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
 		    "%s file '%s' may be read or written by others (mode "
 		    "%04o); run: chmod 600 '%s'", what, path,

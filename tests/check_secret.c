@@ -65,6 +65,22 @@ START_TEST(test_secret_from_systemd_credential)
 	    "the IMAP password", &err));
 	ck_assert_int_eq(err->code, EX_CONFIG);
 	g_clear_error(&err);
+	/*
+	 * systemd makes a credential 0400 and lets the service user read it
+	 * through an ACL, whose mask stat shows in the group bits: 0440.
+	 * Others may still never read it.
+	 */
+	ck_assert_int_eq(chmod(path, 0440), 0);
+	s = secret_read(NULL, "smtp-password", "the SMTP password", &err);
+	ck_assert_msg(s != NULL, "%s", err ? err->message : "");
+	secret_free(s);
+	ck_assert_int_eq(chmod(path, 0444), 0);
+	ck_assert_ptr_null(secret_read(NULL, "smtp-password",
+	    "the SMTP password", &err));
+	ck_assert_int_eq(err->code, EX_CONFIG);
+	ck_assert(strstr(err->message, "mode 0444") != NULL);
+	g_clear_error(&err);
+	ck_assert_int_eq(chmod(path, 0600), 0);
 	g_unsetenv("CREDENTIALS_DIRECTORY");
 	ck_assert_ptr_null(secret_read(NULL, "smtp-password",
 	    "the SMTP password", &err));
