@@ -13,7 +13,9 @@
 /*
  * Runs until SIGTERM or SIGINT.  config_path is the resolved config file.
  * Returns false with EX_TEMPFAIL when another `consultd run` holds the
- * database, or the errors of opening the workspace.
+ * database, EX_CONFIG when a server password it needs cannot be read or
+ * its file may be read by others (see secret_read()), or the errors of
+ * opening the workspace.  A reload (SIGHUP) is refused for the same.
  */
 bool daemon_run(const char *config_path, GError **err)
     G_GNUC_WARN_UNUSED_RESULT;

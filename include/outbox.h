@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct config;
+struct config_smtp;
 struct db;
 
 struct outbox_result {
@@ -42,6 +43,16 @@ bool outbox_flush(struct db *db, const struct config *cfg, int64_t now,
 int outbox_lock_open(const struct config *cfg, GError **err);
 bool outbox_lock_item(int lock, int64_t id);
 void outbox_unlock_item(int lock, int64_t id);
+
+/*
+ * The password for sc: the first line of password_file, which must be a
+ * regular file no one but its owner may read or write (mode 0600 or
+ * stricter), else of $CREDENTIALS_DIRECTORY/smtp-password (systemd).
+ * Returns a newly allocated string to release with secret_free(), or
+ * NULL with EX_CONFIG naming the file and what to do.
+ */
+char *outbox_password(const struct config_smtp *sc, GError **err)
+    G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * What check-config says of [smtp]: connects, switches to TLS and logs in

@@ -32,6 +32,7 @@
 #include "outbox.h"
 #include "remind.h"
 #include "schedule.h"
+#include "secret.h"
 #include "workspace.h"
 
 #include "banned.h"
@@ -255,6 +256,32 @@ daemon_digest(struct workspace *ws, int64_t now)
 	return next;
 }
 
+/*
+ * The passwords the polls will need, read as fetch and flush read them:
+ * one others may read refuses the start (EX_CONFIG, with the chmod to
+ * run), as it refuses those commands, where a daemon started anyway
+ * would only warn at every poll.
+ */
+static bool
+daemon_check_secrets(const struct config *cfg, GError **err)
+{
+	char *pw;
+
+	if (cfg->imap.url && cfg->imap.username) {
+		pw = fetch_password(&cfg->imap, err);
+		if (!pw)
+			return false;
+		secret_free(pw);
+	}
+	if (cfg->smtp.url && cfg->smtp.username) {
+		pw = outbox_password(&cfg->smtp, err);
+		if (!pw)
+			return false;
+		secret_free(pw);
+	}
+	return true;
+}
+
 /* SIGHUP: a new configuration, if valid; the database stays open. */
 static void
 daemon_reload(struct workspace *ws)
@@ -262,6 +289,8 @@ daemon_reload(struct workspace *ws)
 	g_autoptr(GError) err = NULL;
 	struct config *cfg = config_load(ws->cfg->path, &err);
 
+	if (cfg && !daemon_check_secrets(cfg, &err))
+		g_clear_pointer(&cfg, config_free);
 	if (!cfg) {
 		log_warnx("daemon: reload refused, keeping the running "
 		    "configuration: %s", err->message);
@@ -312,6 +341,10 @@ daemon_run(const char *config_path, GError **err)
 
 	if (!workspace_open(&ws, config_path, err))
 		return false;
+	if (!daemon_check_secrets(ws.cfg, err)) {
+		workspace_close(&ws);
+		return false;
+	}
 	lock = daemon_lock(ws.cfg->database, err);
 	if (lock < 0) {
 		workspace_close(&ws);

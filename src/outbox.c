@@ -74,6 +74,13 @@ outbox_rate(const struct config *cfg, int64_t *gap_out, GError **err)
 	return false;
 }
 
+char *
+outbox_password(const struct config_smtp *sc, GError **err)
+{
+	return secret_read(sc->password_file, "smtp-password",
+	    "the SMTP password", err);
+}
+
 /*
  * The settings of [smtp], with the password read for them (*password_out,
  * to be freed with secret_free()), or false with EX_CONFIG.
@@ -85,8 +92,7 @@ outbox_settings(const struct config *cfg, struct smtp_settings *set,
 	*set = (struct smtp_settings){ 0 };
 	*password_out = NULL;
 	if (cfg->smtp.username) {
-		*password_out = secret_read(cfg->smtp.password_file,
-		    "smtp-password", "the SMTP password", err);
+		*password_out = outbox_password(&cfg->smtp, err);
 		if (!*password_out)
 			return false;
 	}

@@ -376,6 +376,103 @@ START_TEST(test_daemon_against_real_servers)
 }
 END_TEST
 
+/*
+ * A password file others may read stops `consultd run` at start, as it
+ * stops fetch and flush: EX_CONFIG and the chmod to run, not a warning at
+ * every poll.  A systemd credential is exempt from the group bits: systemd
+ * makes it 0400 and lets the service user read it through an ACL, whose
+ * mask stat shows as 0440.
+ */
+static const struct {
+	const char *section;	/* whose password */
+	unsigned mode;
+	bool credential;	/* $CREDENTIALS_DIRECTORY, no password_file */
+	bool starts;
+} secret_modes[] = {
+	{ "imap", 0640, false, false },
+	{ "smtp", 0604, false, false },
+	{ "imap", 0600, false, true },
+	{ "smtp", 0400, false, true },
+	{ "imap", 0440, true, true },
+	{ "smtp", 0440, true, true },
+};
+
+/* The exit status of pid within seconds, or -1 (then stopped). */
+static int
+wait_exit(GPid pid, unsigned seconds)
+{
+	int status;
+	unsigned i;
+
+	for (i = 0; i < seconds * 20; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		g_usleep(50000);
+	}
+	testutil_stop(pid, 5);
+	return -1;
+}
+
+START_TEST(test_daemon_checks_password_file_modes_at_start)
+{
+	g_autofree char *dir = workspace(60);
+	g_autofree char *creds = g_build_filename(dir, "creds", NULL);
+	g_autofree char *pw = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *conf = NULL;
+	g_autofree char *log = NULL;
+	const char *sec = secret_modes[_i].section;
+	GPid pid;
+
+	ck_assert_int_eq(g_mkdir_with_parents(creds, 0700), 0);
+	if (secret_modes[_i].credential) {
+		g_autofree char *name = g_strconcat(sec, "-password", NULL);
+
+		pw = testutil_write(creds, name, DAEMON_PASSWORD "\n");
+		g_setenv("CREDENTIALS_DIRECTORY", creds, TRUE);
+	} else
+		pw = testutil_write(dir, "server.pw", DAEMON_PASSWORD "\n");
+	ck_assert_int_eq(chmod(pw, secret_modes[_i].mode), 0);
+	/* Port 9 refuses: a poll fails, but only after the check. */
+	text = g_strdup_printf("[consultd]\ndatabase = consultd.db\n"
+	    "spool = spool\n[%s]\nurl = %s://127.0.0.1:9%s\nusername = u\n"
+	    "%stls = none\n%s", sec, sec,
+	    strcmp(sec, "imap") == 0 ? "/INBOX" : "",
+	    secret_modes[_i].credential ? "" : "password_file = server.pw\n",
+	    strcmp(sec, "imap") == 0 ? "poll_interval = 3600\n" : "");
+	conf = testutil_write(dir, "consultd.conf", text);
+	pid = start(dir, NULL);
+	g_unsetenv("CREDENTIALS_DIRECTORY");
+	if (secret_modes[_i].starts) {
+		ck_assert_msg(wait_for_log(dir, "daemon: started", 5),
+		    "no start: %s", log = daemon_log(dir));
+		log = daemon_log(dir);
+		ck_assert_msg(strstr(log, "chmod") == NULL, "%s", log);
+		g_clear_pointer(&log, g_free);
+		/*
+		 * A reload checks as the start does (shown with SMTP: the
+		 * IMAP poll retries port 9 for seconds before it reloads).
+		 */
+		if (!secret_modes[_i].credential && strcmp(sec, "smtp") == 0) {
+			ck_assert_int_eq(chmod(pw, 0644), 0);
+			ck_assert_int_eq(kill(pid, SIGHUP), 0);
+			ck_assert(wait_for_log(dir, "reload refused", 5));
+		}
+		ck_assert_int_eq(stop(pid), 0);
+		log = daemon_log(dir);
+	} else {
+		ck_assert_int_eq(wait_exit(pid, 5), 78);
+		log = daemon_log(dir);
+		ck_assert_msg(strstr(log, "daemon: started") == NULL,
+		    "started with a password file others may read: %s", log);
+		ck_assert_msg(strstr(log, "run: chmod 600 '") != NULL &&
+		    strstr(log, "server.pw'") != NULL, "%s", log);
+	}
+	ck_assert(strstr(log, DAEMON_PASSWORD) == NULL);
+	testutil_rmtree(dir);
+}
+END_TEST
+
 /* The next datagram on fd, within 10 s, NUL-terminated. */
 static char *
 notify_next(int fd)
@@ -450,6 +547,8 @@ daemon_suite(void)
 	tcase_add_test(tc, test_daemon_sends_a_missed_digest_once);
 	tcase_add_test(tc, test_daemon_against_real_servers);
 	tcase_add_test(tc, test_daemon_speaks_sd_notify);
+	tcase_add_loop_test(tc, test_daemon_checks_password_file_modes_at_start,
+	    0, G_N_ELEMENTS(secret_modes));
 	suite_add_tcase(s, tc);
 	return s;
 }
