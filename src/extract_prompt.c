@@ -1,0 +1,693 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reply extraction: the template's prompts and options.  Learns prompts
+ * from the template the reply shows, compares lines with them (ignoring
+ * case, dashes and decoration), takes the answer after a prompt kept on
+ * the marker line, and tells an option list left as sent from a choice
+ * made.  Finding the markers themselves is extract_marker.c's.
+ */
+#include "extract.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "extract_private.h"
+
+#include "banned.h"
+
+/*
+ * A character as a template comparison sees it: lowercase, every hyphen
+ * and dash Word or a phone keyboard types ("(1‑5)" with U+2011) a
+ * hyphen-minus, full-width ':' and '?' and curly apostrophes plain.
+ */
+static gunichar
+extract_fold_char(gunichar c)
+{
+	if ((c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0xfe58 ||
+	    c == 0xfe63 || c == 0xff0d)
+		return '-';
+	if (c == 0xff1a)
+		return ':';
+	if (c == 0xff1f)
+		return '?';
+	if (c == 0x2018 || c == 0x2019)
+		return '\'';
+	return g_unichar_tolower(c);
+}
+
+/*
+ * Is what is left of a template line only the end of a prompt: its "?"
+ * or ":" and a scale such as "(1-5)" or "(yes/no)"?  A participant who
+ * retypes "What worked well" or "Clarity of the objectives" has written
+ * the prompt.
+ */
+static bool
+extract_is_prompt_tail(const char *t)
+{
+	const char *close;
+
+	while (*t == ' ' || *t == '\t' || *t == '*' || *t == '_' ||
+	    *t == '?' || *t == ':')
+		t++;
+	if (*t == '(' && (close = strchr(t, ')')) != NULL &&
+	    close - t <= 12) {
+		t = close + 1;
+		while (*t == ' ' || *t == '\t' || *t == '*' || *t == '_' ||
+		    *t == '?' || *t == ':')
+			t++;
+	}
+	return !*t;
+}
+
+/*
+ * Compares s with a template line, ignoring case, blanks, '*'/'_'
+ * decoration and the kind of dash (extract_fold_char()).  Returns the
+ * position in s after the template text, or NULL when s does not start
+ * with it.  s of 12 bytes or more may stop short of the prompt's "?",
+ * ":" or scale.
+ */
+static const char *
+extract_loose_prefix(const char *s, const char *tmpl)
+{
+	const char *p = s;
+	const char *t = tmpl;
+
+	for (;;) {
+		while (*t == ' ' || *t == '\t' || *t == '*' || *t == '_')
+			t++;
+		if (!*t)
+			return p;
+		while (*p == ' ' || *p == '\t' || *p == '*' || *p == '_')
+			p++;
+		/* Short texts ("b", "Yes") are answers, whatever the prompt. */
+		if (!*p)
+			return p - s >= 12 && extract_is_prompt_tail(t) ? p :
+			    NULL;
+		/* Most template text is ASCII: no need to decode it. */
+		if (!(*p & 0x80) && !(*t & 0x80)) {
+			if (g_ascii_tolower(*p) != g_ascii_tolower(*t))
+				return NULL;
+			p++;
+			t++;
+			continue;
+		}
+		if (extract_fold_char(g_utf8_get_char(p)) !=
+		    extract_fold_char(g_utf8_get_char(t)))
+			return NULL;
+		p += g_utf8_skip[*(const guchar *)p];
+		t += g_utf8_skip[*(const guchar *)t];
+	}
+}
+
+bool
+extract_loose_equal(const char *a, const char *b)
+{
+	const char *rest = extract_loose_prefix(a, b);
+
+	return rest && extract_is_blank_or_deco(rest);
+}
+
+/*
+ * Remainder after a prompt: leading ":", "：", the Ethiopic "፡" and "፦",
+ * "-" and blanks dropped, and the dashes Word's autocorrect makes of "-";
+ * an arrow ("-->", "->", "=>", "→"); an "=" too when a blank follows
+ * ("[Q1] = text"), not "=SUM(A1:A3)".
+ */
+static char *
+extract_after_prompt(const char *after)
+{
+	static const char *const arrows[] = {
+		"-->", "->", "=>", "\xe2\x86\x92", NULL,
+	};
+	size_t i;
+
+	for (;;) {
+		for (i = 0; arrows[i]; i++)
+			if (g_str_has_prefix(after, arrows[i]))
+				break;
+		if (arrows[i])
+			after += strlen(arrows[i]);
+		else if (*after == ' ' || *after == ':' || *after == '-' ||
+		    *after == '*' || *after == '_' || *after == '\t' ||
+		    (*after == '=' && (after[1] == ' ' || after[1] == '\t' ||
+		    !after[1])))
+			after++;
+		else if (strncmp(after, "\xef\xbc\x9a", 3) == 0 ||	/* ： */
+		    strncmp(after, "\xe1\x8d\xa1", 3) == 0 ||	/* ፡ */
+		    strncmp(after, "\xe1\x8d\xa6", 3) == 0 ||	/* ፦ */
+		    strncmp(after, "\xe2\x80\x93", 3) == 0 ||	/* – */
+		    strncmp(after, "\xe2\x80\x94", 3) == 0)		/* — */
+			after += 3;
+		else
+			break;
+	}
+	return *after ? g_strstrip(g_strdup(after)) : NULL;
+}
+
+/* The end of the last "(1-5)"-style scale in s, or NULL. */
+static const char *
+extract_after_scale(const char *s)
+{
+	const char *found = NULL;
+	const char *p;
+
+	for (p = strchr(s, '('); p; p = strchr(p + 1, '(')) {
+		const char *q = p + 1;
+
+		if (!g_ascii_isdigit(*q))
+			continue;
+		while (g_ascii_isdigit(*q))
+			q++;
+		while (*q == ' ')
+			q++;
+		if (*q == '-')
+			q++;
+		else if (strncmp(q, "\xe2\x80\x93", 3) == 0)
+			q += 3;
+		else
+			continue;
+		while (*q == ' ')
+			q++;
+		if (!g_ascii_isdigit(*q))
+			continue;
+		while (g_ascii_isdigit(*q))
+			q++;
+		if (*q == ')')
+			found = q + 1;
+	}
+	return found;
+}
+
+/* The end of a "(yes/no)" the invitation puts after a yes/no prompt. */
+static const char *
+extract_after_yesno(const char *s)
+{
+	const char *found = NULL;
+	const char *p;
+
+	for (p = strchr(s, '('); p; p = strchr(p + 1, '('))
+		if (g_ascii_strncasecmp(p, "(yes/no)", 8) == 0)
+			found = p + 8;
+	return found;
+}
+
+/*
+ * Does s[0..n) speak in the first person singular (I, je, yo, я, 我 ...)?
+ * Not plural: the template asks "May we contact you?", "tell us".
+ */
+static bool
+extract_has_first_person(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"i", "i'm", "i've", "i'd", "my", "me", "je", "j'ai", "mon", "ma",
+		"mes", "yo", "mi", "я", "мне", "мой", "моя", "أنا", NULL,
+	};
+	g_autofree char *low = g_utf8_strdown(s, (gssize)n);
+	char **parts = NULL;
+	bool found = false;
+	const char *wo;
+	size_t i;
+
+	for (wo = strstr(low, "我"); wo; wo = strstr(wo + 3, "我"))
+		if (!g_str_has_prefix(wo + 3, "们"))
+			return true;
+	parts = g_strsplit_set(low, " ,;:!?¡¿\"()", -1);
+	for (i = 0; parts[i] && !found; i++)
+		found = g_strv_contains(words, parts[i]);
+	g_strfreev(parts);
+	return found;
+}
+
+/*
+ * Without a known prompt: where the prompt a participant kept on the
+ * marker line ends when they answered after it on the same line ("[Q1]
+ * What worked well? The webinars.").  That is a question of three words
+ * or more (four characters of CJK, written without spaces) ended by "?",
+ * "？" or "؟",
+ * with more text after it; "[Q7] Why? Because ..." is all answer.
+ * Returns the position after the question mark, or NULL.
+ */
+static const char *
+extract_prompt_end(const char *rest)
+{
+	size_t words = 1, chars = 0;
+	const char *p;
+
+	for (p = rest; *p; p += g_utf8_skip[*(const guchar *)p]) {
+		size_t mark = 0;
+
+		if (*p == '?' && (p[1] == ' ' || p[1] == '*'))
+			mark = 1;
+		else if (strncmp(p, "\xef\xbc\x9f", 3) == 0)	/* ？ */
+			mark = 3;
+		else if (strncmp(p, "\xd8\x9f", 2) == 0 &&	/* ؟ */
+		    p[2] == ' ')
+			mark = 2;
+		if (mark) {
+			const char *after = p + mark;
+
+			if (words < 3 && (words > 1 || chars < 4 ||
+			    !g_unichar_iswide(g_utf8_get_char(rest))))
+				return NULL;
+			/* "Would I do it again?", "¿Lo haría?": their own. */
+			if (g_str_has_prefix(rest, "\xc2\xbf") ||
+			    extract_has_first_person(rest, (size_t)(p - rest)))
+				return NULL;
+			while (*after == ' ' || *after == '*' || *after == '_')
+				after++;
+			return *after ? after : NULL;
+		}
+		if (*p == '?')
+			return NULL;
+		if (*p == ' ' && p[1] != ' ')
+			words++;
+		chars++;
+	}
+	return NULL;
+}
+
+/* A prompt ends as a question, or with a colon (section prompts). */
+static bool
+extract_ends_as_question(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == '*' || s[n - 1] == '_' || s[n - 1] == ' '))
+		n--;
+	return (n >= 1 && (s[n - 1] == '?' || s[n - 1] == ':')) ||
+	    (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9a", 3) == 0) ||
+	    (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9f", 3) == 0) ||
+	    (n >= 2 && memcmp(s + n - 2, "\xd8\x9f", 2) == 0);
+}
+
+/*
+ * Without the definition (consultd parse), a choice's options as the
+ * invitation lists them: "  1. Option" (two spaces, as the marker block
+ * renders them) under a C-question's marker, before any answer text.
+ * A participant's own numbered list is seldom indented just so.  Inside
+ * an unquoted original (loose) the lines are the invitation's, but HTML
+ * converted to text has lost the indentation: any "1. Option" will do.
+ */
+static bool
+extract_looks_like_option_line(const char *text, bool loose)
+{
+	const char *p = text;
+
+	if (loose) {
+		while (*p == ' ')
+			p++;
+	} else if (p[0] == ' ' && p[1] == ' ') {
+		p += 2;
+	} else {
+		return false;
+	}
+	if (!g_ascii_isdigit(*p))
+		return false;
+	while (g_ascii_isdigit(*p))
+		p++;
+	return p[0] == '.' && p[1] == ' ' && p[2] && p[2] != ' ';
+}
+
+/*
+ * An option line the participant marked as chosen: "2. Contributor <--",
+ * "X 1. Coordinator", "[x] 3. MAG member", "✓ 4. Secretariat".  content
+ * has no trailing blanks; leading ones are skipped.
+ */
+bool
+extract_has_choice_mark(const char *content)
+{
+	static const char *const ends[] = {
+		"<--", "<-", "<==", "<=", "<<", "\xe2\x86\x90", "\xe2\x9c\x93",
+		"\xe2\x9c\x94", "\xe2\x9c\x85", "(x)", "[x]", "(X)", "[X]", " x",
+		" X", NULL,		/* ← ✓ ✔ ✅ */
+	};
+	static const char *const starts[] = {
+		"x ", "X ", "[x]", "[X]", "(x)", "(X)", "\xe2\x9c\x93",
+		"\xe2\x9c\x94", "\xe2\x9c\x85", "->", "-->", "=>",
+		"\xe2\x86\x92", NULL,	/* → */
+	};
+	size_t i;
+
+	while (*content == ' ' || *content == '\t')
+		content++;
+	for (i = 0; ends[i]; i++)
+		if (g_str_has_suffix(content, ends[i]))
+			return true;
+	for (i = 0; starts[i]; i++)
+		if (g_str_has_prefix(content, starts[i]))
+			return true;
+	return false;
+}
+
+bool
+extract_looks_like_option(const struct extract_section *sec,
+    const char *text, bool loose)
+{
+	size_t i;
+
+	if (sec->id[0] != 'C' || sec->first ||
+	    !extract_looks_like_option_line(text, loose))
+		return false;
+	for (i = 0; i < sec->lines->len; i++)
+		if (!extract_is_blank_or_deco(sec->lines->pdata[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Counts option line l in sec when it goes on down the list: the first
+ * one, or numbered after the last (a marked option between may be
+ * missing).  "2. Contributor" typed under the unchanged list ("... 5.
+ * Other") is the answer, not a sixth option.
+ */
+bool
+extract_take_option(struct extract_section *sec, const char *l)
+{
+	guint64 number = g_ascii_strtoull(l + strspn(l, " "), NULL, 10);
+
+	if (sec->options > 0 && number <= sec->option_number)
+		return false;
+	sec->options++;
+	sec->option = l;
+	sec->option_number = number;
+	return true;
+}
+
+/* Is s a known template line (prompt of id or an ignore line)? */
+bool
+extract_is_template(const struct extract_ctx *c, const char *id,
+    const char *s, bool *option_out)
+{
+	GPtrArray *prompts = g_hash_table_lookup(c->prompts, id);
+	size_t i;
+
+	*option_out = false;
+	for (i = 0; prompts && i < prompts->len; i++)
+		if (extract_loose_equal(s, prompts->pdata[i]))
+			return true;
+	for (i = 0; i < c->ignore->len; i++)
+		if (extract_loose_equal(s, c->ignore->pdata[i])) {
+			*option_out = true;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * The answer written on a depth-0 marker line after the marker, or NULL
+ * when the rest of the line is only the prompt.
+ */
+char *
+extract_marker_answer(const struct extract_ctx *c, const char *id,
+    const char *rest)
+{
+	GPtrArray *prompts = g_hash_table_lookup(c->prompts, id);
+	bool known = (prompts && prompts->len > 0) || c->ignore->len > 0;
+	const char *after, *longest, *self;
+	size_t i;
+
+	if (!*rest)
+		return NULL;
+	/* The definition's prompts first, then the longest one learnt. */
+	for (i = 0; i < c->ignore->len; i++) {
+		after = extract_loose_prefix(rest, c->ignore->pdata[i]);
+		if (after && *(const char *)c->ignore->pdata[i])
+			return extract_after_prompt(after);
+	}
+	/*
+	 * Not the prompt learnt from this very line: typed into an Outlook
+	 * original, "[Q1] What worked well? The webinars." is its own
+	 * prompt whole.
+	 */
+	self = g_hash_table_lookup(c->prompt_source,
+	    (gconstpointer)(uintptr_t)rest);
+	longest = NULL;
+	for (i = 0; prompts && i < prompts->len; i++) {
+		if (prompts->pdata[i] == self)
+			continue;
+		after = extract_loose_prefix(rest, prompts->pdata[i]);
+		if (after && *(const char *)prompts->pdata[i] &&
+		    (!longest || after > longest))
+			longest = after;
+	}
+	if (longest)
+		return extract_after_prompt(longest);
+	/*
+	 * A table pasted as text ("[Q1]<TAB>What worked well?<TAB>The
+	 * calls"): a first cell that ends as a prompt is the prompt.
+	 */
+	after = strchr(rest, '\t');
+	if (after) {
+		g_autofree char *cell = g_strndup(rest, (gsize)(after - rest));
+		const char *scale_end;
+
+		g_strchomp(cell);
+		scale_end = extract_after_scale(cell);
+		while (*after == '\t' || *after == ' ')
+			after++;
+		if (*after && (extract_ends_as_question(cell) ||
+		    (scale_end && !*scale_end)))
+			return extract_after_prompt(after);
+	}
+	after = extract_after_scale(rest);
+	if (!after)
+		after = extract_after_yesno(rest);
+	if (after)
+		return extract_after_prompt(after);
+	/* A question of their own when the template's prompt is known. */
+	if (!known && extract_ends_as_question(rest))
+		return NULL;
+	/* Nothing known to compare with: a long question is the prompt. */
+	after = known ? NULL : extract_prompt_end(rest);
+	return extract_after_prompt(after ? after : rest);
+}
+
+/*
+ * Is option line l ("  2. Contributor") one of the template's: the same
+ * option text stands on another line of the message too (the quoted or
+ * unquoted original), or the definition lists it.  A participant's own
+ * numbered reasons stand once.
+ */
+static bool
+extract_is_template_option(const struct extract_ctx *c, const char *l)
+{
+	const char *text = l;
+	size_t i, seen = 0;
+
+	while (*text == ' ' || g_ascii_isdigit(*text))
+		text++;
+	if (*text == '.')
+		text++;
+	while (*text == ' ')
+		text++;
+	for (i = 0; i < c->ignore->len; i++)
+		if (strcmp(c->ignore->pdata[i], text) == 0 ||
+		    g_str_has_suffix(c->ignore->pdata[i], text))
+			return true;
+	for (i = 0; i < c->n && seen < 2; i++) {
+		const char *o = c->lines[i].content;
+
+		if (!g_ascii_isdigit(*o))
+			continue;
+		while (g_ascii_isdigit(*o))
+			o++;
+		if (*o == '.')
+			o++;
+		while (*o == ' ')
+			o++;
+		if (strcmp(o, text) == 0)
+			seen++;
+	}
+	return seen >= 2;
+}
+
+/*
+ * Are lines [from, to) an unchanged option list: two or more unmarked
+ * "N. Option" lines (any indentation: HTML loses it) numbered one after
+ * the other?
+ */
+static bool
+extract_is_option_run(const struct extract_ctx *c,
+    const struct extract_section *sec, size_t from, size_t to)
+{
+	guint64 number = 0;
+	size_t i;
+
+	if (to < from + 2)
+		return false;
+	for (i = from; i < to; i++) {
+		const char *l = sec->lines->pdata[i];
+		guint64 k;
+
+		/* In an original or a quote, the lines are the template's. */
+		if (!extract_looks_like_option_line(l, true) ||
+		    extract_has_choice_mark(l) || (!sec->original &&
+		    !sec->quoted && !extract_is_template_option(c, l)))
+			return false;
+		while (*l == ' ')
+			l++;
+		k = g_ascii_strtoull(l, NULL, 10);
+		if (i > from && k != number + 1)
+			return false;
+		number = k;
+	}
+	return true;
+}
+
+/*
+ * A choice answered beside its option list, left as the invitation shows
+ * it ("3" above or below "1. Coordinator" ... "5. Other"; or "X 1.
+ * Coordinator" and the rest unmarked): the list is not the answer.
+ */
+void
+extract_drop_option_list(const struct extract_ctx *c,
+    struct extract_section *sec)
+{
+	size_t n = sec->lines->len;
+	size_t start, end;
+
+	if (sec->id[0] != 'C')
+		return;
+	while (n > 0 && extract_is_blank_or_deco(sec->lines->pdata[n - 1]))
+		n--;
+	/* The list below the answer. */
+	start = n;
+	while (start > 0 && !extract_is_blank_or_deco(
+	    sec->lines->pdata[start - 1]) && extract_looks_like_option_line(
+	    sec->lines->pdata[start - 1], true) &&
+	    !extract_has_choice_mark(sec->lines->pdata[start - 1]))
+		start--;
+	/* "2. Contributor" typed right above the list is not part of it. */
+	while (start + 2 < n && !extract_is_option_run(c, sec, start, n))
+		start++;
+	if ((sec->first || start > 0) &&
+	    extract_is_option_run(c, sec, start, n)) {
+		g_ptr_array_set_size(sec->lines, (guint)start);
+		n = start;
+	}
+	/* The list above it. */
+	for (start = 0; start < n && extract_is_blank_or_deco(
+	    sec->lines->pdata[start]); start++)
+		;
+	for (end = start; end < n && extract_looks_like_option_line(
+	    sec->lines->pdata[end], true) &&
+	    !extract_has_choice_mark(sec->lines->pdata[end]); end++)
+		;
+	/* Nor "2. Contributor" typed right under it. */
+	while (end > start + 2 && !extract_is_option_run(c, sec, start, end))
+		end--;
+	if (end < n && extract_is_option_run(c, sec, start, end))
+		g_ptr_array_remove_range(sec->lines, 0, (guint)end);
+	/*
+	 * The whole list and nothing else, its indentation lost (HTML, an
+	 * editor): unanswered.  From "1." and three options at least: two
+	 * left of the list are a choice of theirs.
+	 */
+	else if (end == n && end >= start + 3 &&
+	    g_ascii_strtoull((const char *)sec->lines->pdata[start] +
+	    strspn(sec->lines->pdata[start], " "), NULL, 10) == 1 &&
+	    extract_is_option_run(c, sec, start, end))
+		g_ptr_array_set_size(sec->lines, 0);
+}
+
+/*
+ * Does a marker line's rest read as a prompt: "?" or ":" at its end, a
+ * scale, or a short title ("Executive summary") with no full stop?
+ */
+static bool
+extract_is_prompt_like(const char *rest)
+{
+	size_t n = strlen(rest);
+
+	if (extract_ends_as_question(rest) || extract_after_scale(rest) ||
+	    extract_after_yesno(rest))
+		return true;
+	return n > 0 && !strchr(".!;,", rest[n - 1]) &&
+	    !extract_ends_as_sentence(rest) && extract_word_count(rest) <= 8;
+}
+
+/*
+ * Prompts as the template shows them: the text after each marker in the
+ * quoted original or after an Outlook boundary.
+ */
+void
+extract_collect_prompts(struct extract_ctx *c, size_t own_end)
+{
+	bool original = false;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct extract_line *l = &c->lines[i];
+		const char *end;
+		GPtrArray *arr;
+		char *full;
+
+		/*
+		 * Below a boundary; or below an Outlook header block ("From:
+		 * ... Sent: ..." with no rule above it) a line that reads as
+		 * a prompt: one that does not is an answer typed into the
+		 * original.
+		 */
+		if (l->kind == EXTRACT_BOUNDARY && l->depth == 0)
+			original = true;
+		if (l->kind != EXTRACT_MARKER || !*l->rest ||
+		    (l->depth == 0 && !original && (i < own_end ||
+		    !extract_is_prompt_like(l->rest))))
+			continue;
+		arr = g_hash_table_lookup(c->prompts, l->id);
+		if (!arr) {
+			arr = g_ptr_array_new_with_free_func(g_free);
+			g_hash_table_insert(c->prompts, g_strdup(l->id), arr);
+		}
+		/*
+		 * Typed after a scale in the quote: not the prompt.  After
+		 * a question either may be: both are kept, and the longest
+		 * that matches wins.
+		 */
+		end = extract_after_scale(l->rest);
+		if (!end)
+			end = extract_after_yesno(l->rest);
+		if (end) {
+			g_ptr_array_add(arr, g_strndup(l->rest,
+			    (gsize)(end - l->rest)));
+			continue;
+		}
+		full = g_strdup(l->rest);
+		g_ptr_array_add(arr, full);
+		end = extract_prompt_end(l->rest);
+		if (!end)
+			continue;
+		g_ptr_array_add(arr, g_strndup(l->rest, (gsize)(end - l->rest)));
+		/* Read at this line, the question alone is its prompt. */
+		g_hash_table_insert(c->prompt_source,
+		    (gpointer)(uintptr_t)l->rest, full);
+	}
+}
+
+/*
+ * Does rest, after a loose "Q1 " id, read as that question's prompt: a
+ * known prompt of id begins it, or it ends as a question ("?", not ":")
+ * or with a "(1-5)" or "(yes/no)" scale?  "Q1 revenue grew" does not.
+ */
+bool
+extract_reads_as_prompt(const struct extract_ctx *c, const char *id,
+    const char *rest)
+{
+	GPtrArray *prompts = g_hash_table_lookup(c->prompts, id);
+	const char *after;
+	size_t i;
+
+	for (i = 0; prompts && i < prompts->len; i++)
+		if (*(const char *)prompts->pdata[i] &&
+		    extract_loose_prefix(rest, prompts->pdata[i]))
+			return true;
+	for (i = 0; i < c->ignore->len; i++)
+		if (extract_loose_prefix(rest, c->ignore->pdata[i]))
+			return true;
+	if (extract_ends_as_question(rest) && !extract_ends_with_colon(rest))
+		return true;
+	after = extract_after_scale(rest);
+	if (!after)
+		after = extract_after_yesno(rest);
+	return after && extract_is_blank_or_deco(after);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reply extraction: small tests of a line's shape that several extract
+ * files make (word counts, how it ends, decoration); the prefix and colon
+ * tests run on every line and are inline in extract_private.h.  Cleaning
+ * and splitting lines stay in extract.c, brackets in extract_marker.c.
+ */
+#include "extract.h"
+
+#include <string.h>
+
+#include "extract_private.h"
+
+#include "banned.h"
+
+size_t
+extract_word_count(const char *s)
+{
+	size_t words = 0;
+	bool in_word = false;
+
+	for (; *s; s++) {
+		if (*s == ' ')
+			in_word = false;
+		else if (!in_word) {
+			in_word = true;
+			words++;
+		}
+	}
+	return words;
+}
+
+/* Ends with a full stop, "!" or "?" of CJK or Arabic text. */
+bool
+extract_ends_as_sentence(const char *s)
+{
+	static const char *const ends[] = {
+		"\xe3\x80\x82", "\xef\xbc\x81", "\xef\xbc\x9f",	/* 。！？ */
+		"\xef\xbc\x9a", "\xd8\x9f", "\xdb\x94", NULL,	/* ：؟ ۔ */
+	};
+	size_t i;
+
+	for (i = 0; ends[i]; i++)
+		if (g_str_has_suffix(s, ends[i]))
+			return true;
+	return false;
+}
+
+bool
+extract_is_blank_or_deco(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '*' && *s != '_')
+			return false;
+	return true;
+}
