@@ -525,7 +525,8 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			in_signature = true;
 		if (sec.lines && level == 0 && !in_original &&
 		    extract_section_answered(&sec) &&
-		    extract_is_sender_sign_off(c, i))
+		    (extract_is_sender_sign_off(c, i) ||
+		    extract_is_device_sign_off(c, i)))
 			continue;
 		if (in_signature)
 			continue;

@@ -726,25 +726,17 @@ extract_is_sender_name(const struct extract_ctx *c, const char *s)
 }
 
 /*
- * Is line i, a paragraph of its own under an answer ("5 not 4, sorry\n
- * \nBeatriz"), the sender's name signing off: nothing of the
- * participant's follows it but the quoted original, an attribution, an
- * Outlook header, a signature or the end?  A name between two answers
- * is left alone.
+ * Does nothing of the participant's at depth follow from line k on: only
+ * blank lines, then the end, another depth, an attribution, a boundary,
+ * a signature, [END] or an Outlook header block?
  */
-bool
-extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
+static bool
+extract_nothing_of_theirs_from(const struct extract_ctx *c, size_t k,
+    unsigned depth)
 {
-	const struct extract_line *l = &c->lines[i];
-	size_t k;
-
-	if (l->kind != EXTRACT_TEXT || i == 0 ||
-	    c->lines[i - 1].kind != EXTRACT_BLANK ||
-	    !extract_is_sender_name(c, l->content))
-		return false;
-	for (k = i + 1; k < c->n && c->lines[k].kind == EXTRACT_BLANK; k++)
-		;
-	if (k == c->n || c->lines[k].depth != l->depth)
+	while (k < c->n && c->lines[k].kind == EXTRACT_BLANK)
+		k++;
+	if (k == c->n || c->lines[k].depth != depth)
 		return true;
 	switch (c->lines[k].kind) {
 	case EXTRACT_ATTRIBUTION:
@@ -762,6 +754,46 @@ extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
 		return false;
 	}
 	return false;
+}
+
+/*
+ * Is line i, a paragraph of its own under an answer ("5 not 4, sorry\n
+ * \nBeatriz"), the sender's name signing off: nothing of the
+ * participant's follows it but the quoted original, an attribution, an
+ * Outlook header, a signature or the end?  A name between two answers
+ * is left alone.
+ */
+bool
+extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
+{
+	const struct extract_line *l = &c->lines[i];
+
+	return l->kind == EXTRACT_TEXT && i > 0 &&
+	    c->lines[i - 1].kind == EXTRACT_BLANK &&
+	    extract_is_sender_name(c, l->content) &&
+	    extract_nothing_of_theirs_from(c, i + 1, l->depth);
+}
+
+/*
+ * A paragraph of one short line naming a device or a mail app, last of
+ * the participant's text, is the app's signature in any language ("मेरे
+ * Galaxy से भेजा गया", "Enviado desde mi Redmi"): no sentence of theirs
+ * ends so, nor stands alone over the original.
+ */
+bool
+extract_is_device_sign_off(const struct extract_ctx *c, size_t i)
+{
+	const struct extract_line *l = &c->lines[i];
+	size_t n = strlen(l->content);
+
+	return l->kind == EXTRACT_TEXT && i > 0 &&
+	    c->lines[i - 1].kind == EXTRACT_BLANK && n > 0 &&
+	    (i + 1 == c->n || c->lines[i + 1].kind != EXTRACT_TEXT ||
+	    c->lines[i + 1].depth != l->depth) &&
+	    !strchr(".!?:;,", l->content[n - 1]) &&
+	    extract_word_count(l->content) <= 6 &&
+	    extract_names_device(l->content) &&
+	    extract_nothing_of_theirs_from(c, i + 1, l->depth);
 }
 
 /*
@@ -794,22 +826,7 @@ extract_is_closing_shape(const struct extract_ctx *c, size_t i,
 	    c->lines[k].kind == EXTRACT_TEXT && c->lines[k].depth == l->depth;
 	    k++)
 		;
-	while (k < c->n && c->lines[k].kind == EXTRACT_BLANK)
-		k++;
-	if (k == c->n || c->lines[k].depth != l->depth)
-		return true;
-	switch (c->lines[k].kind) {
-	case EXTRACT_ATTRIBUTION:
-	case EXTRACT_BOUNDARY:
-	case EXTRACT_SIG_DELIM:
-	case EXTRACT_SIG_LINE:
-	case EXTRACT_END:
-		return true;
-	case EXTRACT_TEXT:
-		return extract_is_header_block(c, k, false);
-	default:
-		return false;
-	}
+	return extract_nothing_of_theirs_from(c, k, l->depth);
 }
 
 /*
@@ -834,10 +851,16 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i,
 	/* "4\n\n谢谢！" and nothing more of theirs: a closing, unsigned. */
 	for (n = j; n < c->n && c->lines[n].kind == EXTRACT_BLANK; n++)
 		;
-	/* A closing over a signature ("-- ", a name block over a disclaimer). */
+	/*
+	 * A closing over a signature ("-- ", a name block over a
+	 * disclaimer).  Not over an app's line ("Sent from my iPhone"): the
+	 * app added it, and "[Q7] ...\nThanks" reads the same without it.
+	 */
 	if (n < c->n && c->lines[n].depth == l->depth &&
-	    (c->lines[n].kind == EXTRACT_SIG_LINE ||
-	    c->lines[n].kind == EXTRACT_SIG_DELIM))
+	    (c->lines[n].kind == EXTRACT_SIG_DELIM ||
+	    (c->lines[n].kind == EXTRACT_SIG_LINE &&
+	    extract_mobile_signature(c->lines[n].content) ==
+	    EXTRACT_SIG_NONE)))
 		return true;
 	if ((n == c->n || c->lines[n].depth != l->depth ||
 	    (c->lines[n].kind != EXTRACT_TEXT &&

@@ -857,6 +857,24 @@ static const struct extract_case extract_cases[] = {
 	    "mattered most?\n>   1. Cybersecurity\n>   2. Access\n>   3. "
 	    "Gender\n", false, "C1=1. Cybersecurity\n2. Access", NULL, true,
 	    0 },
+	/* Round 13 (session 7): phones. */
+	{ "device_line_in_any_language_signs", "[Q1] Why?\nhaan\n\n"
+	    "\xe0\xa4\xae\xe0\xa5\x87\xe0\xa4\xb0\xe0\xa5\x87 Galaxy "
+	    "\xe0\xa4\xb8\xe0\xa5\x87 \xe0\xa4\xad\xe0\xa5\x87\xe0\xa4\x9c"
+	    "\xe0\xa4\xbe\n\n-------- Original message --------\nFrom: IGF\n",
+	    false, "Q1=haan", NULL, true, 0 },
+	{ "device_paragraph_between_answers_kept", "[Q1] Why?\nThe calls."
+	    "\n\niPhone app crashed\n\n[Q2] Else?\nB.\n", false,
+	    "Q1=The calls.\n\niPhone app crashed|Q2=B.", NULL, true, 0 },
+	{ "device_sentence_at_the_end_kept", "[Q1] Why?\nThe calls.\n\n"
+	    "The iPhone app was hard to use.\n", false, "Q1=The calls.\n\n"
+	    "The iPhone app was hard to use.", NULL, true, 0 },
+	{ "thanks_over_app_signature_is_answer", "[Q1] Why?\nA.\n\n[Q2] "
+	    "Else?\nThanks\n\nSent from my iPhone\n", false,
+	    "Q1=A.|Q2=Thanks", NULL, true, 0 },
+	{ "closing_over_own_signature_is_not", "[Q1] Why?\nA.\n\n[Q2] "
+	    "Else?\nBest regards,\n-- \nJohn Smith\nDirector\n", false,
+	    "Q1=A.", NULL, true, 0 },
 	/* A two-line closing is one closing, also under an empty marker. */
 	{ "two_line_chinese_closing_under_empty_marker", "[Q1] Why?\nA.\n\n"
 	    "[Q2] Else?\n\n\xe6\xad\xa4\xe8\x87\xb4\n\xe6\x95\xac\xe7\xa4\xbc\n"
