@@ -157,6 +157,21 @@ struct extract_result {
 struct extract_result *extract_reply(const char *text, const char *const *ids,
     const char *const *ignore_lines, const char *sender_name);
 
+/*
+ * A template's ids and lines as extract_reply() compares with them (valid
+ * UTF-8, cleaned, markers cut off), prepared once for the many replies
+ * to one consultation instead of once a reply.  Copies what it needs of
+ * ids and ignore_lines (either may be NULL); free with
+ * extract_template_free().
+ */
+struct extract_template *extract_template_new(const char *const *ids,
+    const char *const *ignore_lines);
+void extract_template_free(struct extract_template *t);
+
+/* extract_reply() against a prepared template t (borrowed; NULL: none). */
+struct extract_result *extract_reply_with(const char *text,
+    const struct extract_template *t, const char *sender_name);
+
 /* Frees r and everything in it; NULL is allowed. */
 void extract_result_free(struct extract_result *r);
 

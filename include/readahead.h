@@ -20,8 +20,7 @@ struct readahead;
 /* A consultation's markers, to read answers with (extract_reply()). */
 struct readahead_markers {
 	int64_t cid;
-	char **ids;
-	char **ignore;
+	struct extract_template *tmpl;	/* its ids and template lines */
 };
 
 struct readahead_item {

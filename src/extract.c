@@ -706,29 +706,25 @@ extract_slot_free(gpointer p)
 	g_free(s);
 }
 
-struct extract_result *
-extract_reply(const char *text, const char *const *ids,
-    const char *const *ignore_lines, const char *sender_name)
+struct extract_template {
+	char **ids;		/* or NULL */
+	GPtrArray *ignore;	/* char *, ignore lines without marker */
+};
+
+struct extract_template *
+extract_template_new(const char *const *ids, const char *const *ignore_lines)
 {
-	struct extract_ctx c = { 0 };
-	char *valid = g_utf8_make_valid(text ? text : "", -1);
-	bool structured, pgp;
-	GHashTable *order;
-	size_t i, own_end;
+	struct extract_template *t = g_new0(struct extract_template, 1);
+	size_t i;
 
-	c.ids = ids;
-	c.sender = sender_name && *sender_name ? sender_name : NULL;
-	c.res = g_new0(struct extract_result, 1);
-	c.res->answers = g_ptr_array_new_with_free_func(extract_answer_free);
-	c.res->warnings = g_ptr_array_new_with_free_func(g_free);
-	c.ignore = g_ptr_array_new_with_free_func(g_free);
-	c.prompts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    (GDestroyNotify)g_ptr_array_unref);
-	c.prompt_source = g_hash_table_new(g_direct_hash, g_direct_equal);
-	c.slots = g_ptr_array_new_with_free_func(extract_slot_free);
-	c.free_lines = g_ptr_array_new();
-	c.pieces = g_ptr_array_new_with_free_func(g_free);
-
+	for (i = 0; ids && ids[i]; i++)
+		;
+	if (ids) {
+		t->ids = g_new0(char *, i + 1);
+		for (i = 0; ids[i]; i++)
+			t->ids[i] = g_strdup(ids[i]);
+	}
+	t->ignore = g_ptr_array_new_with_free_func(g_free);
 	for (i = 0; ignore_lines && ignore_lines[i]; i++) {
 		/* Compared byte skip by byte skip: valid UTF-8 only. */
 		char *line = g_utf8_make_valid(ignore_lines[i], -1);
@@ -737,11 +733,60 @@ extract_reply(const char *text, const char *const *ids,
 		const char *rest = extract_parse_marker(g_strstrip(clean), id);
 
 		if (*(rest ? rest : clean))
-			g_ptr_array_add(c.ignore, g_strdup(rest ? rest :
+			g_ptr_array_add(t->ignore, g_strdup(rest ? rest :
 			    clean));
 		g_free(clean);
 		g_free(line);
 	}
+	return t;
+}
+
+void
+extract_template_free(struct extract_template *t)
+{
+	if (!t)
+		return;
+	g_strfreev(t->ids);
+	g_ptr_array_unref(t->ignore);
+	g_free(t);
+}
+
+struct extract_result *
+extract_reply(const char *text, const char *const *ids,
+    const char *const *ignore_lines, const char *sender_name)
+{
+	struct extract_template *t = ids || ignore_lines ?
+	    extract_template_new(ids, ignore_lines) : NULL;
+	struct extract_result *r = extract_reply_with(text, t, sender_name);
+
+	extract_template_free(t);
+	return r;
+}
+
+struct extract_result *
+extract_reply_with(const char *text, const struct extract_template *t,
+    const char *sender_name)
+{
+	struct extract_ctx c = { 0 };
+	char *valid = g_utf8_make_valid(text ? text : "", -1);
+	GPtrArray *no_ignore = t ? NULL : g_ptr_array_new();
+	bool structured, pgp;
+	GHashTable *order;
+	size_t i, own_end;
+
+	c.ids = t ? (const char *const *)t->ids : NULL;
+	c.ignore = t ? t->ignore : no_ignore;
+	c.sender = sender_name && *sender_name ? sender_name : NULL;
+	c.res = g_new0(struct extract_result, 1);
+	c.res->answers = g_ptr_array_new_with_free_func(extract_answer_free);
+	c.res->warnings = g_ptr_array_new_with_free_func(g_free);
+	c.prompts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    (GDestroyNotify)g_ptr_array_unref);
+	c.prompt_source = g_hash_table_new(g_direct_hash, g_direct_equal);
+	c.slots = g_ptr_array_new_with_free_func(extract_slot_free);
+	c.free_lines = g_ptr_array_new();
+	c.pieces = g_ptr_array_new_with_free_func(g_free);
+
 	extract_split(&c, valid);
 	pgp = strstr(valid, EXTRACT_PGP_BEGIN) != NULL;
 	if (pgp)
@@ -750,14 +795,14 @@ extract_reply(const char *text, const char *const *ids,
 		extract_classify_simple(&c, &c.lines[i]);
 	if (pgp)
 		extract_mark_pgp_armor(&c);
-	if (!ids)
+	if (!c.ids)
 		extract_check_bare_ids(&c);
 	extract_mark_attributions(&c);
 	extract_unmark_pasted(&c);
 	own_end = extract_own_end(&c);
 	/* The split below adds own lines only: the order stays. */
 	order = extract_template_order(&c, own_end);
-	if (!ids)
+	if (!c.ids)
 		extract_check_unknown_ids(&c, own_end, order);
 	own_end += extract_split_marker_runs(&c, own_end, order);
 	/* The split inserted lines: the index moves with them. */
@@ -813,7 +858,8 @@ extract_reply(const char *text, const char *const *ids,
 	g_ptr_array_unref(c.slots);
 	g_hash_table_unref(c.prompt_source);
 	g_hash_table_unref(c.prompts);
-	g_ptr_array_unref(c.ignore);
+	if (no_ignore)
+		g_ptr_array_unref(no_ignore);
 	g_free(valid);
 	return c.res;
 }

@@ -68,7 +68,8 @@ struct extract_ctx {
 	bool own_marker;	/* a marker in the participant's own text */
 	const char *const *ids;
 	const char *sender;	/* From's display name, or NULL */
-	GPtrArray *ignore;	/* char *, ignore lines without marker */
+	const GPtrArray *ignore; /* char *, ignore lines without marker
+				    (the template's, borrowed) */
 	GHashTable *prompts;	/* id -> GPtrArray of char * */
 	/* The last unquoted attribution or boundary line, or SIZE_MAX. */
 	size_t last_furniture;

@@ -174,8 +174,7 @@ ingest_match(struct ingest_ctx *ctx, const struct message *msg,
 static void
 ingest_markers_free(struct readahead_markers *m)
 {
-	g_strfreev(m->ids);
-	g_strfreev(m->ignore);
+	extract_template_free(m->tmpl);
 	g_free(m);
 }
 
@@ -185,18 +184,22 @@ ingest_markers(struct ingest_ctx *ctx, int64_t cid,
     const struct definition *def)
 {
 	struct readahead_markers *m = g_hash_table_lookup(ctx->markers, &cid);
+	g_auto(GStrv) ids = NULL;
+	g_auto(GStrv) lines = NULL;
 	int64_t *key;
 	size_t i;
 
 	if (m)
 		return m;
+	ids = g_new0(char *, def->questions->len + 1);
+	for (i = 0; i < def->questions->len; i++)
+		ids[i] = g_strdup(((struct question *)
+		    def->questions->pdata[i])->id);
+	lines = definition_template_lines(def);
 	m = g_new0(struct readahead_markers, 1);
 	m->cid = cid;
-	m->ids = g_new0(char *, def->questions->len + 1);
-	for (i = 0; i < def->questions->len; i++)
-		m->ids[i] = g_strdup(((struct question *)
-		    def->questions->pdata[i])->id);
-	m->ignore = definition_template_lines(def);
+	m->tmpl = extract_template_new((const char *const *)ids,
+	    (const char *const *)lines);
 	key = g_new(int64_t, 1);
 	*key = cid;
 	g_hash_table_insert(ctx->markers, key, m);
@@ -369,9 +372,8 @@ ingest_open(struct ingest_ctx *ctx, const struct message *msg,
 			to_public |= g_ascii_strcasecmp(
 			    msg->recipients->pdata[j], def->public_address) == 0;
 		markers = ingest_markers(ctx, cid, def);
-		ext = extract_reply(msg->text,
-		    (const char *const *)markers->ids,
-		    (const char *const *)markers->ignore, msg->from_name);
+		ext = extract_reply_with(msg->text, markers->tmpl,
+		    msg->from_name);
 		if (!to_public && !ext->answers->len) {
 			g_clear_pointer(&ext, extract_result_free);
 			def = NULL;
@@ -507,9 +509,8 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 	if (!f->ext && f->ahead_ext && f->ahead_cid == f->cid)
 		f->ext = g_steal_pointer(&f->ahead_ext);
 	if (!f->ext)
-		f->ext = extract_reply(msg->text,
-		    (const char *const *)markers->ids,
-		    (const char *const *)markers->ignore, msg->from_name);
+		f->ext = extract_reply_with(msg->text, markers->tmpl,
+		    msg->from_name);
 	if (f->ext->quoted_only && !ingest_drop_recorded(ctx, f, err))
 		return false;
 	f->kind = "reply";

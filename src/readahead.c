@@ -100,10 +100,8 @@ readahead_read(struct readahead_item *item, const char *path, size_t max,
 	g_clear_pointer(&raw, g_free);
 	item->size = readahead_weight(item->msg);
 	if (item->msg && markers) {
-		item->ext = extract_reply(item->msg->text,
-		    (const char *const *)markers->ids,
-		    (const char *const *)markers->ignore,
-		    item->msg->from_name);
+		item->ext = extract_reply_with(item->msg->text,
+		    markers->tmpl, item->msg->from_name);
 		item->ext_cid = markers->cid;
 	}
 }

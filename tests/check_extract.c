@@ -915,6 +915,20 @@ START_TEST(test_extract_table)
 	    c->name);
 	ck_assert_msg(r->warnings->len == c->warnings, "%s: %u warnings",
 	    c->name, r->warnings->len);
+	/* A prepared template reads the same as the arrays it was made of. */
+	if (c->use_ids) {
+		struct extract_template *t = extract_template_new(bpf_ids,
+		    bpf_ignore);
+		struct extract_result *again = extract_reply_with(c->text, t,
+		    NULL);
+		char *got_again = answers_string(again);
+
+		ck_assert_msg(strcmp(got_again, got) == 0, "%s: with a "
+		    "template '%s'", c->name, got_again);
+		g_free(got_again);
+		extract_result_free(again);
+		extract_template_free(t);
+	}
 	g_free(got);
 	extract_result_free(r);
 }
