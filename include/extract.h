@@ -95,7 +95,10 @@ struct extract_result {
  *   table pasted as text ("[Q1]<TAB>What worked well?<TAB>The calls"):
  *   a first cell that ends as a prompt is the prompt.
  * - A section whose only own line is one ignore_lines option (the others
- *   deleted) answers with that option.
+ *   deleted) answers with that option.  An option typed again under or
+ *   above the unchanged list ("2. Contributor" after "5. Other") is the
+ *   answer; the whole list left unchanged is none, also with its
+ *   indentation lost, when the template shows its options.
  * - A marker seen twice: the non-empty answer wins; two different
  *   non-empty answers keep the first and add a warning.
  * - Never own text: quoted lines (but ">50 participants" figures under the
@@ -112,14 +115,20 @@ struct extract_result {
  *   device or app, or start a paragraph (and Outlook mobile's "Get Outlook for
  *   iOS<https://aka.ms/...>" in any language); a closing ("Kind regards,",
  *   "Cordiali saluti,", "Thanks!", "Warm wishes from Nairobi,") over a line
- *   that could be a name or initials; a legal disclaimer paragraph ("...
+ *   that could be a name or initials, two closing lines in one paragraph
+ *   ("此致\n敬礼") as one; under an answer, a closing unknown to the lists
+ *   by its shape: a short line ending in a comma opening a paragraph, a
+ *   name under it, a few lines of office, nothing of the participant's
+ *   below; a legal disclaimer paragraph ("...
  *   intended solely for the addressee", "... à l'intention exclusive de ses
  *   destinataires", in twelve languages) and what follows it up to the next
  *   marker or quote, with the name block right above it when an answer's text
  *   stands above that block; the "Ref: TOKEN" line; under an answer, a
- *   paragraph of one line that is sender_name, its first name or its
- *   initials ("5 not 4, sorry\n\nBeatriz", "-Tim", "K.M.") with nothing of
- *   the participant's below it but the original, a signature or the end;
+ *   paragraph of one line that is sender_name, a word of it or its
+ *   initials ("5 not 4, sorry\n\nBeatriz", "Xiaolan" for "Zhou Xiaolan",
+ *   "-Tim", "K.M.") with nothing of the participant's below it but the
+ *   original, a signature or the end, or a short line naming a device or
+ *   app ("मेरे Galaxy से भेजा गया") in that place;
  *   inline PGP armor ("-----BEGIN PGP SIGNED MESSAGE-----", "Hash:"), whose
  *   "- " dash escapes come off the lines (RFC 4880 7.1).
  * - An attribution or header block typed inside an answer (an own marker
@@ -144,7 +153,8 @@ struct extract_result {
  * - A "- " or "* " after the marker that the next line repeats opens a
  *   list and stays ("[Q5] - Relevance\n- Feasibility").  A closing over
  *   a signature (a "-- " line, a name block over a disclaimer) is a
- *   sign-off, never the answer of an empty last question.
+ *   sign-off, never the answer of an empty last question; over an app's
+ *   "Sent from ..." line it answers it, as over [END].
  * - Prompts are compared ignoring case, the kind of dash or hyphen
  *   ("(1‑5)"), full-width ":" and "?", and, for 12 bytes or more typed,
  *   a missing final "?", ":" or scale.
