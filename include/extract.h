@@ -178,9 +178,18 @@ struct extract_template *extract_template_new(const char *const *ids,
     const char *const *ignore_lines);
 void extract_template_free(struct extract_template *t);
 
-/* extract_reply() against a prepared template t (borrowed; NULL: none). */
+/*
+ * extract_reply() against a prepared template t (borrowed; NULL: none),
+ * knowing the message's subject (NULL: unknown).  Under a reply's subject
+ * ("RE:", "AW:", "答复:" ...), an unquoted original that is itself a
+ * reply (a header block or boundary below its markers: the sender's own
+ * earlier reply, or a colleague's in a reply to all) is history, not read
+ * for answers; under a forward's ("FW:", "TR:" ...) or an unknown one it
+ * is read (an assistant forwarding the invitee's reply, SPEC 5).
+ */
 struct extract_result *extract_reply_with(const char *text,
-    const struct extract_template *t, const char *sender_name);
+    const struct extract_template *t, const char *sender_name,
+    const char *subject);
 
 /* Frees r and everything in it; NULL is allowed. */
 void extract_result_free(struct extract_result *r);

@@ -421,6 +421,32 @@ extract_section_answered(const struct extract_section *sec)
 }
 
 /*
+ * Is the unquoted original from line start on itself a reply: a boundary
+ * or header block below its first marker?  Our letters have none.
+ */
+static bool
+extract_unquoted_is_a_reply(const struct extract_ctx *c, size_t start)
+{
+	bool marker = false;
+	size_t i;
+
+	for (i = start; i < c->n; i++) {
+		const struct extract_line *l = &c->lines[i];
+
+		if (l->depth != 0)
+			continue;
+		if (l->kind == EXTRACT_MARKER)
+			marker = true;
+		else if (marker && (l->kind == EXTRACT_BOUNDARY ||
+		    (extract_is_header_block(c, i, c->lines[i - 1].depth ==
+		    0 && c->lines[i - 1].kind != EXTRACT_BLANK) &&
+		    !extract_is_pasted(c, i))))
+			return true;
+	}
+	return false;
+}
+
+/*
  * At the header of an unquoted original (Outlook, or text after an
  * attribution line with nothing quoted).  When the participant wrote no
  * marker above it, they typed their answers into the original, under its
@@ -430,10 +456,16 @@ extract_section_answered(const struct extract_section *sec)
  */
 static bool
 extract_enter_original(struct extract_ctx *c, struct extract_section *sec,
-    bool *in_original)
+    size_t i, bool *in_original)
 {
 	extract_close_section(c, sec);
 	if (c->res->structured)
+		return false;
+	/*
+	 * Replying with prose above an earlier reply of theirs (or of a
+	 * colleague's): its answers were filed when it came.
+	 */
+	if (c->reply_subject && extract_unquoted_is_a_reply(c, i + 1))
 		return false;
 	*in_original = true;
 	return true;
@@ -452,6 +484,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 	bool in_signature = false;
 	/* Past the header of an unquoted original the participant wrote in. */
 	bool in_original = false;
+	bool original_marker = false;	/* a marker seen in it */
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
@@ -466,11 +499,18 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		if (l->depth == level && (l->kind == EXTRACT_BOUNDARY ||
 		    (extract_is_header_block(c, i, continued) &&
 		    !extract_is_pasted(c, i)))) {
+			/*
+			 * Below the original's markers, its own original (our
+			 * letter under a forwarded reply): its header ends
+			 * the last answer.
+			 */
+			if (in_original && original_marker)
+				break;
 			if (in_original)
 				continue;
 			extract_drop_rules(sec.lines ? sec.lines :
 			    c->free_lines);
-			if (!extract_enter_original(c, &sec, &in_original))
+			if (!extract_enter_original(c, &sec, i, &in_original))
 				break;
 			continue;
 		}
@@ -488,6 +528,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			extract_open_section(c, &sec, l, level, in_original);
 			if (l->depth == 0 && !in_original)
 				c->own_marker = true;
+			original_marker |= in_original && l->depth == level;
 			c->res->structured = true;
 			in_signature = false;
 			continue;
@@ -499,7 +540,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			if (l->depth == level)
 				extract_close_section(c, &sec);
 			if (l->depth == level && l->stop &&
-			    !extract_enter_original(c, &sec, &in_original))
+			    !extract_enter_original(c, &sec, i, &in_original))
 				goto out;
 			in_signature = false;
 			continue;
@@ -757,7 +798,8 @@ extract_reply(const char *text, const char *const *ids,
 {
 	struct extract_template *t = ids || ignore_lines ?
 	    extract_template_new(ids, ignore_lines) : NULL;
-	struct extract_result *r = extract_reply_with(text, t, sender_name);
+	struct extract_result *r = extract_reply_with(text, t, sender_name,
+	    NULL);
 
 	extract_template_free(t);
 	return r;
@@ -765,7 +807,7 @@ extract_reply(const char *text, const char *const *ids,
 
 struct extract_result *
 extract_reply_with(const char *text, const struct extract_template *t,
-    const char *sender_name)
+    const char *sender_name, const char *subject)
 {
 	struct extract_ctx c = { 0 };
 	char *valid = g_utf8_make_valid(text ? text : "", -1);
@@ -777,6 +819,7 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	c.ids = t ? (const char *const *)t->ids : NULL;
 	c.ignore = t ? t->ignore : no_ignore;
 	c.sender = sender_name && *sender_name ? sender_name : NULL;
+	c.reply_subject = extract_subject_is_reply(subject);
 	c.res = g_new0(struct extract_result, 1);
 	c.res->answers = g_ptr_array_new_with_free_func(extract_answer_free);
 	c.res->warnings = g_ptr_array_new_with_free_func(g_free);

@@ -68,6 +68,7 @@ struct extract_ctx {
 	bool own_marker;	/* a marker in the participant's own text */
 	const char *const *ids;
 	const char *sender;	/* From's display name, or NULL */
+	bool reply_subject;	/* the subject says reply ("RE:"), not forward */
 	const GPtrArray *ignore; /* char *, ignore lines without marker
 				    (the template's, borrowed) */
 	GHashTable *prompts;	/* id -> GPtrArray of char * */
@@ -181,6 +182,7 @@ void extract_mark_pgp_armor(struct extract_ctx *c);
 void extract_mark_disclaimers(struct extract_ctx *c, size_t own_end);
 bool extract_is_sender_name(const struct extract_ctx *c, const char *s);
 bool extract_is_sender_sign_off(const struct extract_ctx *c, size_t i);
+bool extract_subject_is_reply(const char *subject);
 bool extract_is_device_sign_off(const struct extract_ctx *c, size_t i);
 bool extract_is_sign_off(const struct extract_ctx *c, size_t i,
     const struct extract_section *sec);

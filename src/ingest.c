@@ -373,7 +373,7 @@ ingest_open(struct ingest_ctx *ctx, const struct message *msg,
 			    msg->recipients->pdata[j], def->public_address) == 0;
 		markers = ingest_markers(ctx, cid, def);
 		ext = extract_reply_with(msg->text, markers->tmpl,
-		    msg->from_name);
+		    msg->from_name, msg->subject);
 		if (!to_public && !ext->answers->len) {
 			g_clear_pointer(&ext, extract_result_free);
 			def = NULL;
@@ -494,7 +494,8 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 	if (!f->pid) {
 		f->kind = "unrelated";
 		f->status = "unmatched";
-		f->ext = extract_reply(msg->text, NULL, NULL, msg->from_name);
+		f->ext = extract_reply_with(msg->text, NULL, msg->from_name,
+		    msg->subject);
 		return true;
 	}
 	f->def = ingest_definition(ctx, f->cid, err);
@@ -510,7 +511,7 @@ ingest_classify(struct ingest_ctx *ctx, const struct message *msg,
 		f->ext = g_steal_pointer(&f->ahead_ext);
 	if (!f->ext)
 		f->ext = extract_reply_with(msg->text, markers->tmpl,
-		    msg->from_name);
+		    msg->from_name, msg->subject);
 	if (f->ext->quoted_only && !ingest_drop_recorded(ctx, f, err))
 		return false;
 	f->kind = "reply";

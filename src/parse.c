@@ -122,7 +122,8 @@ parse_to_json(const char *raw, size_t len, GError **err)
 	if (!msg)
 		return NULL;
 	tokens = token_candidates(msg);
-	ext = extract_reply(msg->text, NULL, NULL, msg->from_name);
+	ext = extract_reply_with(msg->text, NULL, msg->from_name,
+	    msg->subject);
 	if (ext->quoted_only && parse_quotes_recorded(msg)) {
 		g_ptr_array_set_size(ext->answers, 0);
 		ext->quoted_only = false;

@@ -101,7 +101,7 @@ readahead_read(struct readahead_item *item, const char *path, size_t max,
 	item->size = readahead_weight(item->msg);
 	if (item->msg && markers) {
 		item->ext = extract_reply_with(item->msg->text,
-		    markers->tmpl, item->msg->from_name);
+		    markers->tmpl, item->msg->from_name, item->msg->subject);
 		item->ext_cid = markers->cid;
 	}
 }

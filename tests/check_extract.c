@@ -919,7 +919,7 @@ START_TEST(test_extract_table)
 	if (c->use_ids) {
 		struct extract_template *t = extract_template_new(bpf_ids,
 		    bpf_ignore);
-		struct extract_result *again = extract_reply_with(c->text, t,
+		struct extract_result *again = extract_reply_with(c->text, t, NULL,
 		    NULL);
 		char *got_again = answers_string(again);
 
@@ -1000,6 +1000,67 @@ START_TEST(test_extract_sender_table)
 	const struct extract_sender_case *c = &extract_sender_cases[_i];
 	struct extract_result *r = extract_reply(c->text, NULL, NULL,
 	    c->sender);
+	char *got = answers_string(r);
+
+	ck_assert_msg(strcmp(got, c->answers) == 0, "%s: answers '%s'",
+	    c->name, got);
+	g_free(got);
+	extract_result_free(r);
+}
+END_TEST
+
+/*
+ * An unquoted (Outlook) original that is itself a reply, under prose
+ * only: history under a reply's subject, read under a forward's.
+ */
+static const char outlook_thread[] = "Please disregard my Q2 for now.\n"
+    "\n________________________________\nFrom: Priya Raman "
+    "<priya@example.in>\nSent: Monday, December 7, 2026 10:02\nTo: IGF "
+    "<consult@igf.example.org>\nSubject: RE: Review\n\n[Q1] What worked "
+    "well?\nOpen calls.\n\n[Q2] What worked less well?\nTime.\n\n"
+    "________________________________\nFrom: IGF <consult@igf.example.org>"
+    "\nSent: Wednesday, December 2, 2026 09:14\nTo: Priya Raman "
+    "<priya@example.in>\nSubject: Review\n\n[Q1] What worked well?\n\n"
+    "[Q2] What worked less well?\n";
+
+static const char outlook_letter[] = "See my answers below.\n\n"
+    "________________________________\nFrom: IGF <consult@igf.example.org>"
+    "\nSent: Wednesday, December 2, 2026 09:14\nTo: Priya Raman "
+    "<priya@example.in>\nSubject: Review\n\n[Q1] What worked well?\n"
+    "Open calls.\n\n[Q2] What worked less well?\n";
+
+struct extract_subject_case {
+	const char *name;
+	const char *text;
+	const char *subject;	/* or NULL */
+	const char *answers;	/* answers_string() */
+};
+
+static const struct extract_subject_case extract_subject_cases[] = {
+	{ "earlier_reply_under_re", outlook_thread, "RE: Review", "" },
+	{ "earlier_reply_under_tagged_aw", outlook_thread,
+	    "[EXTERNAL] AW: Review", "" },
+	{ "earlier_reply_under_chinese_reply", outlook_thread,
+	    "\xe7\xad\x94\xe5\xa4\x8d: Review", "" },
+	{ "earlier_reply_under_re_count", outlook_thread, "Re[2]: Review", "" },
+	{ "forwarded_reply_read", outlook_thread, "FW: RE: Review",
+	    "Q1=Open calls.|Q2=Time." },
+	{ "french_forward_read", outlook_thread, "TR: Review",
+	    "Q1=Open calls.|Q2=Time." },
+	{ "unknown_subject_read", outlook_thread, NULL,
+	    "Q1=Open calls.|Q2=Time." },
+	{ "word_starting_with_re_is_no_prefix", outlook_thread,
+	    "Review of the forums", "Q1=Open calls.|Q2=Time." },
+	/* Our own letter answered inside: read whatever the subject. */
+	{ "answers_inside_our_letter_under_re", outlook_letter,
+	    "RE: Review", "Q1=Open calls." },
+};
+
+START_TEST(test_extract_subject_table)
+{
+	const struct extract_subject_case *c = &extract_subject_cases[_i];
+	struct extract_result *r = extract_reply_with(c->text, NULL, NULL,
+	    c->subject);
 	char *got = answers_string(r);
 
 	ck_assert_msg(strcmp(got, c->answers) == 0, "%s: answers '%s'",
@@ -1316,6 +1377,8 @@ extract_suite(void)
 	    G_N_ELEMENTS(extract_cases));
 	tcase_add_loop_test(tc, test_extract_sender_table, 0,
 	    G_N_ELEMENTS(extract_sender_cases));
+	tcase_add_loop_test(tc, test_extract_subject_table, 0,
+	    G_N_ELEMENTS(extract_subject_cases));
 	tcase_add_test(tc, test_extract_large_input_is_fast);
 	tcase_add_test(tc, test_extract_quoted_only);
 	tcase_add_loop_test(tf, test_extract_fixtures, 0,

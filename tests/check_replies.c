@@ -38,13 +38,6 @@ struct replies_known {
 };
 
 static const struct replies_known replies_known_failures[] = {
-	/* Round 8 (make_fixtures_round8.py), not fixed yet: */
-	{ "cc_colleague_outlook_quotes_answers_unprefixed", "a colleague's "
-	    "reply-all in Outlook has the invitee's answers in an unquoted "
-	    "original, read as his; an assistant's forward of the invitee's "
-	    "reply looks the same to extract (only the subject's RE:/FW: "
-	    "tells them apart)" },
-	/* Earlier rounds: */
 	{ "cs_cp1251_no_charset_label", "8-bit windows-1251 without a "
 	    "charset label: read as the fallback Latin charset, not guessed" },
 	{ "nul_byte_inside_answer_line", "a NUL byte is shown as U+FFFD "
