@@ -358,18 +358,21 @@ extract_looks_like_option(const struct extract_section *sec,
  * Counts option line l in sec when it goes on down the list: the first
  * one, or numbered after the last (a marked option between may be
  * missing).  "2. Contributor" typed under the unchanged list ("... 5.
- * Other") is the answer, not a sixth option.
+ * Other") is the answer, not a sixth option.  A template line without a
+ * number (a prompt left without its marker) has no place in the list:
+ * it counts wherever it stands, as before options were ordered.
  */
 bool
 extract_take_option(struct extract_section *sec, const char *l)
 {
 	guint64 number = g_ascii_strtoull(l + strspn(l, " "), NULL, 10);
 
-	if (sec->options > 0 && number <= sec->option_number)
+	if (number > 0 && number <= sec->option_number)
 		return false;
 	sec->options++;
 	sec->option = l;
-	sec->option_number = number;
+	if (number > 0)
+		sec->option_number = number;
 	return true;
 }
 

@@ -857,6 +857,10 @@ static const struct extract_case extract_cases[] = {
 	    "mattered most?\n>   1. Cybersecurity\n>   2. Access\n>   3. "
 	    "Gender\n", false, "C1=1. Cybersecurity\n2. Access", NULL, true,
 	    0 },
+	/* A prompt line has no number: it is no option out of order. */
+	{ "prompt_line_under_options_unanswered", "[C1] Which topic "
+	    "mattered most?\n1. Cybersecurity\n2. Access\n3. Gender\n"
+	    "What worked less well?\n\n[END]\n", true, "", NULL, true, 0 },
 	/* Round 13 (session 7): phones. */
 	{ "device_line_in_any_language_signs", "[Q1] Why?\nhaan\n\n"
 	    "\xe0\xa4\xae\xe0\xa5\x87\xe0\xa4\xb0\xe0\xa5\x87 Galaxy "
