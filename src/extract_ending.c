@@ -221,6 +221,21 @@ extract_wide_count(const char *s)
 }
 
 /*
+ * Where word starts a word of low, or NULL: a device's name is a word of
+ * its own ("my iPhone", "华为Galaxy"), never the end of another ("ios" in
+ * "scenarios", "aol" in "Kaolack").
+ */
+static const char *
+extract_find_word_start(const char *low, const char *word)
+{
+	const char *at = strstr(low, word);
+
+	while (at && at > low && g_ascii_isalnum(at[-1]))
+		at = strstr(at + 1, word);
+	return at;
+}
+
+/*
  * Does rest, the text after a signature prefix, name a device or a mail
  * app soon after it: "my iPhone", "mon appareil Galaxy", "华为手机"?  A
  * word that also makes sentences ("phone", "手机") counts right after the
@@ -234,7 +249,8 @@ extract_names_device(const char *rest)
 	size_t i;
 
 	for (i = 0; extract_mobile_sig_words[i] && !found; i++) {
-		const char *at = strstr(low, extract_mobile_sig_words[i]);
+		const char *at = extract_find_word_start(low,
+		    extract_mobile_sig_words[i]);
 
 		found = at && extract_word_count_n(low, (size_t)(at - low)) < 4;
 	}

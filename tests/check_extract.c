@@ -873,6 +873,10 @@ static const struct extract_case extract_cases[] = {
 	{ "device_sentence_at_the_end_kept", "[Q1] Why?\nThe calls.\n\n"
 	    "The iPhone app was hard to use.\n", false, "Q1=The calls.\n\n"
 	    "The iPhone app was hard to use.", NULL, true, 0 },
+	/* "ios" in "scenarios" names no device. */
+	{ "device_word_inside_a_word_kept", "[Q1] Why?\nThe calls.\n\n"
+	    "More scenarios needed\n", false, "Q1=The calls.\n\n"
+	    "More scenarios needed", NULL, true, 0 },
 	{ "thanks_over_app_signature_is_answer", "[Q1] Why?\nA.\n\n[Q2] "
 	    "Else?\nThanks\n\nSent from my iPhone\n", false,
 	    "Q1=A.|Q2=Thanks", NULL, true, 0 },
