@@ -812,6 +812,18 @@ extract_is_device_sign_off(const struct extract_ctx *c, size_t i)
 	    extract_nothing_of_theirs_from(c, i + 1, l->depth);
 }
 
+/* Is there a letter of any script in the first n bytes of s? */
+static bool
+extract_has_letter(const char *s, size_t n)
+{
+	const char *p;
+
+	for (p = s; p < s + n; p += g_utf8_skip[*(const guchar *)p])
+		if (g_unichar_isalpha(g_utf8_get_char(p)))
+			return true;
+	return false;
+}
+
 /*
  * A closing this file does not know, by its shape: under an answer, a
  * paragraph of its own that opens with a short line ending in a comma
@@ -825,13 +837,21 @@ extract_is_closing_shape(const struct extract_ctx *c, size_t i,
 {
 	const struct extract_line *l = &c->lines[i];
 	const char *s = l->content;
-	size_t n = strlen(s), k;
+	size_t n = strlen(s), comma, k;
 
+	if (n >= 1 && s[n - 1] == ',')
+		comma = 1;
+	else if (n >= 2 && memcmp(s + n - 2, "\xd8\x8c", 2) == 0)	/* ، */
+		comma = 2;
+	else if (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x8c", 3) == 0)	/* ， */
+		comma = 3;
+	else
+		comma = 0;
+	/* A comma alone closes nothing: words come before it. */
 	if (i == 0 || c->lines[i - 1].kind != EXTRACT_BLANK ||
 	    !extract_section_answered(sec) || n > EXTRACT_NAME_MAX ||
-	    extract_word_count(s) > 4 || !(s[n - 1] == ',' ||
-	    (n >= 2 && memcmp(s + n - 2, "\xd8\x8c", 2) == 0) ||	/* ، */
-	    (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x8c", 3) == 0)))	/* ， */
+	    extract_word_count(s) > 4 || !comma ||
+	    !extract_has_letter(s, n - comma))
 		return false;
 	if (i + 1 >= c->n || c->lines[i + 1].kind != EXTRACT_TEXT ||
 	    c->lines[i + 1].depth != l->depth ||

@@ -899,6 +899,10 @@ static const struct extract_case extract_cases[] = {
 	    "calls.\n\nIn particular,\nMaria Silva\n\n[Q2] Else?\nB.\n",
 	    false, "Q1=The calls.\n\nIn particular,\nMaria Silva|Q2=B.",
 	    NULL, true, 0 },
+	/* A comma alone is no closing: the lines under it are the answer. */
+	{ "comma_alone_over_a_name_kept", "[Q1] Why?\nThe calls.\n\n,\n"
+	    "Maria Silva\n", false, "Q1=The calls.\n\n,\nMaria Silva", NULL,
+	    true, 0 },
 	{ "comma_line_unanswered_kept", "[Q1] Why?\n\nFor example,\nMaria "
 	    "Silva\n", false, "Q1=For example,\nMaria Silva", NULL, true, 0 },
 };
