@@ -505,36 +505,67 @@ extract_is_template_option(const struct extract_ctx *c, const char *l)
 }
 
 /*
- * Are lines [from, to) an unchanged option list: two or more unmarked
- * "N. Option" lines (any indentation: HTML loses it) numbered one after
- * the other?
+ * Is line l of sec one of an unchanged option list: an unmarked "N.
+ * Option" line (any indentation: HTML loses it) of the template?
  */
 static bool
-extract_is_option_run(const struct extract_ctx *c,
+extract_is_list_option(const struct extract_ctx *c,
+    const struct extract_section *sec, const char *l)
+{
+	/* In an original or a quote, the lines are the template's. */
+	return extract_looks_like_option_line(l, true) &&
+	    !extract_has_choice_mark(l) && (sec->original || sec->quoted ||
+	    extract_is_template_option(c, l));
+}
+
+static guint64
+extract_option_number(const char *l)
+{
+	return g_ascii_strtoull(l + strspn(l, " "), NULL, 10);
+}
+
+/*
+ * The option list that ends at line to of sec and starts at from or
+ * below it: the first line of the longest run of list options numbered
+ * one after the other, or to when line to - 1 is none.  One pass: trying
+ * each start in turn took minutes on a list of thousands of lines.
+ */
+static size_t
+extract_option_run_from(const struct extract_ctx *c,
     const struct extract_section *sec, size_t from, size_t to)
 {
-	guint64 number = 0;
-	size_t i;
+	size_t i = to;
+	guint64 next = 0;
 
-	if (to < from + 2)
-		return false;
-	for (i = from; i < to; i++) {
-		const char *l = sec->lines->pdata[i];
-		guint64 k;
+	while (i > from && extract_is_list_option(c, sec,
+	    sec->lines->pdata[i - 1])) {
+		guint64 k = extract_option_number(sec->lines->pdata[i - 1]);
 
-		/* In an original or a quote, the lines are the template's. */
-		if (!extract_looks_like_option_line(l, true) ||
-		    extract_has_choice_mark(l) || (!sec->original &&
-		    !sec->quoted && !extract_is_template_option(c, l)))
-			return false;
-		while (*l == ' ')
-			l++;
-		k = g_ascii_strtoull(l, NULL, 10);
-		if (i > from && k != number + 1)
-			return false;
-		number = k;
+		if (i < to && k + 1 != next)
+			break;
+		next = k;
+		i--;
 	}
-	return true;
+	return i;
+}
+
+/* The same list read down from line from: where it ends. */
+static size_t
+extract_option_run_to(const struct extract_ctx *c,
+    const struct extract_section *sec, size_t from, size_t to)
+{
+	size_t i = from;
+	guint64 number = 0;
+
+	while (i < to && extract_is_list_option(c, sec, sec->lines->pdata[i])) {
+		guint64 k = extract_option_number(sec->lines->pdata[i]);
+
+		if (i > from && k != number + 1)
+			break;
+		number = k;
+		i++;
+	}
+	return i;
 }
 
 /*
@@ -560,11 +591,12 @@ extract_drop_option_list(const struct extract_ctx *c,
 	    sec->lines->pdata[start - 1], true) &&
 	    !extract_has_choice_mark(sec->lines->pdata[start - 1]))
 		start--;
-	/* "2. Contributor" typed right above the list is not part of it. */
-	while (start + 2 < n && !extract_is_option_run(c, sec, start, n))
-		start++;
-	if ((sec->first || start > 0) &&
-	    extract_is_option_run(c, sec, start, n)) {
+	/*
+	 * "2. Contributor" typed right above the list is not part of it; a
+	 * list is two options at least.
+	 */
+	start = extract_option_run_from(c, sec, start, n);
+	if ((sec->first || start > 0) && start + 2 <= n) {
 		g_ptr_array_set_size(sec->lines, (guint)start);
 		n = start;
 	}
@@ -577,19 +609,18 @@ extract_drop_option_list(const struct extract_ctx *c,
 	    !extract_has_choice_mark(sec->lines->pdata[end]); end++)
 		;
 	/* Nor "2. Contributor" typed right under it. */
-	while (end > start + 2 && !extract_is_option_run(c, sec, start, end))
-		end--;
-	if (end < n && extract_is_option_run(c, sec, start, end))
+	end = extract_option_run_to(c, sec, start, end);
+	if (end < start + 2)
+		return;
+	if (end < n)
 		g_ptr_array_remove_range(sec->lines, 0, (guint)end);
 	/*
 	 * The whole list and nothing else, its indentation lost (HTML, an
 	 * editor): unanswered.  From "1." and three options at least: two
 	 * left of the list are a choice of theirs.
 	 */
-	else if (end == n && end >= start + 3 &&
-	    g_ascii_strtoull((const char *)sec->lines->pdata[start] +
-	    strspn(sec->lines->pdata[start], " "), NULL, 10) == 1 &&
-	    extract_is_option_run(c, sec, start, end))
+	else if (end >= start + 3 &&
+	    extract_option_number(sec->lines->pdata[start]) == 1)
 		g_ptr_array_set_size(sec->lines, 0);
 }
 

@@ -1353,6 +1353,35 @@ START_TEST(test_extract_large_input_is_fast)
 }
 END_TEST
 
+/*
+ * A choice's option list of thousands of lines with an option retyped
+ * under it: finding where the list starts tried every start in turn,
+ * minutes for 2,000 lines.
+ */
+START_TEST(test_extract_long_option_list_is_fast)
+{
+	GString *s = g_string_new("[C1] Which topic mattered most?\n");
+	struct extract_result *r;
+	gint64 t0;
+	size_t i;
+
+	for (i = 1; i <= 5000; i++)
+		g_string_append_printf(s, "%zu. Option %zu\n", i, i);
+	g_string_append(s, "2. Option 2\n\n> [C1] Which topic mattered "
+	    "most?\n");
+	for (i = 1; i <= 5000; i++)
+		g_string_append_printf(s, ">   %zu. Option %zu\n", i, i);
+	t0 = g_get_monotonic_time();
+	r = extract_reply(s->str, NULL, NULL, NULL);
+	ck_assert_int_lt(g_get_monotonic_time() - t0, 2 * G_USEC_PER_SEC);
+	ck_assert_uint_eq(r->answers->len, 1);
+	ck_assert_str_eq(((struct extract_answer *)r->answers->pdata[0])->text,
+	    "2. Option 2");
+	extract_result_free(r);
+	g_string_free(s, TRUE);
+}
+END_TEST
+
 /* github's max_seconds rows: a pathological and a 750 KB body. */
 static const char *const slow_bodies[] = {
 	"pathological.txt", "email_long_quote.txt",
@@ -1392,6 +1421,7 @@ extract_suite(void)
 	tcase_add_loop_test(tc, test_extract_subject_table, 0,
 	    G_N_ELEMENTS(extract_subject_cases));
 	tcase_add_test(tc, test_extract_large_input_is_fast);
+	tcase_add_test(tc, test_extract_long_option_list_is_fast);
 	tcase_add_test(tc, test_extract_quoted_only);
 	tcase_add_loop_test(tf, test_extract_fixtures, 0,
 	    G_N_ELEMENTS(fixture_cases));
