@@ -62,10 +62,19 @@ secret_read(const char *path, const char *credential, const char *what,
 	 * that user may enter: a credential may show group read, no more.
 	 */
 	if (st.st_mode & (cpath ? 037 : 077)) {
-		g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
-		    "%s file '%s' may be read or written by others (mode "
-		    "%04o); run: chmod 600 '%s'", what, path,
-		    (unsigned)(st.st_mode & 07777), path);
+		/* A credential's mount is read-only: its source is fixed. */
+		if (cpath)
+			g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+			    "systemd credential '%s' may be read by others "
+			    "(mode %04o); give it to the unit with "
+			    "LoadCredential= from a file of mode 0600, or "
+			    "SetCredential=", credential,
+			    (unsigned)(st.st_mode & 07777));
+		else
+			g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
+			    "%s file '%s' may be read or written by others "
+			    "(mode %04o); run: chmod 600 '%s'", what, path,
+			    (unsigned)(st.st_mode & 07777), path);
 		goto out;
 	}
 	do

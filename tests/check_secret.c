@@ -79,6 +79,9 @@ START_TEST(test_secret_from_systemd_credential)
 	    "the SMTP password", &err));
 	ck_assert_int_eq(err->code, EX_CONFIG);
 	ck_assert(strstr(err->message, "mode 0444") != NULL);
+	/* Its mount is read-only: the advice is about its source. */
+	ck_assert(strstr(err->message, "LoadCredential=") != NULL);
+	ck_assert(strstr(err->message, "chmod") == NULL);
 	g_clear_error(&err);
 	ck_assert_int_eq(chmod(path, 0600), 0);
 	g_unsetenv("CREDENTIALS_DIRECTORY");
