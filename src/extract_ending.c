@@ -800,8 +800,13 @@ bool
 extract_is_device_sign_off(const struct extract_ctx *c, size_t i)
 {
 	const struct extract_line *l = &c->lines[i];
-	size_t n = strlen(l->content);
+	size_t n = strlen(l->content), k;
 
+	/* The app signs under all they typed: never above their [END]. */
+	for (k = i + 1; k < c->n && c->lines[k].kind == EXTRACT_BLANK; k++)
+		;
+	if (k < c->n && c->lines[k].kind == EXTRACT_END)
+		return false;
 	return l->kind == EXTRACT_TEXT && i > 0 &&
 	    c->lines[i - 1].kind == EXTRACT_BLANK && n > 0 &&
 	    (i + 1 == c->n || c->lines[i + 1].kind != EXTRACT_TEXT ||

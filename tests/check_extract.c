@@ -870,6 +870,9 @@ static const struct extract_case extract_cases[] = {
 	{ "device_paragraph_between_answers_kept", "[Q1] Why?\nThe calls."
 	    "\n\niPhone app crashed\n\n[Q2] Else?\nB.\n", false,
 	    "Q1=The calls.\n\niPhone app crashed|Q2=B.", NULL, true, 0 },
+	{ "device_paragraph_above_end_kept", "[Q1] Why?\nThe calls.\n\n"
+	    "No Android app\n\n[END]\n", false, "Q1=The calls.\n\nNo "
+	    "Android app", NULL, true, 0 },
 	{ "device_sentence_at_the_end_kept", "[Q1] Why?\nThe calls.\n\n"
 	    "The iPhone app was hard to use.\n", false, "Q1=The calls.\n\n"
 	    "The iPhone app was hard to use.", NULL, true, 0 },
