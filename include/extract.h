@@ -153,8 +153,13 @@ struct extract_result {
  * - A "- " or "* " after the marker that the next line repeats opens a
  *   list and stays ("[Q5] - Relevance\n- Feasibility").  A closing over
  *   a signature (a "-- " line, a name block over a disclaimer) is a
- *   sign-off, never the answer of an empty last question; over an app's
- *   "Sent from ..." line it answers it, as over [END].
+ *   sign-off, never the answer of an empty last question (but thanks
+ *   alone, "谢谢！", answers it); over an app's "Sent from ..." line it
+ *   answers it, as over [END].  Prompts retyped in the participant's
+ *   language over their answers ("[Q1] ¿Qué funcionó bien?\nEl
+ *   trabajo."): when two own marker lines or more end as a question or
+ *   with a hint ("(sí/no)") over an answer below, such marker lines (and
+ *   those ending in a colon) are prompts, not the answers' first lines.
  * - Prompts are compared ignoring case, the kind of dash or hyphen
  *   ("(1‑5)"), full-width ":" and "?", and, for 12 bytes or more typed,
  *   a missing final "?", ":" or scale.

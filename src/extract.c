@@ -326,6 +326,18 @@ extract_slot(struct extract_ctx *c, const char *id)
 	return s;
 }
 
+/* Has lines a line that is not blank or decoration? */
+static bool
+extract_has_text(const GPtrArray *lines)
+{
+	size_t i;
+
+	for (i = 0; i < lines->len; i++)
+		if (!extract_is_blank_or_deco(lines->pdata[i]))
+			return true;
+	return false;
+}
+
 static void
 extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 {
@@ -335,6 +347,10 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 	if (!sec->lines)
 		return;
 	extract_drop_option_list(c, sec);
+	/* A prompt they retyped over their answer is no part of it. */
+	if (c->restated && sec->first && extract_ends_like_prompt(sec->first,
+	    true) && extract_has_text(sec->lines))
+		g_clear_pointer(&sec->first, g_free);
 	text = extract_join(sec->first, sec->lines);
 	if (!text && sec->options == 1)
 		text = g_strdup(sec->option);
@@ -854,6 +870,7 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	extract_mark_disclaimers(&c, own_end);
 	extract_collect_prompts(&c, own_end);
 	extract_find_loose_markers(&c, own_end, order);
+	extract_find_restated_prompts(&c);
 	g_hash_table_unref(order);
 	extract_walk(&c, 0);
 	/*

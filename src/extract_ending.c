@@ -389,6 +389,50 @@ extract_is_closing_phrase(const char *s)
 }
 
 /*
+ * Thanks alone, casefolded, as a whole answer to "Anything else?" may be:
+ * a closing ("Kind regards,") never is.
+ */
+static const char *const extract_thanks[] = {
+	"thanks", "thank you", "many thanks", "thanks a lot", "merci",
+	"merci beaucoup", "gracias", "muchas gracias", "obrigado",
+	"obrigada", "muito obrigado", "muito obrigada", "danke",
+	"vielen dank", "grazie", "grazie mille", "спасибо",
+	"большое спасибо", "благодарю", "谢谢", "多谢", "感谢", "非常感谢",
+	"شكرا", "شكراً", "شكرا جزيلا", "teşekkürler", "teşekkür ederim",
+	"ありがとうございます", "감사합니다", "terima kasih", "asante",
+	"धन्यवाद", "ধন্যবাদ", "شکریہ", "děkuji", "dziękuję", "dank je",
+	"bedankt", "tack", "ευχαριστώ", "תודה", "köszönöm", "cảm ơn",
+	"ขอบคุณ", "дякую", "አመሰግናለሁ", "با تشکر", "ممنون", NULL,
+};
+
+/* Is s thanks alone ("Thanks!", "谢谢！", "Merci beaucoup.")? */
+static bool
+extract_is_thanks(const char *s)
+{
+	char *folded = g_utf8_casefold(s, -1);
+	char *end;
+	size_t i;
+	bool found = false;
+
+	/* Down to the words: ".", "!", "。", "！" and blanks off the end. */
+	for (end = folded + strlen(folded); end > folded; ) {
+		if (strchr(" .!,", end[-1]))
+			end--;
+		else if (end - folded >= 3 && (memcmp(end - 3,
+		    "\xef\xbc\x81", 3) == 0 || memcmp(end - 3,
+		    "\xe3\x80\x82", 3) == 0))
+			end -= 3;
+		else
+			break;
+	}
+	*end = '\0';
+	for (i = 0; extract_thanks[i] && !found; i++)
+		found = strcmp(folded, extract_thanks[i]) == 0;
+	g_free(folded);
+	return found;
+}
+
+/*
  * Phrases of the legal disclaimers organisations append to every mail,
  * casefolded: a paragraph holding one is furniture, not an answer.  Only
  * phrases no participant writes about the BPFs.
@@ -902,7 +946,9 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i,
 	    (c->lines[n].kind == EXTRACT_SIG_LINE &&
 	    extract_mobile_signature(c->lines[n].content) ==
 	    EXTRACT_SIG_NONE)))
-		return true;
+		/* "[Q7] Anything else?\n谢谢！\n-- ": thanks, their answer. */
+		return extract_section_answered(sec) ||
+		    !extract_is_thanks(l->content);
 	if ((n == c->n || c->lines[n].depth != l->depth ||
 	    (c->lines[n].kind != EXTRACT_TEXT &&
 	    c->lines[n].kind != EXTRACT_MARKER)) &&

@@ -66,6 +66,7 @@ struct extract_ctx {
 	size_t n;
 	char *text;		/* every line's text, see extract_split() */
 	bool own_marker;	/* a marker in the participant's own text */
+	bool restated;		/* they retyped the prompts (translated) */
 	const char *const *ids;
 	const char *sender;	/* From's display name, or NULL */
 	bool reply_subject;	/* the subject says reply ("RE:"), not forward */
@@ -151,6 +152,8 @@ bool extract_looks_like_option(const struct extract_section *sec,
 bool extract_take_option(struct extract_section *sec, const char *l);
 bool extract_is_template(const struct extract_ctx *c, const char *id,
     const char *s, bool *option_out);
+bool extract_ends_like_prompt(const char *s, bool any);
+void extract_find_restated_prompts(struct extract_ctx *c);
 char *extract_marker_answer(const struct extract_ctx *c, const char *id,
     const char *rest);
 void extract_drop_option_list(const struct extract_ctx *c,

@@ -281,6 +281,60 @@ extract_ends_as_question(const char *s)
 }
 
 /*
+ * Does s, typed on a marker line, end as a prompt does: a question mark
+ * of any script, or a hint in brackets ("(sí/no)", "(1-5)"), or when
+ * any, a colon ("Votre rôle principal :")?
+ */
+bool
+extract_ends_like_prompt(const char *s, bool any)
+{
+	size_t n = strlen(s);
+	const char *open;
+
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	if (n > 0 && s[n - 1] == ')') {
+		open = g_strrstr_len(s, (gssize)n, "(");
+		return open && s + n - open <= 20 &&
+		    memchr(open, '/', (size_t)(s + n - open)) != NULL;
+	}
+	if (n >= 1 && s[n - 1] == ':')
+		return any;
+	if (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9a", 3) == 0)	/* ： */
+		return any;
+	return extract_ends_as_question(s);
+}
+
+/*
+ * Retyped prompts: the participant copied the template with its prompts
+ * in their language ("[Q1] ¿Qué funcionó bien?" over the answer), which
+ * no known prompt matches.  Two or more own marker lines that end as a
+ * question or with a hint, over an answer on the lines below, say so;
+ * then such lines (and those ending in a colon) are prompts, not
+ * answers' first lines (see extract_close_section()).  One alone is
+ * their own question opening the answer.
+ */
+void
+extract_find_restated_prompts(struct extract_ctx *c)
+{
+	size_t i, found = 0;
+
+	for (i = 0; i + 1 < c->n && found < 2; i++) {
+		const struct extract_line *l = &c->lines[i];
+		char *first;
+
+		if (l->kind != EXTRACT_MARKER || l->depth != 0 || !*l->rest ||
+		    c->lines[i + 1].kind != EXTRACT_TEXT ||
+		    c->lines[i + 1].depth != 0)
+			continue;
+		first = extract_marker_answer(c, l->id, l->rest);
+		found += first && extract_ends_like_prompt(first, false);
+		g_free(first);
+	}
+	c->restated = found >= 2;
+}
+
+/*
  * Without the definition (consultd parse), a choice's options as the
  * invitation lists them: "  1. Option" (two spaces, as the marker block
  * renders them) under a C-question's marker, before any answer text.

@@ -886,6 +886,24 @@ static const struct extract_case extract_cases[] = {
 	{ "closing_over_own_signature_is_not", "[Q1] Why?\nA.\n\n[Q2] "
 	    "Else?\nBest regards,\n-- \nJohn Smith\nDirector\n", false,
 	    "Q1=A.", NULL, true, 0 },
+	/* Round 15 (session 7): prompts retyped in their language. */
+	{ "translated_prompts_over_answers", "[Q1] \xc2\xbfQu\xc3\xa9 "
+	    "funcion\xc3\xb3 bien?\nEl trabajo.\n\n[C1] Funci\xc3\xb3n "
+	    "principal:\nColaborador\n\n[R1] Claridad (1-5):\n4\n\n[Q2] "
+	    "\xc2\xbf" "Entrevista? (s\xc3\xad/no)\nNo\n", true,
+	    "Q1=El trabajo.|C1=Colaborador|R1=4|Q2=No", NULL, true, 0 },
+	{ "own_question_opening_an_answer_kept", "[Q1] What worked "
+	    "well?\nThe calls.\n\n[Q2] Will the report be published?\nIt "
+	    "would help us.\n", true, "Q1=The calls.|Q2=Will the report be "
+	    "published?\nIt would help us.", NULL, true, 0 },
+	{ "lead_in_with_colon_kept", "[Q1] Two things:\n- the calls\n"
+	    "- the list\n\n[Q2] Mainly:\ntime.\n", true, "Q1=Two "
+	    "things:\n- the calls\n- the list|Q2=Mainly:\ntime.", NULL, true,
+	    0 },
+	{ "thanks_over_own_signature_is_answer", "[Q1] Why?\nA.\n\n[Q2] "
+	    "Else?\n\xe8\xb0\xa2\xe8\xb0\xa2\xef\xbc\x81\n\n-- \n"
+	    "\xe6\x9d\x8e\xe5\xa8\x9c\n", false, "Q1=A.|Q2=\xe8\xb0\xa2"
+	    "\xe8\xb0\xa2\xef\xbc\x81", NULL, true, 0 },
 	/* A two-line closing is one closing, also under an empty marker. */
 	{ "two_line_chinese_closing_under_empty_marker", "[Q1] Why?\nA.\n\n"
 	    "[Q2] Else?\n\n\xe6\xad\xa4\xe8\x87\xb4\n\xe6\x95\xac\xe7\xa4\xbc\n"
