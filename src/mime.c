@@ -524,6 +524,9 @@ mime_append_charset(GString *out, const GByteArray *bytes,
 	char *conv = NULL;
 	gsize conv_len = 0;
 
+	/* "=?koi8-r?B??=": nothing to convert (and no data to hand iconv). */
+	if (bytes->len == 0)
+		return;
 	if (mime_charset_is_latin1(charset)) {
 		mime_append_cp1252(out, s, bytes->len);
 		return;
