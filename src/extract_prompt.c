@@ -281,9 +281,31 @@ extract_ends_as_question(const char *s)
 }
 
 /*
+ * Are the n bytes from p the inside of a choice hint: words of letters
+ * between slashes ("sí/no", "oui / non")?  An answer's brackets hold a
+ * link, a date or hours ("https://x.org/a", "03/2026", "24/7") instead.
+ */
+static bool
+extract_is_choice_hint(const char *p, size_t n)
+{
+	const char *end = p + n;
+	bool slash = false;
+
+	for (; p < end; p += g_utf8_skip[*(const unsigned char *)p]) {
+		gunichar ch = g_utf8_get_char(p);
+
+		if (ch == '/')
+			slash = true;
+		else if (ch != ' ' && !g_unichar_isalpha(ch))
+			return false;
+	}
+	return slash;
+}
+
+/*
  * Does s, typed on a marker line, end as a prompt does: a question mark
- * of any script, or a hint in brackets ("(sí/no)", "(1-5)"), or when
- * any, a colon ("Votre rôle principal :")?
+ * of any script, or a choice hint in brackets ("(sí/no)"), or when any,
+ * a colon ("Votre rôle principal :")?
  */
 bool
 extract_ends_like_prompt(const char *s, bool any)
@@ -296,7 +318,7 @@ extract_ends_like_prompt(const char *s, bool any)
 	if (n > 0 && s[n - 1] == ')') {
 		open = g_strrstr_len(s, (gssize)n, "(");
 		return open && s + n - open <= 20 &&
-		    memchr(open, '/', (size_t)(s + n - open)) != NULL;
+		    extract_is_choice_hint(open + 1, (size_t)(s + n - open) - 2);
 	}
 	if (n >= 1 && s[n - 1] == ':')
 		return any;

@@ -900,6 +900,16 @@ static const struct extract_case extract_cases[] = {
 	    "- the list\n\n[Q2] Mainly:\ntime.\n", true, "Q1=Two "
 	    "things:\n- the calls\n- the list|Q2=Mainly:\ntime.", NULL, true,
 	    0 },
+	/* A link or a date in brackets is no hint: the line is the answer. */
+	{ "link_and_date_in_brackets_are_answers", "[Q1] See the report "
+	    "(https://x.org/a)\nIt covers all.\n\n[Q2] We ran it (03/2026)\n"
+	    "Results were good.\n", false, "Q1=See the report "
+	    "(https://x.org/a)\nIt covers all.|Q2=We ran it (03/2026)\n"
+	    "Results were good.", NULL, true, 0 },
+	{ "support_hours_in_brackets_are_answers", "[Q1] Mentoring "
+	    "(1:1/group)\nboth helped.\n\n[Q2] Support (24/7)\nwas "
+	    "missing.\n", false, "Q1=Mentoring (1:1/group)\nboth helped.|"
+	    "Q2=Support (24/7)\nwas missing.", NULL, true, 0 },
 	{ "thanks_over_own_signature_is_answer", "[Q1] Why?\nA.\n\n[Q2] "
 	    "Else?\n\xe8\xb0\xa2\xe8\xb0\xa2\xef\xbc\x81\n\n-- \n"
 	    "\xe6\x9d\x8e\xe5\xa8\x9c\n", false, "Q1=A.|Q2=\xe8\xb0\xa2"
