@@ -414,9 +414,12 @@ extract_is_thanks(const char *s)
 	size_t i;
 	bool found = false;
 
-	/* Down to the words: ".", "!", "。", "！" and blanks off the end. */
+	/*
+	 * Down to the words: ".", "!", "。", "！" and blanks off the end.
+	 * A comma stays: "Thanks," is a closing, as "Kind regards," is.
+	 */
 	for (end = folded + strlen(folded); end > folded; ) {
-		if (strchr(" .!,", end[-1]))
+		if (strchr(" .!", end[-1]))
 			end--;
 		else if (end - folded >= 3 && (memcmp(end - 3,
 		    "\xef\xbc\x81", 3) == 0 || memcmp(end - 3,

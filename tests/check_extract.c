@@ -914,6 +914,10 @@ static const struct extract_case extract_cases[] = {
 	    "Else?\n\xe8\xb0\xa2\xe8\xb0\xa2\xef\xbc\x81\n\n-- \n"
 	    "\xe6\x9d\x8e\xe5\xa8\x9c\n", false, "Q1=A.|Q2=\xe8\xb0\xa2"
 	    "\xe8\xb0\xa2\xef\xbc\x81", NULL, true, 0 },
+	/* "Thanks," is a closing by its comma, as "Kind regards," is. */
+	{ "thanks_with_comma_over_signature_is_closing", "[Q1] Why?\nA.\n\n"
+	    "[Q2] Else?\nThanks,\n-- \nJohn Smith\n", false, "Q1=A.", NULL,
+	    true, 0 },
 	/* A two-line closing is one closing, also under an empty marker. */
 	{ "two_line_chinese_closing_under_empty_marker", "[Q1] Why?\nA.\n\n"
 	    "[Q2] Else?\n\n\xe6\xad\xa4\xe8\x87\xb4\n\xe6\x95\xac\xe7\xa4\xbc\n"
