@@ -838,6 +838,21 @@ extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
 }
 
 /*
+ * Is line i over their [END], blank lines between?  An app signs under
+ * all they typed, never above it.  Asked of a device line only, so that
+ * a long run of blank lines is not walked again for each of its lines.
+ */
+static bool
+extract_above_end(const struct extract_ctx *c, size_t i)
+{
+	size_t k;
+
+	for (k = i + 1; k < c->n && c->lines[k].kind == EXTRACT_BLANK; k++)
+		;
+	return k < c->n && c->lines[k].kind == EXTRACT_END;
+}
+
+/*
  * A paragraph of one short line naming a device or a mail app, last of
  * the participant's text, is the app's signature in any language ("मेरे
  * Galaxy से भेजा गया", "Enviado desde mi Redmi"): no sentence of theirs
@@ -847,13 +862,8 @@ bool
 extract_is_device_sign_off(const struct extract_ctx *c, size_t i)
 {
 	const struct extract_line *l = &c->lines[i];
-	size_t n = strlen(l->content), k;
+	size_t n = strlen(l->content);
 
-	/* The app signs under all they typed: never above their [END]. */
-	for (k = i + 1; k < c->n && c->lines[k].kind == EXTRACT_BLANK; k++)
-		;
-	if (k < c->n && c->lines[k].kind == EXTRACT_END)
-		return false;
 	return l->kind == EXTRACT_TEXT && i > 0 &&
 	    c->lines[i - 1].kind == EXTRACT_BLANK && n > 0 &&
 	    (i + 1 == c->n || c->lines[i + 1].kind != EXTRACT_TEXT ||
@@ -861,6 +871,7 @@ extract_is_device_sign_off(const struct extract_ctx *c, size_t i)
 	    !strchr(".!?:;,", l->content[n - 1]) &&
 	    extract_word_count(l->content) <= 6 &&
 	    extract_names_device(l->content) &&
+	    !extract_above_end(c, i) &&
 	    extract_nothing_of_theirs_from(c, i + 1, l->depth);
 }
 

@@ -1417,6 +1417,29 @@ START_TEST(test_extract_long_option_list_is_fast)
 }
 END_TEST
 
+/*
+ * A long run of blank lines under an answer: each blank line looked down
+ * the rest of the run for an [END] (c3ece7b), seconds for 100,000.
+ */
+START_TEST(test_extract_blank_run_is_fast)
+{
+	GString *s = g_string_new("[Q1] Why?\nA.\n");
+	struct extract_result *r;
+	gint64 t0;
+	size_t i;
+
+	for (i = 0; i < 100000; i++)
+		g_string_append_c(s, '\n');
+	g_string_append(s, "B.\n");
+	t0 = g_get_monotonic_time();
+	r = extract_reply(s->str, NULL, NULL, NULL);
+	ck_assert_int_lt(g_get_monotonic_time() - t0, G_USEC_PER_SEC);
+	ck_assert_uint_eq(r->answers->len, 1);
+	extract_result_free(r);
+	g_string_free(s, TRUE);
+}
+END_TEST
+
 /* github's max_seconds rows: a pathological and a 750 KB body. */
 static const char *const slow_bodies[] = {
 	"pathological.txt", "email_long_quote.txt",
@@ -1457,6 +1480,7 @@ extract_suite(void)
 	    G_N_ELEMENTS(extract_subject_cases));
 	tcase_add_test(tc, test_extract_large_input_is_fast);
 	tcase_add_test(tc, test_extract_long_option_list_is_fast);
+	tcase_add_test(tc, test_extract_blank_run_is_fast);
 	tcase_add_test(tc, test_extract_quoted_only);
 	tcase_add_loop_test(tf, test_extract_fixtures, 0,
 	    G_N_ELEMENTS(fixture_cases));
