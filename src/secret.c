@@ -65,10 +65,10 @@ secret_read(const char *path, const char *credential, const char *what,
 		/* A credential's mount is read-only: its source is fixed. */
 		if (cpath)
 			g_set_error(err, CONSULTD_ERROR, EX_CONFIG,
-			    "systemd credential '%s' may be read by others "
-			    "(mode %04o); give it to the unit with "
+			    "systemd credential '%s' ('%s') may be read by "
+			    "others (mode %04o); give it to the unit with "
 			    "LoadCredential= from a file of mode 0600, or "
-			    "SetCredential=", credential,
+			    "SetCredential=", credential, path,
 			    (unsigned)(st.st_mode & 07777));
 		else
 			g_set_error(err, CONSULTD_ERROR, EX_CONFIG,

@@ -993,8 +993,9 @@ static const struct {
 
 /*
  * A password others may read is no secret: every command that would use
- * it stops with EX_CONFIG, names the file and the chmod that fixes it,
- * and nothing reaches the network.
+ * it stops with EX_CONFIG, names the file and what fixes it (the chmod,
+ * or for a systemd credential its source), and nothing reaches the
+ * network.
  */
 START_TEST(test_exposure_readable_password_is_refused)
 {
@@ -1037,8 +1038,11 @@ START_TEST(test_exposure_readable_password_is_refused)
 			expo_config(dir, section, NULL);
 		}
 		{
+			/* A credential's mount is read-only: fix its source. */
 			const char *const expect[] = { pw,
+			    mode_cases[i].credential ? "may be read by others" :
 			    "may be read or written by others",
+			    mode_cases[i].credential ? "LoadCredential=" :
 			    "chmod 600", NULL };
 
 			if (smtp) {
