@@ -437,11 +437,13 @@ extract_section_answered(const struct extract_section *sec)
 }
 
 /*
- * Is the unquoted original from line start on itself a reply: a boundary
- * or header block below its first marker?  Our letters have none.
+ * Is the unquoted original at depth level from line start on itself a
+ * reply: a boundary or header block below its first marker?  Our letters
+ * have none.
  */
 static bool
-extract_unquoted_is_a_reply(const struct extract_ctx *c, size_t start)
+extract_unquoted_is_a_reply(const struct extract_ctx *c, size_t start,
+    unsigned level)
 {
 	bool marker = false;
 	size_t i;
@@ -449,13 +451,13 @@ extract_unquoted_is_a_reply(const struct extract_ctx *c, size_t start)
 	for (i = start; i < c->n; i++) {
 		const struct extract_line *l = &c->lines[i];
 
-		if (l->depth != 0)
+		if (l->depth != level)
 			continue;
 		if (l->kind == EXTRACT_MARKER)
 			marker = true;
 		else if (marker && (l->kind == EXTRACT_BOUNDARY ||
 		    (extract_is_header_block(c, i, c->lines[i - 1].depth ==
-		    0 && c->lines[i - 1].kind != EXTRACT_BLANK) &&
+		    level && c->lines[i - 1].kind != EXTRACT_BLANK) &&
 		    !extract_is_pasted(c, i))))
 			return true;
 	}
@@ -472,17 +474,22 @@ extract_unquoted_is_a_reply(const struct extract_ctx *c, size_t start)
  */
 static bool
 extract_enter_original(struct extract_ctx *c, struct extract_section *sec,
-    size_t i, bool *in_original)
+    size_t i, unsigned level, bool *in_original)
 {
 	extract_close_section(c, sec);
 	if (c->res->structured)
 		return false;
 	/*
 	 * Replying with prose above an earlier reply of theirs (or of a
-	 * colleague's): its answers were filed when it came.
+	 * colleague's): its answers were filed when it came.  Said, in
+	 * case they edited them there instead of writing above.
 	 */
-	if (c->reply_subject && extract_unquoted_is_a_reply(c, i + 1))
+	if (c->reply_subject && extract_unquoted_is_a_reply(c, i + 1,
+	    level)) {
+		extract_warn(c, "an earlier reply quoted below was not read "
+		    "for answers");
 		return false;
+	}
 	*in_original = true;
 	return true;
 }
@@ -526,7 +533,8 @@ extract_walk(struct extract_ctx *c, unsigned level)
 				continue;
 			extract_drop_rules(sec.lines ? sec.lines :
 			    c->free_lines);
-			if (!extract_enter_original(c, &sec, i, &in_original))
+			if (!extract_enter_original(c, &sec, i, level,
+			    &in_original))
 				break;
 			continue;
 		}
@@ -556,7 +564,8 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			if (l->depth == level)
 				extract_close_section(c, &sec);
 			if (l->depth == level && l->stop &&
-			    !extract_enter_original(c, &sec, i, &in_original))
+			    !extract_enter_original(c, &sec, i, level,
+			    &in_original))
 				goto out;
 			in_signature = false;
 			continue;
