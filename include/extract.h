@@ -189,8 +189,10 @@ void extract_template_free(struct extract_template *t);
  * ("RE:", "AW:", "答复:" ...), an unquoted original that is itself a
  * reply (a header block or boundary below its markers: the sender's own
  * earlier reply, or a colleague's in a reply to all) is history, not read
- * for answers; under a forward's ("FW:", "TR:" ...) or an unknown one it
- * is read (an assistant forwarding the invitee's reply, SPEC 5).
+ * for answers, and a warning says so; under a forward's ("FW:", "TR:"
+ * ...) or an unknown one it is read (an assistant forwarding the
+ * invitee's reply, SPEC 5).  subject is valid UTF-8, as mime_parse()
+ * makes it.
  */
 struct extract_result *extract_reply_with(const char *text,
     const struct extract_template *t, const char *sender_name,
