@@ -437,34 +437,6 @@ extract_section_answered(const struct extract_section *sec)
 }
 
 /*
- * Is the unquoted original at depth level from line start on itself a
- * reply: a boundary or header block below its first marker?  Our letters
- * have none.
- */
-static bool
-extract_unquoted_is_a_reply(const struct extract_ctx *c, size_t start,
-    unsigned level)
-{
-	bool marker = false;
-	size_t i;
-
-	for (i = start; i < c->n; i++) {
-		const struct extract_line *l = &c->lines[i];
-
-		if (l->depth != level)
-			continue;
-		if (l->kind == EXTRACT_MARKER)
-			marker = true;
-		else if (marker && (l->kind == EXTRACT_BOUNDARY ||
-		    (extract_is_header_block(c, i, c->lines[i - 1].depth ==
-		    level && c->lines[i - 1].kind != EXTRACT_BLANK) &&
-		    !extract_is_pasted(c, i))))
-			return true;
-	}
-	return false;
-}
-
-/*
  * At the header of an unquoted original (Outlook, or text after an
  * attribution line with nothing quoted).  When the participant wrote no
  * marker above it, they typed their answers into the original, under its
@@ -484,8 +456,8 @@ extract_enter_original(struct extract_ctx *c, struct extract_section *sec,
 	 * colleague's): its answers were filed when it came.  Said, in
 	 * case they edited them there instead of writing above.
 	 */
-	if (c->reply_subject && extract_unquoted_is_a_reply(c, i + 1,
-	    level)) {
+	if (c->reply_subject && extract_original_is_a_reply(c, i + 1,
+	    level, false)) {
 		extract_warn(c, "an earlier reply quoted below was not read "
 		    "for answers");
 		return false;
@@ -890,7 +862,8 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	 * carries recorded answers there too, which only the caller, who
 	 * knows them, can tell apart (ingest drops them).
 	 */
-	if (!extract_answered(&c) && !extract_original_is_a_reply(&c, 0, 1)) {
+	if (!extract_answered(&c) &&
+	    !extract_original_is_a_reply(&c, 0, 1, true)) {
 		/* The quoted markers count once the walk reaches them. */
 		structured = c.res->structured;
 		c.res->structured = false;

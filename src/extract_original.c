@@ -779,18 +779,17 @@ extract_subject_is_reply(const char *subject)
 
 /*
  * Is the original at depth level that starts at line start someone's
- * reply rather than our invitation: an attribution at that depth over a
- * deeper quote, or below its first marker a boundary or header block (our
- * invitation quotes nothing; a forward's boundary may stand above it)?
- * A colleague who replies to all with "+1 to Maria's points" quotes
- * Maria's answers above our invitation; those are Maria's, not his.
- * Only for quoted originals: an assistant forwarding the invitee's reply
- * (unquoted, below a forward's boundary or header block) sends the
- * invitee's answers, filed for the invitee (SPEC 5).
+ * reply rather than our letter: below its first marker a boundary or a
+ * header block (our letters quote nothing; a forward's boundary may stand
+ * above it), or, quoted, an attribution at that depth over a deeper
+ * quote?  A colleague who replies to all with "+1 to Maria's points"
+ * quotes Maria's answers above our invitation; those are Maria's, not
+ * his.  The caller decides what an unquoted one means: an assistant
+ * forwarding the invitee's reply sends the invitee's answers (SPEC 5).
  */
 bool
 extract_original_is_a_reply(const struct extract_ctx *c, size_t start,
-    unsigned level)
+    unsigned level, bool quoted)
 {
 	size_t i;
 	bool marker = false;
@@ -805,12 +804,14 @@ extract_original_is_a_reply(const struct extract_ctx *c, size_t start,
 		 * another, which our invitation never does.  (Apple Mail's
 		 * own attribution, quoted with the text, has none below.)
 		 */
-		if (l->kind == EXTRACT_ATTRIBUTION && !l->stop)
+		if (quoted && l->kind == EXTRACT_ATTRIBUTION && !l->stop)
 			return true;
 		if (l->kind == EXTRACT_MARKER)
 			marker = true;
 		else if (marker && (l->kind == EXTRACT_BOUNDARY ||
-		    extract_is_header_block(c, i, false)))
+		    (extract_is_header_block(c, i, c->lines[i - 1].depth ==
+		    level && c->lines[i - 1].kind != EXTRACT_BLANK) &&
+		    !extract_is_pasted(c, i))))
 			return true;
 	}
 	return false;

@@ -176,7 +176,7 @@ void extract_unmark_pasted(struct extract_ctx *c);
 void extract_keep_own_quotes(struct extract_ctx *c, size_t own_end);
 size_t extract_own_end(const struct extract_ctx *c);
 bool extract_original_is_a_reply(const struct extract_ctx *c, size_t start,
-    unsigned level);
+    unsigned level, bool quoted);
 
 /* extract_ending.c: signatures, sign-offs, disclaimers, PGP armor. */
 enum extract_sig extract_mobile_signature(const char *s);
