@@ -741,6 +741,48 @@ START_TEST(test_ingest_drops_the_senders_name_under_the_last_answer)
 END_TEST
 
 /*
+ * The subject reaches extraction through the read-ahead and the filer: a
+ * reply ("RE:") with prose above the sender's earlier Outlook reply files
+ * none of its old answers again; the same forwarded ("FW:") files them.
+ */
+static int64_t
+file_thread_under(struct scenario *s, const char *subject, int n)
+{
+	g_autofree char *token = token_of(s, ZHOU);
+	g_autofree char *m = NULL;
+	struct ingest_result res;
+
+	m = g_strdup_printf("From: Zhou Xiaolan <" ZHOU ">\nTo: consult+%s@"
+	    "igf.example.org\nSubject: %s\nMessage-ID: <t%d@example.com>\n"
+	    "\nPlease disregard my Q2 for now.\n\n"
+	    "________________________________\nFrom: Zhou Xiaolan <" ZHOU
+	    ">\nSent: Monday, December 7, 2026 10:02\nTo: IGF <consult@igf."
+	    "example.org>\nSubject: RE: Review\n\n[Q1] What worked well?\n"
+	    "Open calls.\n\n[Q2] What worked less well?\nTime.\n\n"
+	    "________________________________\nFrom: IGF <consult@igf.example"
+	    ".org>\nSent: Wednesday, December 2, 2026 09:14\nTo: Zhou Xiaolan "
+	    "<" ZHOU ">\nSubject: Review\n\n[Q1] What worked well?\n\n"
+	    "[Q2] What worked less well?\n", token, subject, n);
+	deliver_text(s, m);
+	file_inbox(s, &res);
+	ck_assert_int_eq(res.filed, 1);
+	return res.answers;
+}
+
+START_TEST(test_ingest_reads_an_earlier_reply_by_the_subject)
+{
+	struct scenario s;
+
+	scenario_init(&s);
+	ck_assert_int_eq(file_thread_under(&s, "RE: Review", 1), 0);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM message_warning",
+	    NULL), 1);
+	ck_assert_int_eq(file_thread_under(&s, "FW: RE: Review", 2), 2);
+	scenario_release(&s);
+}
+END_TEST
+
+/*
  * Receipts are composed on a second thread and enter the outbox at the
  * end of the batch: one that cannot be built (here a template broken
  * after it was loaded) is left out and said, and keeps neither its reply
@@ -1503,6 +1545,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_open_consultation_holds_floods);
 	tcase_add_test(tc, test_filing_cost_does_not_grow_with_the_tables);
 	tcase_add_test(tc, test_ingest_drops_the_senders_name_under_the_last_answer);
+	tcase_add_test(tc, test_ingest_reads_an_earlier_reply_by_the_subject);
 	suite_add_tcase(s, tc);
 	return s;
 }
