@@ -532,19 +532,20 @@ START_TEST(test_fetch_kill9_loses_and_doubles_nothing)
 	for (runs = 0; runs < 200; runs++) {
 		GPid pid = spawn_fetch(dir, errfile);
 
-		if (kills < KILLS) {
+		/* Until enough kills, at least five of them mid-filing. */
+		if (kills < KILLS || mid < 5) {
 			if (kill_fetch_at_random(rnd, pid, runs, dir, before,
 			    &status) && before < total)
 				kills++;
 		} else
 			ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-		    kills >= KILLS)
+		    kills >= KILLS && mid >= 5)
 			break;
 		filed = db_count(dir, "SELECT count(*) FROM message");
 		if (filed > before && filed < total)
 			mid++;
-		if (filed >= total && kills < KILLS) {
+		if (filed >= total && (kills < KILLS || mid < 5)) {
 			deliver_replies("kill", "kill", total, total + 500);
 			total += 500;
 		}
