@@ -23,31 +23,16 @@
 #include "remind.h"
 #include "secret.h"
 #include "status.h"
+#include "subject.h"
 
 #include "banned.h"
-
-/* "Re: STATUS x" and "Fwd:" prefixes are not part of a command. */
-static const char *
-command_skip_prefixes(const char *s)
-{
-	for (;;) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (g_ascii_strncasecmp(s, "re:", 3) == 0 ||
-		    g_ascii_strncasecmp(s, "aw:", 3) == 0)
-			s += 3;
-		else if (g_ascii_strncasecmp(s, "fwd:", 4) == 0)
-			s += 4;
-		else
-			return s;
-	}
-}
 
 static enum command_verb
 command_parse_line(const char *line, char **name_out)
 {
+	/* "Re: STATUS x" and "Fwd:" prefixes are not part of a command. */
 	g_autofree char *copy = g_strstrip(g_strdup(
-	    command_skip_prefixes(line)));
+	    subject_skip_prefixes(line, NULL)));
 	g_auto(GStrv) words = g_strsplit_set(copy, " \t", -1);
 	enum command_verb verb;
 	size_t n = 0, i;

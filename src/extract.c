@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "extract_private.h"
+#include "subject.h"
 #include "token.h"
 
 #include "banned.h"
@@ -812,11 +813,13 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	bool structured, pgp;
 	GHashTable *order;
 	size_t i, own_end;
+	enum subject_prefix prefix;
 
 	c.ids = t ? (const char *const *)t->ids : NULL;
 	c.ignore = t ? t->ignore : no_ignore;
 	c.sender = sender_name && *sender_name ? sender_name : NULL;
-	c.reply_subject = extract_subject_is_reply(subject);
+	subject_skip_prefixes(subject, &prefix);
+	c.reply_subject = prefix == SUBJECT_REPLY;
 	c.res = g_new0(struct extract_result, 1);
 	c.res->answers = g_ptr_array_new_with_free_func(extract_answer_free);
 	c.res->warnings = g_ptr_array_new_with_free_func(g_free);

@@ -717,67 +717,6 @@ extract_own_end(const struct extract_ctx *c)
 }
 
 /*
- * Reply prefixes of mail clients' subjects, casefolded, as Outlook,
- * Gmail, Apple Mail and Thunderbird write them in their languages.
- * Forwards ("FW:", "Fwd:", "TR:", "RV:", "WG:", "ENC:", "转发:") are
- * not listed: a message forwarded is read whole.
- */
-static const char *const extract_reply_prefixes[] = {
-	"re", "aw", "sv", "r", "res", "odp", "ynt", "antw", "vs", "atb",
-	"ang", "odg", "\xe7\xad\x94\xe5\xa4\x8d",		/* 答复 */
-	"\xe5\x9b\x9e\xe5\xa4\x8d",			/* 回复 */
-	"\xe5\x9b\x9e\xe8\xa6\x86",			/* 回覆 */
-	"\xd8\xb1\xd8\xaf",				/* رد */
-	"\xed\x9a\x8c\xec\x8b\xa0",			/* 회신 */
-	"\xd0\xbe\xd1\x82\xd0\xb2",			/* отв */
-	NULL,
-};
-
-/*
- * Does subject say the message replies ("RE: ...", "[EXTERNAL] AW: ...",
- * "答复: ...")?  NULL, a forward or no prefix: no.
- */
-bool
-extract_subject_is_reply(const char *subject)
-{
-	char *folded;
-	const char *p;
-	size_t i, n;
-	bool reply = false;
-
-	if (!subject)
-		return false;
-	p = subject;
-	/* Gateways' and lists' tags first: "[EXTERNAL] RE: ...". */
-	while (*p == ' ' || *p == '[') {
-		if (*p == '[') {
-			const char *close = strchr(p, ']');
-
-			if (!close)
-				break;
-			p = close;
-		}
-		p++;
-	}
-	folded = g_utf8_casefold(p, MIN(strlen(p), 32));
-	for (i = 0; extract_reply_prefixes[i] && !reply; i++) {
-		n = strlen(extract_reply_prefixes[i]);
-		if (strncmp(folded, extract_reply_prefixes[i], n) != 0)
-			continue;
-		p = folded + n;
-		/* "Re[2]:" counts the replies (The Bat!, Mail.ru). */
-		if (*p == '[')
-			p += strspn(p + 1, "0123456789") + 1 +
-			    (p[1 + strspn(p + 1, "0123456789")] == ']');
-		while (*p == ' ')
-			p++;
-		reply = *p == ':' || strncmp(p, "\xef\xbc\x9a", 3) == 0;
-	}
-	g_free(folded);
-	return reply;
-}
-
-/*
  * Is the original at depth level that starts at line start someone's
  * reply rather than our letter: below its first marker a boundary or a
  * header block (our letters quote nothing; a forward's boundary may stand

@@ -185,7 +185,6 @@ void extract_mark_pgp_armor(struct extract_ctx *c);
 void extract_mark_disclaimers(struct extract_ctx *c, size_t own_end);
 bool extract_is_sender_name(const struct extract_ctx *c, const char *s);
 bool extract_is_sender_sign_off(const struct extract_ctx *c, size_t i);
-bool extract_subject_is_reply(const char *subject);
 bool extract_is_device_sign_off(const struct extract_ctx *c, size_t i);
 bool extract_is_sign_off(const struct extract_ctx *c, size_t i,
     const struct extract_section *sec);

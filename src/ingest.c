@@ -32,6 +32,7 @@
 #include "mime.h"
 #include "readahead.h"
 #include "spool.h"
+#include "subject.h"
 #include "token.h"
 
 #include "banned.h"
@@ -222,7 +223,7 @@ static const char *const ingest_withdraw_words[] = {
 	"\xe6\x92\xa4\xe5\x9b\x9e", "\xd8\xb3\xd8\xad\xd8\xa8", NULL
 };
 
-/* s, trimmed of white space, "Re:"-style prefixes and final dots. */
+/* s, trimmed of white space, tags, "Re:"-style prefixes and final dots. */
 static bool
 ingest_is_word(const char *s, const char *const *words)
 {
@@ -232,13 +233,7 @@ ingest_is_word(const char *s, const char *const *words)
 
 	if (!s)
 		return false;
-	t = g_strstrip(g_strdup(s));
-	while (g_ascii_strncasecmp(t, "re:", 3) == 0 ||
-	    g_ascii_strncasecmp(t, "aw:", 3) == 0 ||
-	    g_ascii_strncasecmp(t, "sv:", 3) == 0) {
-		memmove(t, t + 3, strlen(t + 3) + 1);
-		g_strstrip(t);
-	}
+	t = g_strstrip(g_strdup(subject_skip_prefixes(s, NULL)));
 	n = strlen(t);
 	while (n > 0 && (t[n - 1] == '.' || t[n - 1] == '!'))
 		t[--n] = '\0';
