@@ -586,6 +586,28 @@ START_TEST(test_ingest_stop_opts_out_with_one_confirmation)
 }
 END_TEST
 
+/* A gateway's tag and a Russian client's reply prefix before STOP. */
+START_TEST(test_ingest_stop_under_tag_and_prefix)
+{
+	struct scenario s;
+	struct ingest_result res;
+	g_autofree char *token = NULL;
+	g_autofree char *m = NULL;
+
+	scenario_init(&s);
+	token = token_of(&s, ZHOU);
+	m = g_strdup_printf("From: " ZHOU "\nTo: consult+%s@igf.example.org"
+	    "\nSubject: [EXTERNAL] =?utf-8?b?0J7RgtCyOg==?= STOP\n"
+	    "Message-ID: <stop3@example.com>\n\n\n", token);
+	deliver_text(&s, m);
+	file_inbox(&s, &res);
+	ck_assert_int_eq(res.filed, 1);
+	ck_assert_int_eq(sql_int(&s, "SELECT count(*) FROM participant"
+	    " WHERE status = 'opted_out' AND email_key = ?", ZHOU), 1);
+	scenario_release(&s);
+}
+END_TEST
+
 /*
  * Answers typed inside the quoted template (Gmail's and Apple Mail's
  * "see my answers below") are read; answers a quoted reminder shows as
@@ -1523,6 +1545,7 @@ ingest_suite(void)
 	tcase_add_test(tc, test_ingest_forged_bounce_does_not_mark_bounced);
 	tcase_add_test(tc, test_ingest_real_bounce_marks_address_failed);
 	tcase_add_test(tc, test_ingest_stop_opts_out_with_one_confirmation);
+	tcase_add_test(tc, test_ingest_stop_under_tag_and_prefix);
 	tcase_add_test(tc, test_ingest_quoted_stop_is_not_opt_out);
 	tcase_add_test(tc, test_ingest_receipt_names_rejected_answer);
 	tcase_add_test(tc, test_ingest_broken_receipt_does_not_stop_filing);
