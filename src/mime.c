@@ -281,6 +281,62 @@ mime_has_utf8_sequence(const char *s, size_t len)
 }
 
 /*
+ * The charset 8-bit text that is neither UTF-8 nor labelled was most
+ * likely written in, when it is Russian or Arabic, or NULL.  Read as
+ * windows-1252 such text is "Îòêðûòûå": words of accented capitals,
+ * where Latin text has an accent here and there among ASCII letters.
+ * Each candidate is judged by how many bytes are its language's six
+ * most frequent letters (about half of any text), which tells the
+ * charsets that share the same bytes apart by a wide margin.
+ */
+static const char *
+mime_guess_charset(const char *bytes, size_t len)
+{
+	static const struct {
+		const char *charset, *letters;
+	} candidates[] = {
+		/* о е а и н т */
+		{ "windows-1251", "\xd0\xbe\xd0\xb5\xd0\xb0\xd0\xb8\xd0\xbd\xd1\x82" },
+		{ "koi8-r", "\xd0\xbe\xd0\xb5\xd0\xb0\xd0\xb8\xd0\xbd\xd1\x82" },
+		{ "iso-8859-5", "\xd0\xbe\xd0\xb5\xd0\xb0\xd0\xb8\xd0\xbd\xd1\x82" },
+		/* ا ل ي م و ن */
+		{ "windows-1256", "\xd8\xa7\xd9\x84\xd9\x8a\xd9\x85\xd9\x88\xd9\x86" },
+		{ "iso-8859-6", "\xd8\xa7\xd9\x84\xd9\x8a\xd9\x85\xd9\x88\xd9\x86" },
+	};
+	size_t ascii = 0, high = 0, best_score = 0, i, k;
+	const char *best = NULL;
+
+	for (i = 0; i < len; i++) {
+		if (g_ascii_isalpha(bytes[i]))
+			ascii++;
+		else if ((unsigned char)bytes[i] >= 0xB0)
+			high++;
+	}
+	if (high < 8 || high < ascii / 2)
+		return NULL;
+	for (k = 0; k < G_N_ELEMENTS(candidates); k++) {
+		bool frequent[256] = { false };
+		gsize n = 0;
+		char *set = g_convert(candidates[k].letters, -1,
+		    candidates[k].charset, "UTF-8", NULL, &n, NULL);
+		size_t score = 0;
+
+		if (!set)
+			continue;
+		for (i = 0; i < n; i++)
+			frequent[(unsigned char)set[i]] = true;
+		g_free(set);
+		for (i = 0; i < len; i++)
+			score += frequent[(unsigned char)bytes[i]];
+		if (score > best_score) {
+			best_score = score;
+			best = candidates[k].charset;
+		}
+	}
+	return best_score * 5 >= high ? best : NULL;
+}
+
+/*
  * Bytes in a declared charset to UTF-8 text with LF line ends and no NUL
  * (LIBRARY-NOTES G5, SPEC 4).  A declared charset iconv cannot read, or
  * bytes invalid in it, fall back to UTF-8 when they are valid UTF-8
@@ -359,11 +415,25 @@ mime_to_utf8(const char *bytes, size_t len, const char *charset,
 		    g_ascii_strncasecmp(charset, "utf", 3) != 0 ||
 		    !mime_has_utf8_sequence(out->str, out->len)) {
 			GString *re = g_string_sized_new(out->len * 2);
+			const char *guess = mime_guess_charset(out->str,
+			    out->len);
+			char *w;
 
-			mime_append_cp1252(re, out->str, out->len);
+			conv = guess ? mime_convert(out->str, out->len,
+			    guess, &conv_len) : NULL;
+			if (conv) {
+				g_string_append_len(re, conv,
+				    (gssize)conv_len);
+				g_free(conv);
+			} else {
+				mime_append_cp1252(re, out->str, out->len);
+				guess = NULL;
+			}
 			g_string_free(out, TRUE);
-			mime_add_warning(msg, "text is not valid UTF-8, read "
-			    "as windows-1252");
+			w = g_strdup_printf("text is not valid UTF-8, read as "
+			    "%s", guess ? guess : "windows-1252");
+			mime_add_warning(msg, w);
+			g_free(w);
 			return g_string_free(re, FALSE);
 		}
 		valid = g_utf8_make_valid(out->str, (gssize)out->len);
