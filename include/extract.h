@@ -88,17 +88,21 @@ struct extract_result {
  * - The text after the marker on its line is the prompt, not an answer,
  *   when it equals a prompt of that id (from ignore_lines or from the same
  *   marker in the quoted original), or when no prompt is known and it
- *   reads as one (it ends in "?" or a scale such as "(1-5)").  Text after
+ *   reads as one (it ends in "?" or a scale such as "(1-5)", or a
+ *   translated hint follows its "?": "... BPF ? (oui/non)").  Text after
  *   the prompt on that line ("[R1] How useful? (1-5) 4") is an answer,
- *   without a leading ":" (also "：", Ethiopic "፡" or "፦"), "-", dash,
- *   arrow ("-->", "->", "=>", "→") or "=" and blank ("[Q1] = text").  A
+ *   also when it took the scale's place ("[R1] How useful? 4"), without
+ *   a leading ":" (also "：", Ethiopic "፡" or "፦"), "-", dash, arrow
+ *   ("-->", "->", "=>", ">>", "→") or "=" and blank ("[Q1] = text"); a
+ *   dash the next line repeats opened a list and stays.  A
  *   table pasted as text ("[Q1]<TAB>What worked well?<TAB>The calls"):
  *   a first cell that ends as a prompt is the prompt.
  * - A section whose only own line is one ignore_lines option (the others
  *   deleted) answers with that option.  An option typed again under or
  *   above the unchanged list ("2. Contributor" after "5. Other") is the
  *   answer; the whole list left unchanged is none, also with its
- *   indentation lost, when the template shows its options.
+ *   indentation lost, when the template shows its options.  Options are
+ *   numbered "1." or "1)".
  * - A marker seen twice: the non-empty answer wins; two different
  *   non-empty answers keep the first and add a warning.
  * - Never own text: quoted lines (but ">50 participants" figures under the
@@ -160,12 +164,21 @@ struct extract_result {
  *   trabajo."): when two own marker lines or more end as a question or
  *   with a hint ("(sí/no)") over an answer below, such marker lines (and
  *   those ending in a colon) are prompts, not the answers' first lines.
+ *   Section titles copied from a call for comments ("[S2] Section 2 -
+ *   Background" over the comment) are prompts when two marker lines or
+ *   more over an answer are titles (a few words, no sentence's end, no
+ *   brackets, the next line not going on in lower case) and none is
+ *   anything else.  A last paragraph of one short line ending in ":"
+ *   ("English below:") introduces the next marker, not this answer.
  * - Prompts are compared ignoring case, the kind of dash or hyphen
  *   ("(1‑5)"), full-width ":" and "?", and, for 12 bytes or more typed,
  *   a missing final "?", ":" or scale.
  * - free_text: own text outside answer sections (before the first marker,
  *   and, for bottom-posted replies, below the quoted original or after
- *   [END]); for a reply without markers all its own text.  NULL if none.
+ *   [END], where a closing or the sender's name starts the signature: a
+ *   "P.S." stays); for a reply without markers all its own text.  NULL
+ *   if none.  A line of 20 '#' or more alone (LISTSERV's footer) ends
+ *   the own text as "____" does; next to a "# ... #" line it is a box.
  *
  * Returns: a newly allocated result (extract_result_free()).
  */

@@ -195,6 +195,22 @@ extract_split(struct extract_ctx *c, const char *text)
 	extract_unquote_figures(c);
 }
 
+/*
+ * A rule of 20 '#' or more standing alone: LISTSERV's footer starts
+ * under it.  Postfix boxes its warnings in '#' ("# THIS IS A WARNING
+ * ONLY #"): a rule next to such a line is part of a box.
+ */
+static bool
+extract_is_hash_rule(const struct extract_ctx *c,
+    const struct extract_line *l)
+{
+	size_t n = strlen(l->content), i = (size_t)(l - c->lines);
+
+	return n >= 20 && strspn(l->content, "#") == n &&
+	    (i == 0 || l[-1].content[0] != '#') &&
+	    (i + 1 >= c->n || l[1].content[0] != '#');
+}
+
 void
 extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 {
@@ -233,7 +249,8 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 	}
 	if (extract_is_separator(l->content, (size_t)(l - c->lines) + 1 <
 	    c->n ? l[1].content : NULL) ||
-	    extract_is_groupwise_header(l->content))
+	    extract_is_groupwise_header(l->content) ||
+	    extract_is_hash_rule(c, l))
 		l->kind = EXTRACT_BOUNDARY;
 	else if (strcmp(l->content, "--") == 0 ||
 	    strcmp(l->content, "-----BEGIN PGP SIGNATURE-----") == 0)
@@ -349,8 +366,8 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 		return;
 	extract_drop_option_list(c, sec);
 	/* A prompt they retyped over their answer is no part of it. */
-	if (c->restated && sec->first && extract_ends_like_prompt(sec->first,
-	    true) && extract_has_text(sec->lines))
+	if (sec->first && extract_has_text(sec->lines) && ((c->restated &&
+	    extract_ends_like_prompt(sec->first, true)) || sec->title))
 		g_clear_pointer(&sec->first, g_free);
 	text = extract_join(sec->first, sec->lines);
 	if (!text && sec->options == 1)
@@ -377,11 +394,34 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 }
 
 /* Does s start with a list bullet and a blank ("- ", "* ")? */
-static bool
-extract_is_bullet(const char *s)
+/*
+ * The bullet and its blank ("- ", "– ", "• ") that stand right before
+ * answer, the end of rest, or NULL: the separators a prompt's answer is
+ * cut from may have taken a list's first dash with them.
+ */
+static char *
+extract_bullet_before(const char *rest, const char *answer)
 {
-	return (s[0] == '-' || s[0] == '*') && s[1] == ' ' && s[2] &&
-	    s[2] != ' ';
+	static const char *const bullets[] = {
+		"-", "*", "\xe2\x80\x93", "\xe2\x80\x94", "\xe2\x80\xa2", NULL,
+	};
+	const char *end = rest + strlen(rest), *start;
+	size_t n = strlen(answer), i, k;
+
+	while (end > rest && g_ascii_isspace(end[-1]))
+		end--;
+	if ((size_t)(end - rest) < n + 2)
+		return NULL;
+	start = end - n;
+	if (memcmp(start, answer, n) != 0 || start[-1] != ' ')
+		return NULL;
+	for (i = 0; bullets[i]; i++) {
+		k = strlen(bullets[i]);
+		if ((size_t)(start - 1 - rest) >= k &&
+		    memcmp(start - 1 - k, bullets[i], k) == 0)
+			return g_strndup(start - 1 - k, k + 1);
+	}
+	return NULL;
 }
 
 /* A marker line at the depth being read may carry the answer after it. */
@@ -389,22 +429,32 @@ static void
 extract_open_section(struct extract_ctx *c, struct extract_section *sec,
     const struct extract_line *l, unsigned level, bool in_original)
 {
+	char *bullet;
+
 	g_strlcpy(sec->id, l->id, sizeof(sec->id));
 	sec->original = in_original;
 	sec->quoted = l->depth > 0;
 	sec->lines = g_ptr_array_new();
 	sec->first = l->depth == level ?
 	    extract_marker_answer(c, l->id, l->rest) : NULL;
+	sec->title = c->titled && sec->first && l->depth == 0 &&
+	    (extract_is_title_line(c, l, sec->first) ||
+	    extract_ends_like_prompt(sec->first, false));
 	/*
-	 * "[Q5] - Relevanz\n- Machbarkeit": the dash opened a list, the
-	 * next line's bullet says so, and it stays.
+	 * "[Q5] - Relevanz\n- Machbarkeit", "[Q2] Why? : – les appels\n–
+	 * trop de documents": the dash opened a list, the next line's
+	 * bullet says so, and it stays.
 	 */
-	if (sec->first && extract_is_bullet(l->rest) &&
-	    (size_t)(l - c->lines) + 1 < c->n && l[1].depth == l->depth &&
-	    strncmp(l[1].content, l->rest, 2) == 0) {
+	bullet = sec->first && (size_t)(l - c->lines) + 1 < c->n &&
+	    l[1].depth == l->depth ? extract_bullet_before(l->rest,
+	    sec->first) : NULL;
+	if (bullet && g_str_has_prefix(l[1].content, bullet)) {
+		char *listed = g_strconcat(bullet, sec->first, NULL);
+
 		g_free(sec->first);
-		sec->first = g_strdup(l->rest);
+		sec->first = listed;
 	}
+	g_free(bullet);
 	(void)extract_slot(c, l->id);
 }
 
@@ -421,6 +471,34 @@ extract_drop_rules(GPtrArray *lines)
 			break;
 		g_ptr_array_remove_index(lines, lines->len - 1);
 	}
+}
+
+/*
+ * Drops a last paragraph of one short line ending in a colon ("English
+ * below:", "Mis respuestas:") from an answer that has text above it:
+ * it introduces what follows, the next marker's copy, not this answer.
+ */
+static void
+extract_drop_lead_in(struct extract_section *sec)
+{
+	GPtrArray *lines = sec->lines;
+	size_t last = lines->len, len;
+	const char *l;
+
+	while (last > 0 && extract_is_blank_or_deco(lines->pdata[last - 1]))
+		last--;
+	if (last == 0 || (last == 1 && !sec->first) ||
+	    (last >= 2 && !extract_is_blank_or_deco(lines->pdata[last - 2])))
+		return;
+	l = lines->pdata[last - 1];
+	len = strlen(l);
+	while (len > 0 && l[len - 1] == ' ')
+		len--;
+	if (len == 0 || len > 60 || extract_word_count(l) > 8 ||
+	    (l[len - 1] != ':' && (len < 3 ||
+	    memcmp(l + len - 3, "\xef\xbc\x9a", 3) != 0)))	/* ： */
+		return;
+	g_ptr_array_set_size(lines, (guint)(last - 1));
 }
 
 /* Has the section an answer so far? */
@@ -481,6 +559,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 	/* Past the header of an unquoted original the participant wrote in. */
 	bool in_original = false;
 	bool original_marker = false;	/* a marker seen in it */
+	bool after_end = false;		/* under the [END] of this depth */
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
@@ -521,6 +600,8 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		case EXTRACT_MARKER:
 			if (l->depth < level)
 				continue;
+			if (sec.lines && l->depth == level)
+				extract_drop_lead_in(&sec);
 			extract_close_section(c, &sec);
 			extract_open_section(c, &sec, l, level, in_original);
 			if (l->depth == 0 && !in_original)
@@ -532,6 +613,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		case EXTRACT_END:
 			extract_close_section(c, &sec);
 			in_signature = false;
+			after_end = l->depth == level;
 			continue;
 		case EXTRACT_ATTRIBUTION:
 			if (l->depth == level)
@@ -561,6 +643,15 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			continue;
 		}
 		if (sec.lines && extract_is_sign_off(c, i, &sec))
+			in_signature = true;
+		/*
+		 * "[END]\n\nBest regards,\nGrace Mensah": their closing and
+		 * name, no note of theirs.  A P.S. above it stays.
+		 */
+		if (!sec.lines && after_end && l->kind == EXTRACT_TEXT &&
+		    (extract_is_closing_phrase(l->content) ||
+		    extract_is_sender_sign_off(c, i) ||
+		    extract_is_device_sign_off(c, i)))
 			in_signature = true;
 		if (sec.lines && level == 0 && !in_original &&
 		    extract_section_answered(&sec) &&

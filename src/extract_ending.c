@@ -330,7 +330,7 @@ extract_mobile_signature(const char *s)
 }
 
 /* Is s a closing alone ("Kind regards,", "С уважением,", "此致")? */
-static bool
+bool
 extract_is_closing_phrase(const char *s)
 {
 	char *folded;

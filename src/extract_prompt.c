@@ -83,6 +83,16 @@ extract_loose_prefix(const char *s, const char *tmpl)
 		if (!*p)
 			return p - s >= 12 && extract_is_prompt_tail(t) ? p :
 			    NULL;
+		/*
+		 * The scale typed over: "Clarity of the objectives 4" for
+		 * "... objectives (1-5)", "... interview? Yes" for "...
+		 * interview? (yes/no)".  Only a scale: "What worked well
+		 * was ..." for "What worked well?" is the participant's.
+		 */
+		if (*t == '(' && *p != '(' && p - s >= 12 && (p[-1] == ' ' ||
+		    p[-1] == '\t' || p[-1] == '?' || p[-1] == ':') &&
+		    extract_is_prompt_tail(t))
+			return p;
 		/* Most template text is ASCII: no need to decode it. */
 		if (!(*p & 0x80) && !(*t & 0x80)) {
 			if (g_ascii_tolower(*p) != g_ascii_tolower(*t))
@@ -110,14 +120,14 @@ extract_loose_equal(const char *a, const char *b)
 /*
  * Remainder after a prompt: leading ":", "：", the Ethiopic "፡" and "፦",
  * "-" and blanks dropped, and the dashes Word's autocorrect makes of "-";
- * an arrow ("-->", "->", "=>", "→"); an "=" too when a blank follows
+ * an arrow ("-->", "->", "=>", ">>", "→"); an "=" too when a blank follows
  * ("[Q1] = text"), not "=SUM(A1:A3)".
  */
 static char *
 extract_after_prompt(const char *after)
 {
 	static const char *const arrows[] = {
-		"-->", "->", "=>", "\xe2\x86\x92", NULL,
+		"-->", "->", "=>", ">>", "\xe2\x86\x92", NULL,
 	};
 	size_t i;
 
@@ -178,16 +188,36 @@ extract_after_scale(const char *s)
 	return found;
 }
 
-/* The end of a "(yes/no)" the invitation puts after a yes/no prompt. */
+static bool extract_is_choice_hint(const char *p, size_t n);
+static bool extract_looks_like_option_line(const char *text, bool loose);
+
+/*
+ * The end of a "(yes/no)" the invitation puts after a yes/no prompt, or
+ * of a hint translated with the prompt right after its question mark
+ * ("... un BPF ? (oui/non)", "¿...? (sí/no)").
+ */
 static const char *
 extract_after_yesno(const char *s)
 {
 	const char *found = NULL;
-	const char *p;
+	const char *p, *close, *q;
 
-	for (p = strchr(s, '('); p; p = strchr(p + 1, '('))
-		if (g_ascii_strncasecmp(p, "(yes/no)", 8) == 0)
+	for (p = strchr(s, '('); p; p = strchr(p + 1, '(')) {
+		if (g_ascii_strncasecmp(p, "(yes/no)", 8) == 0) {
 			found = p + 8;
+			continue;
+		}
+		close = strchr(p, ')');
+		if (!close || close - p > 24 ||
+		    !extract_is_choice_hint(p + 1, (size_t)(close - p) - 1))
+			continue;
+		for (q = p; q > s && q[-1] == ' '; q--)
+			;
+		if ((q - s >= 1 && q[-1] == '?') ||
+		    (q - s >= 2 && memcmp(q - 2, "\xd8\x9f", 2) == 0) ||
+		    (q - s >= 3 && memcmp(q - 3, "\xef\xbc\x9f", 3) == 0))
+			found = close + 1;	/* ? ؟ ？ */
+	}
 	return found;
 }
 
@@ -334,14 +364,18 @@ extract_ends_like_prompt(const char *s, bool any)
  * question or with a hint, over an answer on the lines below, say so;
  * then such lines (and those ending in a colon) are prompts, not
  * answers' first lines (see extract_close_section()).  One alone is
- * their own question opening the answer.
+ * their own question opening the answer.  Section titles copied from a
+ * call for comments ("[S2] Section 2 - Background" over the comment)
+ * are prompts too when every marker line over an answer is a title or
+ * a prompt, two titles at least.
  */
 void
 extract_find_restated_prompts(struct extract_ctx *c)
 {
-	size_t i, found = 0;
+	size_t i, found = 0, titles = 0, other = 0;
+	bool option;
 
-	for (i = 0; i + 1 < c->n && found < 2; i++) {
+	for (i = 0; i + 1 < c->n; i++) {
 		const struct extract_line *l = &c->lines[i];
 		char *first;
 
@@ -350,10 +384,46 @@ extract_find_restated_prompts(struct extract_ctx *c)
 		    c->lines[i + 1].depth != 0)
 			continue;
 		first = extract_marker_answer(c, l->id, l->rest);
-		found += first && extract_ends_like_prompt(first, false);
+		/* "[Q2] ¿Entrevista? (sí/no)" over "No": all prompt. */
+		if (!first && !extract_is_template(c, l->id, l->rest, &option) &&
+		    extract_ends_like_prompt(l->rest, false))
+			found++;
+		else if (first && extract_ends_like_prompt(first, false))
+			found++;
+		else if (first && extract_is_title_line(c, l, first))
+			titles++;
+		else if (first)
+			other++;
 		g_free(first);
 	}
 	c->restated = found >= 2;
+	c->titled = titles >= 2 && other == 0;
+}
+
+/*
+ * Is first, what marker line l carries, a title: the whole of the line
+ * (no known prompt before it), a few words with no sentence's end, not
+ * a list's first item, no link, date or remark in brackets, over a line
+ * that does not go on with its sentence ("[S2] Section 2 - Background and method", "General
+ * comments")?
+ */
+bool
+extract_is_title_line(const struct extract_ctx *c,
+    const struct extract_line *l, const char *first)
+{
+	size_t n = strlen(first), i = (size_t)(l - c->lines);
+	const char *rest = l->rest;
+
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (n == 0 || n > 60 || strncmp(rest, first, n) != 0 ||
+	    strchr(".!?;,:", first[n - 1]) || extract_ends_as_sentence(first) ||
+	    extract_word_count(first) > 8 || extract_looks_like_option_line(
+	    first, true) || strchr("-*", first[0]) || strpbrk(first, "(/") ||
+	    g_str_has_prefix(first, "\xe2\x80\xa2"))		/* • */
+		return false;
+	return i + 1 >= c->n || !g_unichar_islower(g_utf8_get_char_validated(
+	    c->lines[i + 1].content, -1));
 }
 
 /*
@@ -381,7 +451,9 @@ extract_looks_like_option_line(const char *text, bool loose)
 		return false;
 	while (g_ascii_isdigit(*p))
 		p++;
-	return p[0] == '.' && p[1] == ' ' && p[2] && p[2] != ' ';
+	/* "1. Option" as consultd's letters number them, "1) Option" too. */
+	return (p[0] == '.' || p[0] == ')') && p[1] == ' ' && p[2] &&
+	    p[2] != ' ';
 }
 
 /*
@@ -555,7 +627,7 @@ extract_is_template_option(const struct extract_ctx *c, const char *l)
 
 	while (*text == ' ' || g_ascii_isdigit(*text))
 		text++;
-	if (*text == '.')
+	if (*text == '.' || *text == ')')
 		text++;
 	while (*text == ' ')
 		text++;
@@ -570,7 +642,7 @@ extract_is_template_option(const struct extract_ctx *c, const char *l)
 			continue;
 		while (g_ascii_isdigit(*o))
 			o++;
-		if (*o == '.')
+		if (*o == '.' || *o == ')')
 			o++;
 		while (*o == ' ')
 			o++;

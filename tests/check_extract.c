@@ -940,6 +940,69 @@ static const struct extract_case extract_cases[] = {
 	    true, 0 },
 	{ "comma_line_unanswered_kept", "[Q1] Why?\n\nFor example,\nMaria "
 	    "Silva\n", false, "Q1=For example,\nMaria Silva", NULL, true, 0 },
+	/* Session 8 (rounds 17-19). */
+	{ "scale_typed_over", "[R1] How useful were the outputs of the BPF? "
+	    "4\n", true, "R1=4", NULL, true, 0 },
+	{ "scale_typed_over_quoted_prompt", "[R1] Clarity of the objectives "
+	    "4\n[Y1] May we contact you? Yes\n\n> [R1] Clarity of the "
+	    "objectives (1-5)\n> [Y1] May we contact you? (yes/no)\n", false,
+	    "R1=4|Y1=Yes", NULL, true, 0 },
+	{ "own_words_after_prompt_words_kept", "[Q1] What worked well was "
+	    "the list.\n\n> [Q1] What worked well?\n", false,
+	    "Q1=What worked well was the list.", NULL, true, 0 },
+	{ "double_arrow_after_prompt", "[Q1] What worked well? >> The calls."
+	    "\n", true, "Q1=The calls.", NULL, true, 0 },
+	{ "dash_list_after_colon_kept", "[Q2] What worked less well? : "
+	    "\xe2\x80\x93 calls at 7h\n\xe2\x80\x93 English only\n", true,
+	    "Q2=\xe2\x80\x93 calls at 7h\n\xe2\x80\x93 English only", NULL,
+	    true, 0 },
+	{ "dash_after_colon_alone_dropped", "[Q2] What worked less well? : "
+	    "\xe2\x80\x93 calls at 7h\nand more.\n", true,
+	    "Q2=calls at 7h\nand more.", NULL, true, 0 },
+	{ "lead_in_before_next_copy_dropped", "[Q1] Mentor\xc3\xad" "a.\n\n"
+	    "English below:\n\n[Q2] Timelines.\n", false,
+	    "Q1=Mentor\xc3\xad" "a.|Q2=Timelines.", NULL, true, 0 },
+	{ "colon_line_as_only_answer_kept", "[Q1] Why?\nThe following:\n\n"
+	    "[Q2] Timelines.\n", false, "Q1=The following:|Q2=Timelines.",
+	    NULL, true, 0 },
+	{ "paren_numbered_options", "[C1] Which topic mattered most?\n"
+	    "  1) Cybersecurity\n  2) Access\n  3) Gender\n2\n", false,
+	    "C1=2", NULL, true, 0 },
+	{ "paren_numbered_options_unanswered", "[C1] Which topic?\n"
+	    "  1) Cybersecurity\n  2) Access\n  3) Gender\n\n[END]\n", false,
+	    "", NULL, true, 0 },
+	{ "translated_hint_after_question", "[Y1] Participeriez-vous "
+	    "\xc3\xa0 un BPF ? (oui/non)\nNon\n", false, "Y1=Non", NULL, true,
+	    0 },
+	{ "bracket_words_after_own_text_kept", "[Q1] We did (mostly/partly) "
+	    "well\n", false, "Q1=We did (mostly/partly) well", NULL, true, 0 },
+	{ "section_titles_over_comments", "[S1] Section 1 - Executive "
+	    "summary\nToo long.\n\n[S2] General comments\nGood draft.\n",
+	    false, "S1=Too long.|S2=Good draft.", NULL, true, 0 },
+	{ "short_lines_going_on_are_answers", "[Q1] The mailing list\nand "
+	    "the calls.\n\n[Q2] The timelines\nwere short.\n", false,
+	    "Q1=The mailing list\nand the calls.|Q2=The timelines\nwere "
+	    "short.", NULL, true, 0 },
+	{ "one_title_alone_is_an_answer", "[Q1] Mentoring\nAlso the calls."
+	    "\n\n[Q2] Timelines were short.\nAnd late.\n", false,
+	    "Q1=Mentoring\nAlso the calls.|Q2=Timelines were short.\nAnd late.",
+	    NULL, true, 0 },
+	{ "first_list_items_are_no_titles", "[Q1] - the calls\n- the list\n\n"
+	    "[Q2] - timelines\n- English only\n", false, "Q1=- the calls\n- "
+	    "the list|Q2=- timelines\n- English only", NULL, true, 0 },
+	{ "closing_after_end_is_signature", "Hi.\n[Q1] A.\n[END]\n\nBest "
+	    "regards,\nAna Silva\n", false, "Q1=A.", "Hi.", true, 0 },
+	{ "ps_after_end_is_free_text", "[Q1] A.\n[END]\nP.S. See you in "
+	    "June.\n\nBest regards,\nAna\n", false, "Q1=A.",
+	    "P.S. See you in June.", true, 0 },
+	{ "hash_rule_starts_list_footer", "[Q7] Please share it.\n\n"
+	    "########################################\n\nTo unsubscribe from "
+	    "the BPF-L list, click the link:\nhttps://l.example.edu/x\n",
+	    false, "Q7=Please share it.", NULL, true, 0 },
+	{ "hash_box_is_text", "[Q7] A note.\n\n########################\n"
+	    "# ONLY A WARNING #\n########################\n\nMore.\n", false,
+	    "Q7=A note.\n\n########################\n# ONLY A WARNING #\n"
+	    "########################\n\nMore.", NULL, true, 0 },
 };
 
 START_TEST(test_extract_table)
@@ -1130,11 +1193,11 @@ struct fixture_case {
 static const struct fixture_case fixture_cases[] = {
 	{ "gmail_top_filled.txt", "Q1=The mentoring programme and the "
 	    "regional calls.|Q2=Timelines were too short.|R1=4",
-	    "Best,\nAna" },
+	    NULL },
 	{ "gmail_inline.txt", "Q1=The mentoring programme.|Q2=Timelines.|"
 	    "R1=5", "Thanks for the reminder, answers below." },
 	{ "outlook_copy.txt", "Q1=Cooperation across stakeholder groups.|"
-	    "Q2=Funding.|R1=3", "Regards\nOmar" },
+	    "Q2=Funding.|R1=3", NULL },
 	{ "apple_mail.txt", "", "Here you go." },
 	{ "thunderbird_flowed.txt", "Q1=The intersessional work was open and\n"
 	    "well documented.|Q2=Too many\nparallel calls.", NULL },
