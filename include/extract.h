@@ -91,7 +91,8 @@ struct extract_result {
  *   reads as one (it ends in "?" or a scale such as "(1-5)", or a
  *   translated hint follows its "?": "... BPF ? (oui/non)").  Text after
  *   the prompt on that line ("[R1] How useful? (1-5) 4") is an answer,
- *   also when it took the scale's place ("[R1] How useful? 4"), without
+ *   also when a value took the scale's place ("[R1] How useful? 4";
+ *   a scale or a hint, not a remark like "(optional)"), without
  *   a leading ":" (also "：", Ethiopic "፡" or "፦"), "-", dash, arrow
  *   ("-->", "->", "=>", ">>", "→") or "=" and blank ("[Q1] = text"); a
  *   dash the next line repeats opened a list and stays.  A
@@ -164,19 +165,17 @@ struct extract_result {
  *   trabajo."): when two own marker lines or more end as a question or
  *   with a hint ("(sí/no)") over an answer below, such marker lines (and
  *   those ending in a colon) are prompts, not the answers' first lines.
- *   Section titles copied from a call for comments ("[S2] Section 2 -
- *   Background" over the comment) are prompts when two marker lines or
- *   more over an answer are titles (a few words, no sentence's end, no
- *   brackets, the next line not going on in lower case) and none is
- *   anything else.  A last paragraph of one short line ending in ":"
- *   ("English below:") introduces the next marker, not this answer.
+ *   A last paragraph of one short line ending in ":" ("English
+ *   below:") under text of the answer introduces the next marker, not
+ *   this answer.
  * - Prompts are compared ignoring case, the kind of dash or hyphen
  *   ("(1‑5)"), full-width ":" and "?", and, for 12 bytes or more typed,
  *   a missing final "?", ":" or scale.
  * - free_text: own text outside answer sections (before the first marker,
  *   and, for bottom-posted replies, below the quoted original or after
- *   [END], where a closing or the sender's name starts the signature: a
- *   "P.S." stays); for a reply without markers all its own text.  NULL
+ *   [END], where a closing or the sender's name over a few lines of no
+ *   sentence and no "P.S." starts the signature); for a reply without
+ *   markers all its own text.  NULL
  *   if none.  A line of 20 '#' or more alone (LISTSERV's footer) ends
  *   the own text as "____" does; next to a "# ... #" line it is a box.
  *

@@ -366,8 +366,8 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 		return;
 	extract_drop_option_list(c, sec);
 	/* A prompt they retyped over their answer is no part of it. */
-	if (sec->first && extract_has_text(sec->lines) && ((c->restated &&
-	    extract_ends_like_prompt(sec->first, true)) || sec->title))
+	if (c->restated && sec->first && extract_ends_like_prompt(sec->first,
+	    true) && extract_has_text(sec->lines))
 		g_clear_pointer(&sec->first, g_free);
 	text = extract_join(sec->first, sec->lines);
 	if (!text && sec->options == 1)
@@ -437,9 +437,6 @@ extract_open_section(struct extract_ctx *c, struct extract_section *sec,
 	sec->lines = g_ptr_array_new();
 	sec->first = l->depth == level ?
 	    extract_marker_answer(c, l->id, l->rest) : NULL;
-	sec->title = c->titled && sec->first && l->depth == 0 &&
-	    (extract_is_title_line(c, l, sec->first) ||
-	    extract_ends_like_prompt(sec->first, false));
 	/*
 	 * "[Q5] - Relevanz\n- Machbarkeit", "[Q2] Why? : – les appels\n–
 	 * trop de documents": the dash opened a list, the next line's
@@ -474,6 +471,35 @@ extract_drop_rules(GPtrArray *lines)
 }
 
 /*
+ * Below line i, up to the next marker, quote or original, only what a
+ * signature holds: a few lines (name, office, phone), none a sentence
+ * ("One more thing: the venue was cold.") nor a "P.S.".
+ */
+static bool
+extract_only_signature_below(const struct extract_ctx *c, size_t i,
+    unsigned level)
+{
+	size_t j, lines = 0;
+
+	for (j = i + 1; j < c->n && c->lines[j].depth == level; j++) {
+		const struct extract_line *l = &c->lines[j];
+		size_t n = strlen(l->content);
+
+		if (l->kind == EXTRACT_BLANK || l->kind == EXTRACT_SIG_DELIM ||
+		    l->kind == EXTRACT_SIG_LINE)
+			continue;
+		if (l->kind != EXTRACT_TEXT || extract_is_header_block(c, j,
+		    false))
+			break;
+		if (++lines > 6 || g_ascii_strncasecmp(l->content, "p.s", 3) ==
+		    0 || g_ascii_strncasecmp(l->content, "ps:", 3) == 0 ||
+		    (n > 0 && strchr(".!?", l->content[n - 1])))
+			return false;
+	}
+	return true;
+}
+
+/*
  * Drops a last paragraph of one short line ending in a colon ("English
  * below:", "Mis respuestas:") from an answer that has text above it:
  * it introduces what follows, the next marker's copy, not this answer.
@@ -482,13 +508,19 @@ static void
 extract_drop_lead_in(struct extract_section *sec)
 {
 	GPtrArray *lines = sec->lines;
-	size_t last = lines->len, len;
+	size_t last = lines->len, len, i = 0;
 	const char *l;
 
 	while (last > 0 && extract_is_blank_or_deco(lines->pdata[last - 1]))
 		last--;
-	if (last == 0 || (last == 1 && !sec->first) ||
-	    (last >= 2 && !extract_is_blank_or_deco(lines->pdata[last - 2])))
+	if (last == 0 || (last >= 2 &&
+	    !extract_is_blank_or_deco(lines->pdata[last - 2])))
+		return;
+	/* Text of the answer above it. */
+	for (i = 0; i + 1 < last && !sec->first; i++)
+		if (!extract_is_blank_or_deco(lines->pdata[i]))
+			break;
+	if (!sec->first && i + 1 >= last)
 		return;
 	l = lines->pdata[last - 1];
 	len = strlen(l);
@@ -646,12 +678,13 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			in_signature = true;
 		/*
 		 * "[END]\n\nBest regards,\nGrace Mensah": their closing and
-		 * name, no note of theirs.  A P.S. above it stays.
+		 * name, no note of theirs.  A P.S. above or below it stays.
 		 */
 		if (!sec.lines && after_end && l->kind == EXTRACT_TEXT &&
 		    (extract_is_closing_phrase(l->content) ||
 		    extract_is_sender_sign_off(c, i) ||
-		    extract_is_device_sign_off(c, i)))
+		    extract_is_device_sign_off(c, i)) &&
+		    extract_only_signature_below(c, i, level))
 			in_signature = true;
 		if (sec.lines && level == 0 && !in_original &&
 		    extract_section_answered(&sec) &&

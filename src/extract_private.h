@@ -53,7 +53,6 @@ struct extract_section {
 	guint64 option_number;	/* the last option line's number */
 	bool original;		/* inside an unquoted original */
 	bool quoted;		/* its marker is quoted */
-	bool title;		/* first is a section title they copied */
 };
 
 struct extract_slot {
@@ -68,7 +67,6 @@ struct extract_ctx {
 	char *text;		/* every line's text, see extract_split() */
 	bool own_marker;	/* a marker in the participant's own text */
 	bool restated;		/* they retyped the prompts (translated) */
-	bool titled;		/* they copied section titles over answers */
 	const char *const *ids;
 	const char *sender;	/* From's display name, or NULL */
 	bool reply_subject;	/* the subject says reply ("RE:"), not forward */
@@ -156,8 +154,6 @@ bool extract_is_template(const struct extract_ctx *c, const char *id,
     const char *s, bool *option_out);
 bool extract_ends_like_prompt(const char *s, bool any);
 void extract_find_restated_prompts(struct extract_ctx *c);
-bool extract_is_title_line(const struct extract_ctx *c,
-    const struct extract_line *l, const char *first);
 char *extract_marker_answer(const struct extract_ctx *c, const char *id,
     const char *rest);
 void extract_drop_option_list(const struct extract_ctx *c,

@@ -59,6 +59,41 @@ extract_is_prompt_tail(const char *t)
 	return !*t;
 }
 
+static bool extract_is_choice_hint(const char *p, size_t n);
+static bool extract_looks_like_option_line(const char *text, bool loose);
+
+/* Does t start with a scale ("(1-5)", "(1–10)") or a hint ("(yes/no)")? */
+static bool
+extract_is_scale(const char *t)
+{
+	const char *close = memchr(t, ')', strnlen(t, 25));
+	const char *p = t + 1;
+
+	if (*t != '(' || !close)
+		return false;
+	if (extract_is_choice_hint(p, (size_t)(close - p)))
+		return true;
+	if (!g_ascii_isdigit(*p))
+		return false;
+	while (g_ascii_isdigit(*p))
+		p++;
+	while (*p == ' ')
+		p++;
+	if (*p == '-')
+		p++;
+	else if (strncmp(p, "\xe2\x80\x93", 3) == 0)	/* – */
+		p += 3;
+	else
+		return false;
+	while (*p == ' ')
+		p++;
+	if (!g_ascii_isdigit(*p))
+		return false;
+	while (g_ascii_isdigit(*p))
+		p++;
+	return p == close;
+}
+
 /*
  * Compares s with a template line, ignoring case, blanks, '*'/'_'
  * decoration and the kind of dash (extract_fold_char()).  Returns the
@@ -91,7 +126,8 @@ extract_loose_prefix(const char *s, const char *tmpl)
 		 */
 		if (*t == '(' && *p != '(' && p - s >= 12 && (p[-1] == ' ' ||
 		    p[-1] == '\t' || p[-1] == '?' || p[-1] == ':') &&
-		    extract_is_prompt_tail(t))
+		    extract_is_prompt_tail(t) && extract_is_scale(t) &&
+		    (g_ascii_isdigit(*p) || extract_word_count(p) <= 2))
 			return p;
 		/* Most template text is ASCII: no need to decode it. */
 		if (!(*p & 0x80) && !(*t & 0x80)) {
@@ -188,8 +224,6 @@ extract_after_scale(const char *s)
 	return found;
 }
 
-static bool extract_is_choice_hint(const char *p, size_t n);
-static bool extract_looks_like_option_line(const char *text, bool loose);
 
 /*
  * The end of a "(yes/no)" the invitation puts after a yes/no prompt, or
@@ -207,8 +241,8 @@ extract_after_yesno(const char *s)
 			found = p + 8;
 			continue;
 		}
-		close = strchr(p, ')');
-		if (!close || close - p > 24 ||
+		close = memchr(p, ')', strnlen(p, 25));
+		if (!close ||
 		    !extract_is_choice_hint(p + 1, (size_t)(close - p) - 1))
 			continue;
 		for (q = p; q > s && q[-1] == ' '; q--)
@@ -364,15 +398,12 @@ extract_ends_like_prompt(const char *s, bool any)
  * question or with a hint, over an answer on the lines below, say so;
  * then such lines (and those ending in a colon) are prompts, not
  * answers' first lines (see extract_close_section()).  One alone is
- * their own question opening the answer.  Section titles copied from a
- * call for comments ("[S2] Section 2 - Background" over the comment)
- * are prompts too when every marker line over an answer is a title or
- * a prompt, two titles at least.
+ * their own question opening the answer.
  */
 void
 extract_find_restated_prompts(struct extract_ctx *c)
 {
-	size_t i, found = 0, titles = 0, other = 0;
+	size_t i, found = 0;
 	bool option;
 
 	for (i = 0; i + 1 < c->n; i++) {
@@ -390,40 +421,9 @@ extract_find_restated_prompts(struct extract_ctx *c)
 			found++;
 		else if (first && extract_ends_like_prompt(first, false))
 			found++;
-		else if (first && extract_is_title_line(c, l, first))
-			titles++;
-		else if (first)
-			other++;
 		g_free(first);
 	}
 	c->restated = found >= 2;
-	c->titled = titles >= 2 && other == 0;
-}
-
-/*
- * Is first, what marker line l carries, a title: the whole of the line
- * (no known prompt before it), a few words with no sentence's end, not
- * a list's first item, no link, date or remark in brackets, over a line
- * that does not go on with its sentence ("[S2] Section 2 - Background and method", "General
- * comments")?
- */
-bool
-extract_is_title_line(const struct extract_ctx *c,
-    const struct extract_line *l, const char *first)
-{
-	size_t n = strlen(first), i = (size_t)(l - c->lines);
-	const char *rest = l->rest;
-
-	while (*rest == ' ' || *rest == '\t')
-		rest++;
-	if (n == 0 || n > 60 || strncmp(rest, first, n) != 0 ||
-	    strchr(".!?;,:", first[n - 1]) || extract_ends_as_sentence(first) ||
-	    extract_word_count(first) > 8 || extract_looks_like_option_line(
-	    first, true) || strchr("-*", first[0]) || strpbrk(first, "(/") ||
-	    g_str_has_prefix(first, "\xe2\x80\xa2"))		/* • */
-		return false;
-	return i + 1 >= c->n || !g_unichar_islower(g_utf8_get_char_validated(
-	    c->lines[i + 1].content, -1));
 }
 
 /*

@@ -976,9 +976,35 @@ static const struct extract_case extract_cases[] = {
 	    0 },
 	{ "bracket_words_after_own_text_kept", "[Q1] We did (mostly/partly) "
 	    "well\n", false, "Q1=We did (mostly/partly) well", NULL, true, 0 },
-	{ "section_titles_over_comments", "[S1] Section 1 - Executive "
-	    "summary\nToo long.\n\n[S2] General comments\nGood draft.\n",
-	    false, "S1=Too long.|S2=Good draft.", NULL, true, 0 },
+	/*
+	 * Without the template, copied section titles cannot be told from
+	 * short answers over their reasons: both stay.
+	 */
+	{ "section_titles_kept_without_template", "[S1] Section 1 - "
+	    "Executive summary\nToo long.\n\n[S2] General comments\nGood "
+	    "draft.\n", false, "S1=Section 1 - Executive summary\nToo long.|"
+	    "S2=General comments\nGood draft.", NULL, true, 0 },
+	{ "short_answers_over_reasons_kept", "[Q1] Yes\nThe calls were "
+	    "good.\n[Q2] No\nToo many documents.\n[END]\n", false,
+	    "Q1=Yes\nThe calls were good.|Q2=No\nToo many documents.", NULL,
+	    true, 0 },
+	{ "bracket_remark_is_no_scale", "[Q1] Any other comments from my "
+	    "team: none really\n[Q2] Clarity of the objectives was poor, "
+	    "sadly\n\n> [Q1] Any other comments (optional)\n> [Q2] Clarity "
+	    "of the objectives (1-5)\n", false, "Q1=Any other comments from "
+	    "my team: none really|Q2=Clarity of the objectives was poor, "
+	    "sadly", NULL, true, 0 },
+	{ "ps_below_closing_after_end_kept", "[Q1] a\n[END]\n\nCheers\n"
+	    "Grace\n\nP.S. the venue was cold.\n", false, "Q1=a",
+	    "Cheers\nGrace\n\nP.S. the venue was cold.", true, 0 },
+	{ "sentence_below_thanks_after_end_kept", "[Q1] a\n[END]\n\n"
+	    "Thanks!\n\nOne more thing: the venue was cold.\n", false, "Q1=a",
+	    "Thanks!\n\nOne more thing: the venue was cold.", true, 0 },
+	{ "lead_in_alone_is_the_answer", "[Q1]\n\nSee below:\n\n[Q2] "
+	    "Timelines.\n", false, "Q1=See below:|Q2=Timelines.", NULL, true,
+	    0 },
+	{ "many_parens_on_a_marker_line", "[Q1] a (b (c (d (e (f (g\n", false,
+	    "Q1=a (b (c (d (e (f (g", NULL, true, 0 },
 	{ "short_lines_going_on_are_answers", "[Q1] The mailing list\nand "
 	    "the calls.\n\n[Q2] The timelines\nwere short.\n", false,
 	    "Q1=The mailing list\nand the calls.|Q2=The timelines\nwere "

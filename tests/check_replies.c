@@ -38,6 +38,13 @@ struct replies_known {
 };
 
 static const struct replies_known replies_known_failures[] = {
+	{ "h19_d08_public_fresh_en", "section titles copied over comments "
+	    "stay in the answers without the template (consultd parse has "
+	    "none): they cannot be told from short answers over reasons" },
+	{ "h19_d09_public_fresh_fr", "section titles copied over comments "
+	    "stay in the answers without the template" },
+	{ "h19_d10_public_htmlonly_es", "section titles copied over comments "
+	    "stay in the answers without the template" },
 	{ "h18_mailman_dmarc_wrapped_en", "a list's DMARC wrap: the reply "
 	    "travels as an inline message/rfc822 part, which is kept as an "
 	    "attachment and never read for answers (a forwarded message is "
