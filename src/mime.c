@@ -30,6 +30,7 @@ struct mime_walk {
 	GString *html;		/* inline text/html, converted */
 	bool dsn_seen;
 	bool no_serialise;	/* a multipart lacks its boundary (G12) */
+	bool list_wrap;		/* a list's copy: see mime_is_list_wrap() */
 };
 
 /* GMimeParserWarning codes 1-17 (gmime-parser-options.h@3.2.13). */
@@ -1268,6 +1269,25 @@ mime_has_plain_text(GMimeObject *obj)
 	return found;
 }
 
+/*
+ * A list's DMARC "wrap message" (Mailman 2.1, Mailman 3): the list sends
+ * the member's message as an inline message/rfc822 part of its own, so
+ * that its own signature is the one checked.  That message is the
+ * member's reply, not a forward: read it.  Only under a list's headers
+ * and with "inline" said outright; an attached or digested message is
+ * someone else's and stays an attachment.
+ */
+static bool
+mime_is_list_wrap(GMimeObject *obj)
+{
+	GMimeContentDisposition *cd = g_mime_object_get_content_disposition(
+	    obj);
+	const char *disposition = cd ?
+	    g_mime_content_disposition_get_disposition(cd) : NULL;
+
+	return disposition && g_ascii_strcasecmp(disposition, "inline") == 0;
+}
+
 static void
 mime_walk_object(struct mime_walk *w, GMimeObject *obj, bool want_text)
 {
@@ -1294,6 +1314,16 @@ mime_walk_object(struct mime_walk *w, GMimeObject *obj, bool want_text)
 		for (i = 0; i < n; i++)
 			mime_walk_object(w, g_mime_multipart_get_part(mp, i),
 			    want_text && (chosen < 0 || chosen == i));
+	} else if (GMIME_IS_MESSAGE_PART(obj) && want_text && w->list_wrap &&
+	    mime_is_list_wrap(obj)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(obj));
+
+		/* Once: a second wrapped message is an attachment. */
+		w->list_wrap = false;
+		if (inner && g_mime_message_get_mime_part(inner))
+			mime_walk_object(w, g_mime_message_get_mime_part(inner),
+			    true);
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		mime_walk_message_part(w, GMIME_MESSAGE_PART(obj));
 	} else if (GMIME_IS_PART(obj)) {
@@ -1402,6 +1432,9 @@ mime_parse(const char *raw, size_t len, GError **err)
 	}
 	mime_read_headers(&w, gm);
 	top = g_mime_message_get_mime_part(gm);
+	w.list_wrap = top && mime_is_type(top, "multipart", "mixed") &&
+	    (g_mime_object_get_header(GMIME_OBJECT(gm), "List-Id") ||
+	    g_mime_object_get_header(GMIME_OBJECT(gm), "List-Post"));
 	if (top) {
 		g_free(msg->content_type);
 		msg->content_type = mime_content_type(top);

@@ -300,6 +300,22 @@ static const struct synth_case synth_cases[] = {
 	/* Too few letters to tell: the fallback stays. */
 	{ "unlabelled_short_russian_stays_cp1252", HDR "\n\xc4\xe0\n", "text",
 	    "\xc3\x84\xc3\xa0\n" },
+	/* A list's DMARC wrap is the member's message; a forward is not. */
+	{ "list_wrap_read", "List-Id: <bpf.lists.example.org>\n" HDR
+	    "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+	    "Content-Type: message/rfc822\nContent-Disposition: inline\n\n"
+	    "From: Jane <jane@example.org>\nSubject: Re: x\n\n[Q1] Yes\n"
+	    "--b\n" TXT "\nfooter\n--b--\n", "text", "[Q1] Yes\nfooter" },
+	{ "inline_message_without_list_kept", HDR "Content-Type: multipart/"
+	    "mixed; boundary=b\n\n--b\n" TXT "\nsee below\n--b\n"
+	    "Content-Type: message/rfc822\nContent-Disposition: inline\n\n"
+	    "From: Jane <jane@example.org>\nSubject: x\n\n[Q1] Yes\n--b--\n",
+	    "text", "see below" },
+	{ "list_attached_message_kept", "List-Id: <bpf.lists.example.org>\n"
+	    HDR "Content-Type: multipart/mixed; boundary=b\n\n--b\n" TXT
+	    "\nsee below\n--b\nContent-Type: message/rfc822\n"
+	    "Content-Disposition: attachment\n\nFrom: Jane <jane@example."
+	    "org>\nSubject: x\n\n[Q1] Yes\n--b--\n", "text", "see below" },
 	{ "bad_utf8_made_valid", HDR TXT "\nok \xc3\x28 ok caf\xc3\xa9\n",
 	    "text", "ok \xef\xbf\xbd( ok café\n" },
 	/* Labelled UTF-8 without one UTF-8 sequence: Latin-1 mislabelled. */

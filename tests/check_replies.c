@@ -45,10 +45,6 @@ static const struct replies_known replies_known_failures[] = {
 	    "stay in the answers without the template" },
 	{ "h19_d10_public_htmlonly_es", "section titles copied over comments "
 	    "stay in the answers without the template" },
-	{ "h18_mailman_dmarc_wrapped_en", "a list's DMARC wrap: the reply "
-	    "travels as an inline message/rfc822 part, which is kept as an "
-	    "attachment and never read for answers (a forwarded message is "
-	    "someone else's)" },
 	{ "nul_byte_inside_answer_line", "a NUL byte is shown as U+FFFD "
 	    "where it was (by design: visible, never cuts the text)" },
 	{ NULL, NULL },
