@@ -67,6 +67,18 @@ static const char *const classify_bounce_subjects[] = {
 	"không thể gửi", NULL,
 };
 
+/*
+ * What a delivery report without a DSN part says in its body, casefolded
+ * (Exchange 2003, KDDI, old Sendmail): read only from a postmaster or
+ * the null sender, whose subject may say nothing ("E", "Mail").
+ */
+static const char *const classify_bounce_bodies[] = {
+	"did not reach the following recipient",
+	"could not be delivered to", "delivery to the following recipient",
+	"permanent fatal error", "user unknown", "no such user",
+	"recipient address rejected", "mailbox unavailable", NULL,
+};
+
 /* Sender names of delivery systems, casefolded. */
 static const char *const classify_daemon_words[] = {
 	"daemon", "postmaster", "post_master", "mail.delivery",
@@ -100,6 +112,24 @@ static bool
 classify_contains_any(const char *s, const char *const *needles)
 {
 	return classify_matches_any(s, needles, false);
+}
+
+/* classify_contains_any() over the first 2 KB of text. */
+static bool
+classify_head_contains_any(const char *text, const char *const *needles)
+{
+	size_t len = strlen(text);
+	const char *end;
+	char *head;
+	bool found;
+
+	if (len <= 2048)
+		return classify_contains_any(text, needles);
+	end = g_utf8_find_prev_char(text, text + 2048);
+	head = g_strndup(text, end ? (size_t)(end - text) : 0);
+	found = classify_contains_any(head, needles);
+	g_free(head);
+	return found;
 }
 
 /* The local part of addr, compared case-insensitively with name. */
@@ -172,7 +202,8 @@ classify_is_bounce(const struct message *msg)
 		return true;
 	/* A postmaster's report in a language the subjects miss. */
 	return (postmaster || null_sender) && msg->text &&
-	    classify_has_smtp_status(msg->text);
+	    (classify_has_smtp_status(msg->text) ||
+	    classify_head_contains_any(msg->text, classify_bounce_bodies));
 }
 
 static bool

@@ -592,7 +592,31 @@ extract_walk(struct extract_ctx *c, unsigned level)
 	bool in_original = false;
 	bool original_marker = false;	/* a marker seen in it */
 	bool after_end = false;		/* under the [END] of this depth */
+	bool has_marker = false;	/* structured: see below */
 	size_t i;
+
+	/*
+	 * A structured reply's own text outside the answers is free text
+	 * minus its signature (SPEC 4); an unstructured one is kept whole.
+	 * Structured: a marker of their own, or text typed inside a quoted
+	 * template (a quoted marker above it, a quoted line below).
+	 */
+	{
+		bool quoted_marker = false, typed_inside = false;
+
+		for (i = 0; i < c->n && !has_marker; i++) {
+			const struct extract_line *q = &c->lines[i];
+
+			if (q->kind == EXTRACT_MARKER && q->depth == 0)
+				has_marker = true;
+			else if (q->depth > 0 && typed_inside)
+				has_marker = true;
+			else if (q->kind == EXTRACT_MARKER)
+				quoted_marker = true;
+			else if (q->depth == 0 && q->kind == EXTRACT_TEXT)
+				typed_inside = quoted_marker;
+		}
+	}
 
 	for (i = 0; i < c->n; i++) {
 		const struct extract_line *l = &c->lines[i];
@@ -677,10 +701,12 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		if (sec.lines && extract_is_sign_off(c, i, &sec))
 			in_signature = true;
 		/*
-		 * "[END]\n\nBest regards,\nGrace Mensah": their closing and
-		 * name, no note of theirs.  A P.S. above or below it stays.
+		 * "[END]\n\nBest regards,\nGrace Mensah", or above the
+		 * answers: their closing and name, no note of theirs.  A P.S.
+		 * above or below it stays.
 		 */
-		if (!sec.lines && after_end && l->kind == EXTRACT_TEXT &&
+		if (!sec.lines && (after_end || (has_marker && level == 0 &&
+		    !in_original)) && l->kind == EXTRACT_TEXT &&
 		    (extract_is_closing_phrase(l->content) ||
 		    extract_is_sender_sign_off(c, i) ||
 		    extract_is_device_sign_off(c, i)) &&
@@ -960,6 +986,7 @@ extract_reply_with(const char *text, const struct extract_template *t,
 		extract_unescape_pgp(&c);
 	for (i = 0; i < c.n; i++)
 		extract_classify_simple(&c, &c.lines[i]);
+	extract_unmark_listed_instructions(&c);
 	if (pgp)
 		extract_mark_pgp_armor(&c);
 	if (!c.ids)

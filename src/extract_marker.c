@@ -857,3 +857,88 @@ extract_find_loose_markers(struct extract_ctx *c, size_t own_end,
 	g_hash_table_unref(own);
 	g_array_free(cand, TRUE);
 }
+
+/*
+ * Do a and b start as items of one list: the same bullet ("* ", "- ",
+ * "• ") or both a number ("1. ", "2) ")?
+ */
+static bool
+extract_same_bullet(const char *a, const char *b)
+{
+	size_t na = strspn(a, "0123456789"), nb = strspn(b, "0123456789");
+
+	if (na > 0 && nb > 0)
+		return (a[na] == '.' || a[na] == ')') && a[na + 1] == ' ' &&
+		    (b[nb] == '.' || b[nb] == ')');
+	if (na > 0 || nb > 0)
+		return false;
+	if (strncmp(a, "\xe2\x80\xa2", 3) == 0)		/* • */
+		return strncmp(b, "\xe2\x80\xa2", 3) == 0;
+	return (a[0] == '*' || a[0] == '-') && a[0] == b[0] &&
+	    (a[1] == ' ' || a[1] == '\t');
+}
+
+/* Leading blanks of l's text: a list item's indentation. */
+static size_t
+extract_indent(const struct extract_line *l)
+{
+	return strspn(l->text, " \t");
+}
+
+/*
+ * Is there a list item that is no marker among the items around line i
+ * (the run of non-blank lines of its depth whose items stand at i's
+ * indentation, continuation lines deeper), looking step (-1 or 1) lines
+ * at a time, 50 at most?
+ */
+static bool
+extract_prose_item_near(const struct extract_ctx *c, size_t i, int step)
+{
+	size_t indent = extract_indent(&c->lines[i]);
+	size_t j = i, k;
+
+	for (k = 0; k < 50; k++) {
+		const struct extract_line *l;
+
+		if ((step < 0 && j == 0) || (step > 0 && j + 1 >= c->n))
+			return false;
+		j += (size_t)step;
+		l = &c->lines[j];
+		if (l->depth != c->lines[i].depth || l->kind == EXTRACT_BLANK)
+			return false;
+		if (extract_indent(l) > indent)
+			continue;
+		if (extract_indent(l) < indent ||
+		    !extract_same_bullet(l->content, c->lines[i].content))
+			return false;
+		if (l->kind != EXTRACT_MARKER)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A marker named in a bulleted list of instructions ("  * [C1]: the
+ * number of one option." among "  * You may answer in any language.")
+ * is the invitation's text, not a marker: its list has items of prose.
+ * A client that made the marker lines a list makes every item a marker.
+ */
+void
+extract_unmark_listed_instructions(struct extract_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		struct extract_line *l = &c->lines[i];
+
+		if (l->kind != EXTRACT_MARKER || l->id[0] == '\0' ||
+		    extract_skip_list_item(l->content) == l->content ||
+		    !*l->rest)
+			continue;
+		if (extract_prose_item_near(c, i, -1) ||
+		    extract_prose_item_near(c, i, 1)) {
+			l->kind = EXTRACT_TEXT;
+			l->rest = NULL;
+		}
+	}
+}

@@ -60,6 +60,7 @@ extract_is_prompt_tail(const char *t)
 }
 
 static bool extract_is_choice_hint(const char *p, size_t n);
+static bool extract_ends_as_question(const char *s);
 static bool extract_looks_like_option_line(const char *text, bool loose);
 
 /* Does t start with a scale ("(1-5)", "(1–10)") or a hint ("(yes/no)")? */
@@ -282,6 +283,33 @@ extract_has_first_person(const char *s, size_t n)
 	return found;
 }
 
+/* Is s one remark in brackets ("(max. 200 words)", "(optional)")? */
+static bool
+extract_is_bracketed(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	return n >= 2 && s[0] == '(' && s[n - 1] == ')' &&
+	    !memchr(s + 1, ')', n - 2);
+}
+
+/* Is s a question and a remark in brackets ("Why? (max. 200 words)")? */
+static bool
+extract_is_question_and_remark(const char *s)
+{
+	const char *open = strrchr(s, '(');
+	g_autofree char *question = NULL;
+
+	if (!open || open == s || !extract_is_bracketed(open))
+		return false;
+	question = g_strndup(s, (gsize)(open - s));
+	g_strchomp(question);
+	return *question && extract_ends_as_question(question) &&
+	    question[strlen(question) - 1] != ':';
+}
+
 /*
  * Without a known prompt: where the prompt a participant kept on the
  * marker line ends when they answered after it on the same line ("[Q1]
@@ -319,6 +347,15 @@ extract_prompt_end(const char *rest)
 				return NULL;
 			while (*after == ' ' || *after == '*' || *after == '_')
 				after++;
+			/*
+			 * A prompt given in two languages ("... contact? /
+			 * Какие ... лицо?") or with a remark ("... why?
+			 * (max. 200 words)") is one prompt, not an answer.
+			 */
+			if (*after == '/' || extract_ends_as_question(after) ||
+			    extract_ends_like_prompt(after, false) ||
+			    extract_is_bracketed(after))
+				return NULL;
 			return *after ? after : NULL;
 		}
 		if (*p == '?')
@@ -360,7 +397,8 @@ extract_is_choice_hint(const char *p, size_t n)
 
 		if (ch == '/')
 			slash = true;
-		else if (ch != ' ' && !g_unichar_isalpha(ch))
+		/* "(yes/no, да/нет)": a hint given in two languages. */
+		else if (ch != ' ' && ch != ',' && !g_unichar_isalpha(ch))
 			return false;
 	}
 	return slash;
@@ -606,7 +644,8 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
 	if (after)
 		return extract_after_prompt(after);
 	/* A question of their own when the template's prompt is known. */
-	if (!known && extract_ends_as_question(rest))
+	if (!known && (extract_ends_as_question(rest) ||
+	    extract_is_question_and_remark(rest)))
 		return NULL;
 	/* Nothing known to compare with: a long question is the prompt. */
 	after = known ? NULL : extract_prompt_end(rest);

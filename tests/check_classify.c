@@ -214,7 +214,8 @@ END_TEST
 
 /*
  * A postmaster's report in a language the bounce subjects miss: its SMTP
- * status makes it a bounce; a postmaster writing as a person is not.
+ * status or a delivery report's phrase makes it a bounce; a postmaster
+ * writing as a person is not.
  */
 START_TEST(test_classify_postmaster_smtp_status)
 {
@@ -229,6 +230,14 @@ START_TEST(test_classify_postmaster_smtp_status)
 		{ "Hello, version 3.5.1 of the relay is live.\n",
 		    CLASSIFY_HUMAN },
 		{ "Code 550 4.1.1 is no status: class differs.\n",
+		    CLASSIFY_HUMAN },
+		/* Exchange 2003 and KDDI: no status, a phrase. */
+		{ "Your message\n\n  To: x@example.org\n\ndid not reach the "
+		    "following recipient(s):\n\nx@example.org\n",
+		    CLASSIFY_BOUNCE },
+		{ "Your mail sent on: Thu, 29 Apr 2013\n     Could not be "
+		    "delivered to: <x@example.jp>\n", CLASSIFY_BOUNCE },
+		{ "Our new policy on undeliverable mail is online.\n",
 		    CLASSIFY_HUMAN },
 	};
 	size_t i;

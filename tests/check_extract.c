@@ -1003,6 +1003,35 @@ static const struct extract_case extract_cases[] = {
 	{ "lead_in_alone_is_the_answer", "[Q1]\n\nSee below:\n\n[Q2] "
 	    "Timelines.\n", false, "Q1=See below:|Q2=Timelines.", NULL, true,
 	    0 },
+	{ "markers_named_in_instructions", "How to reply:\n  * Press Reply "
+	    "and type.\n  * [R1]: one number from 1 to 5.\n  * [C1]: the "
+	    "number of one option.\n  * You may skip questions.\n\n[Q1] "
+	    "What?\nA.\n", false, "Q1=A.", "How to reply:\n  * Press Reply "
+	    "and type.\n  * [R1]: one number from 1 to 5.\n  * [C1]: the "
+	    "number of one option.\n  * You may skip questions.", true, 0 },
+	{ "marker_lines_made_a_list_kept", "* [Q1] The calls.\n* [Q2] "
+	    "Timelines.\n", false, "Q1=The calls.|Q2=Timelines.", NULL, true,
+	    0 },
+	{ "numbered_markers_over_a_numeric_answer", "1. [Q1] What?\nA.\n\n"
+	    "2. [R1] Clarity (1-5)\n3\n", false, "Q1=A.|R1=3", NULL, true, 0 },
+	{ "prompt_in_two_languages", "[Q7] Which others should we invite? / "
+	    "\xd0\x9a\xd0\xbe\xd0\xb3\xd0\xbe \xd0\xb5\xd1\x89\xd1\x91?\n"
+	    "The CERT.\n", false, "Q7=The CERT.", NULL, true, 0 },
+	{ "prompt_with_a_remark_unanswered", "[E1] Which would you change, "
+	    "and why? (max. 200 words)\n\n[END]\n", false, "", NULL, true, 0 },
+	{ "hint_in_two_languages", "[Y1] Does it work? (yes/no, "
+	    "\xd0\xb4\xd0\xb0/\xd0\xbd\xd0\xb5\xd1\x82)\n"
+	    "\xd0\xb4\xd0\xb0\n", false, "Y1=\xd0\xb4\xd0\xb0", NULL, true,
+	    0 },
+	{ "closing_above_inline_answers_is_signature", "Saludos cordiales,\n"
+	    "Jorge\n\n> [Q1] What?\nThe calls.\n> [Q2] Why?\n", false,
+	    "Q1=The calls.", NULL, true, 0 },
+	{ "unstructured_keeps_its_closing", "Dear all,\nNo time.\n\nBest,\n"
+	    "Nora\n\n> [Q1] What?\n> [Q2] Why?\n", false, "",
+	    "Dear all,\nNo time.\n\nBest,\nNora", false, 0 },
+	{ "traditional_thanks_after_end", "[Q1] A.\n[END]\n\n\xe8\xac\x9d"
+	    "\xe8\xac\x9d\xef\xbc\x81\n\xe9\xbb\x83\xe6\xb7\x91\xe8\x8a"
+	    "\xac\n", false, "Q1=A.", NULL, true, 0 },
 	{ "many_parens_on_a_marker_line", "[Q1] a (b (c (d (e (f (g\n", false,
 	    "Q1=a (b (c (d (e (f (g", NULL, true, 0 },
 	{ "short_lines_going_on_are_answers", "[Q1] The mailing list\nand "
