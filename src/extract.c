@@ -708,7 +708,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		if (!sec.lines && (after_end || (has_marker && level == 0 &&
 		    !in_original)) && l->kind == EXTRACT_TEXT &&
 		    (extract_is_closing_phrase(l->content) ||
-		    extract_is_sender_sign_off(c, i) ||
+		    extract_is_sender_name(c, l->content) ||
 		    extract_is_device_sign_off(c, i)) &&
 		    extract_only_signature_below(c, i, level))
 			in_signature = true;

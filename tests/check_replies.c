@@ -42,9 +42,6 @@ static const struct replies_known replies_known_failures[] = {
 	    "quoted marker line ('> [R1] ... (1-5) 4') is not read: a quoted "
 	    "line is the original's, and a reminder quotes recorded answers "
 	    "so" },
-	{ "h20_m04_apple_bold_markers_en", "a name and office after [END] "
-	    "with no closing above them, the name not the sender's display "
-	    "name: kept in free_text" },
 	{ "h19_d08_public_fresh_en", "section titles copied over comments "
 	    "stay in the answers without the template (consultd parse has "
 	    "none): they cannot be told from short answers over reasons" },
