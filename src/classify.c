@@ -353,6 +353,38 @@ classify_bare_address(const char *s, size_t n)
  * following address(es) failed:"), sendmail "<a@b>" alone under a
  * "----- The following addresses had permanent fatal errors -----".
  */
+/* The first SMTP reply code ("550 ") in [s, end) that starts a word. */
+static const char *
+classify_find_code(const char *s, const char *end)
+{
+	const char *p;
+
+	for (p = s; p + 4 <= end; p++)
+		if (strchr("45", *p) && *p && g_ascii_isdigit(p[1]) &&
+		    g_ascii_isdigit(p[2]) && p[3] == ' ' &&
+		    (p == s || !g_ascii_isalnum(p[-1])))
+			return p;
+	return NULL;
+}
+
+/* s past an SMTP reply code and its enhanced status ("550 5.1.1 "). */
+static const char *
+classify_skip_smtp_code(const char *s)
+{
+	const char *p = s;
+
+	if (!strchr("245", *p) || !g_ascii_isdigit(p[1]) ||
+	    !g_ascii_isdigit(p[2]) || (p[3] != ' ' && p[3] != '-'))
+		return s;
+	p += 4;
+	if (g_ascii_isdigit(p[0]) && p[1] == '.') {
+		p += strspn(p, "0123456789.");
+		while (*p == ' ')
+			p++;
+	}
+	return p;
+}
+
 static char *
 classify_text_recipient(const char *text)
 {
@@ -362,7 +394,7 @@ classify_text_recipient(const char *text)
 	while (p && *p) {
 		const char *q = p;
 		const char *end = strchr(p, '\n');
-		const char *gt;
+		const char *gt, *r;
 		size_t n;
 
 		if (!end)
@@ -372,11 +404,18 @@ classify_text_recipient(const char *text)
 		n = (size_t)(end - q);
 		while (n > 0 && g_ascii_isspace(q[n - 1]))
 			n--;
-		if (*q == '<') {
-			gt = strchr(q, '>');
-			if (gt && gt[1] == ':' && memchr(q, '@', (size_t)(gt -
-			    q)) && !memchr(q, '\n', (size_t)(gt - q)))
-				return g_strndup(q + 1, (gsize)(gt - q - 1));
+		/*
+		 * "<a@b>: ...", also after a reply code ("550 5.1.1 <a@b>:",
+		 * "错误信息：550 5.1.1 <a@b>:").
+		 */
+		r = classify_skip_smtp_code(q);
+		if (*r != '<' && (gt = classify_find_code(q, end)) != NULL)
+			r = classify_skip_smtp_code(gt);
+		if (*r == '<') {
+			gt = strchr(r, '>');
+			if (gt && gt[1] == ':' && memchr(r, '@', (size_t)(gt -
+			    r)) && !memchr(r, '\n', (size_t)(gt - r)))
+				return g_strndup(r + 1, (gsize)(gt - r - 1));
 		}
 		/* Exim indents its bare addresses; sendmail brackets them. */
 		if (after_colon && n > 2 && *q == '<' && q[n - 1] == '>' &&

@@ -196,6 +196,30 @@ extract_split(struct extract_ctx *c, const char *text)
 }
 
 /*
+ * A rule of underscores, a blank line, then a marker ("[EXTERNAL] ...
+ * \n____\n\n[Q2]"): a gateway's banner ends there and their answers
+ * begin; Outlook's rule has the original right under it.
+ */
+static bool
+extract_is_rule_over_marker(const struct extract_ctx *c,
+    const struct extract_line *l)
+{
+	char id[EXTRACT_ID_SIZE];
+	size_t j = (size_t)(l - c->lines) + 1;
+
+	if (strspn(l->content, "_") != strlen(l->content))
+		return false;
+	/* Outlook's rule has its header, or at least the original, under it. */
+	if (j >= c->n || *c->lines[j].content)
+		return false;
+	while (j < c->n && c->lines[j].depth == l->depth &&
+	    !*c->lines[j].content)
+		j++;
+	return j < c->n && c->lines[j].depth == l->depth &&
+	    extract_parse_marker(c->lines[j].content, id) != NULL;
+}
+
+/*
  * A rule of 20 '#' or more standing alone: LISTSERV's footer starts
  * under it.  Postfix boxes its warnings in '#' ("# THIS IS A WARNING
  * ONLY #"): a rule next to such a line is part of a box.
@@ -247,8 +271,9 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 		l->bare = true;
 		return;
 	}
-	if (extract_is_separator(l->content, (size_t)(l - c->lines) + 1 <
-	    c->n ? l[1].content : NULL) ||
+	if ((extract_is_separator(l->content, (size_t)(l - c->lines) + 1 <
+	    c->n ? l[1].content : NULL) && !extract_is_rule_over_marker(c,
+	    l)) ||
 	    extract_is_groupwise_header(l->content) ||
 	    extract_is_hash_rule(c, l))
 		l->kind = EXTRACT_BOUNDARY;
@@ -356,6 +381,51 @@ extract_has_text(const GPtrArray *lines)
 	return false;
 }
 
+/* Are all lines that hold text indented, as a letter lays out a list? */
+static bool
+extract_all_indented(const GPtrArray *lines)
+{
+	size_t i, seen = 0;
+
+	for (i = 0; i < lines->len; i++) {
+		const char *l = lines->pdata[i];
+
+		if (extract_is_blank_or_deco(l))
+			continue;
+		if (strspn(l, " \t") < 3)
+			return false;
+		seen++;
+	}
+	return seen > 0;
+}
+
+/*
+ * A letter quoted below that lists recorded answers, each indented under
+ * its marker (an acknowledgement, a reminder): what it lists is no
+ * answer of theirs.  Two such sections at least; answers they typed at
+ * the margin inside the quote stay.
+ */
+static void
+extract_drop_listing(struct extract_ctx *c)
+{
+	size_t i, listed = 0;
+
+	for (i = 0; i < c->slots->len; i++) {
+		const struct extract_slot *s = c->slots->pdata[i];
+
+		listed += s->text && s->listed;
+	}
+	if (listed < 2)
+		return;
+	for (i = 0; i < c->slots->len; i++) {
+		struct extract_slot *s = c->slots->pdata[i];
+
+		if (s->text && s->listed)
+			g_clear_pointer(&s->text, g_free);
+	}
+	extract_warn(c, "answers listed in a quoted letter were not read");
+}
+
 static void
 extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 {
@@ -376,6 +446,8 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 	if (text && !slot->text) {
 		slot->text = text;
 		slot->original = sec->original;
+		slot->listed = (sec->original || sec->quoted) && !sec->first &&
+		    extract_all_indented(sec->lines);
 		text = NULL;
 	} else if (text && !extract_loose_equal(text, slot->text)) {
 		char *w = g_strdup_printf("two different answers to [%s]; "
@@ -592,32 +664,16 @@ extract_walk(struct extract_ctx *c, unsigned level)
 	bool in_original = false;
 	bool original_marker = false;	/* a marker seen in it */
 	bool after_end = false;		/* under the [END] of this depth */
-	bool has_marker = false;	/* structured: see below */
+	bool markers = false;		/* any, quoted too */
 	size_t i;
 
 	/*
-	 * A structured reply's own text outside the answers is free text
-	 * minus its signature (SPEC 4); an unstructured one is kept whole.
-	 * Structured: a marker of their own, or text typed inside a quoted
-	 * template (a quoted marker above it, a quoted line below).
+	 * Free text is their own text minus the signature (SPEC 4) when
+	 * the message holds markers; without any, the whole text is kept
+	 * for triage, as mail trimmers keep it.
 	 */
-	{
-		bool quoted_marker = false, typed_inside = false;
-
-		for (i = 0; i < c->n && !has_marker; i++) {
-			const struct extract_line *q = &c->lines[i];
-
-			if (q->kind == EXTRACT_MARKER && q->depth == 0)
-				has_marker = true;
-			else if (q->depth > 0 && typed_inside)
-				has_marker = true;
-			else if (q->kind == EXTRACT_MARKER)
-				quoted_marker = true;
-			else if (q->depth == 0 && q->kind == EXTRACT_TEXT)
-				typed_inside = quoted_marker;
-		}
-	}
-
+	for (i = 0; i < c->n && !markers; i++)
+		markers = c->lines[i].kind == EXTRACT_MARKER;
 	for (i = 0; i < c->n; i++) {
 		const struct extract_line *l = &c->lines[i];
 		bool continued;
@@ -658,6 +714,9 @@ extract_walk(struct extract_ctx *c, unsigned level)
 				continue;
 			if (sec.lines && l->depth == level)
 				extract_drop_lead_in(&sec);
+			/* A banner's rule over their first marker. */
+			if (!sec.lines && l->depth == level)
+				extract_drop_rules(c->free_lines);
 			extract_close_section(c, &sec);
 			extract_open_section(c, &sec, l, level, in_original);
 			if (l->depth == 0 && !in_original)
@@ -702,11 +761,15 @@ extract_walk(struct extract_ctx *c, unsigned level)
 			in_signature = true;
 		/*
 		 * "[END]\n\nBest regards,\nGrace Mensah", or above the
-		 * answers: their closing and name, no note of theirs.  A P.S.
-		 * above or below it stays.
+		 * answers or the original: their closing and name, no note
+		 * of theirs, is the signature SPEC 4 takes out of the free
+		 * text.  A P.S. above or below it stays.
 		 */
-		if (!sec.lines && (after_end || (has_marker && level == 0 &&
+		if (!sec.lines && (after_end || (markers && level == 0 &&
 		    !in_original)) && l->kind == EXTRACT_TEXT &&
+		    /* "Merci !" alone is their message, not a signature. */
+		    (after_end || extract_has_text(c->free_lines) ||
+		    !extract_is_thanks(l->content)) &&
 		    (extract_is_closing_phrase(l->content) ||
 		    extract_is_sender_name(c, l->content) ||
 		    extract_is_device_sign_off(c, i)) &&
@@ -1025,6 +1088,7 @@ extract_reply_with(const char *text, const struct extract_template *t,
 		c.res->structured = c.res->structured || structured;
 		c.res->quoted_only = extract_answered(&c);
 	}
+	extract_drop_listing(&c);
 	extract_drop_listed(&c);
 	extract_strip_name_tags(&c);
 	/*

@@ -88,6 +88,11 @@ static const char *const extract_closings[] = {
 	"شكرا", "شكراً", "مع أطيب التحيات", "un cordial saludo",
 	"cordial saludo", "cordiales saludos", "un saludo cordial",
 	"cordialmente", "un abrazo", "bonne journée", "bonne soirée",
+	"belle journée", "belle soirée", "bonne fin de journée",
+	"très belle journée", "всего доброго", "всего хорошего",
+	"مع خالص الشكر", "وتفضلوا بقبول فائق الاحترام والتقدير",
+	"敬祝商祺", "敬祝 商祺", "順頌時祺", "順頌 時祺", "顺颂时祺",
+	"顺颂 时祺",
 	"meilleures salutations", "sincères salutations", "amitiés",
 	"with best regards", "with kind regards", "kindest regards",
 	"all the best", "thanks and regards", "thanks & regards",
@@ -343,6 +348,12 @@ extract_is_closing_phrase(const char *s)
 	 * Most lines start with a letter that starts no closing, and an
 	 * answer's paragraph is longer than any closing sentence.
 	 */
+	/* "張淑芬 敬上": a name, then "respectfully" (Chinese letters). */
+	n = strlen(s);
+	if (n <= 30 && (g_str_has_suffix(s, "敬上") ||
+	    g_str_has_suffix(s, "謹上") || g_str_has_suffix(s, "谨上") ||
+	    g_str_has_suffix(s, "拜上")))
+		return true;
 	if (strlen(s) > EXTRACT_CLOSING_MAX ||
 	    (!extract_starts_like_any(s, extract_closings) &&
 	    !extract_starts_like_any(s, extract_closing_openers)))
@@ -408,7 +419,7 @@ static const char *const extract_thanks[] = {
 };
 
 /* Is s thanks alone ("Thanks!", "谢谢！", "Merci beaucoup.")? */
-static bool
+bool
 extract_is_thanks(const char *s)
 {
 	char *folded = g_utf8_casefold(s, -1);
@@ -470,6 +481,7 @@ static const char *const extract_disclaimer_phrases[] = {
 	"содержит конфиденциальную информацию", "保密信息", "错误地收到",
 	"仅限于发送给", "机密信息", "機密情報", "誤って受信", "기밀 정보",
 	"잘못 수신", "معلومات سرية", "تلقيت هذه الرسالة عن طريق الخطأ",
+	"تلقيتها عن طريق الخطأ", "سرية ومخصصة",
 	NULL,
 };
 

@@ -587,7 +587,8 @@ extract_is_pasted(const struct extract_ctx *c, size_t i)
 			continue;
 		if (l->kind == EXTRACT_MARKER)
 			break;
-		if (l->kind == EXTRACT_BOUNDARY ||
+		/* Under their [END] no answer goes on. */
+		if (l->kind == EXTRACT_BOUNDARY || l->kind == EXTRACT_END ||
 		    (l->kind == EXTRACT_ATTRIBUTION && l->stop))
 			return false;
 	}
@@ -726,6 +727,18 @@ extract_own_end(const struct extract_ctx *c)
  * his.  The caller decides what an unquoted one means: an assistant
  * forwarding the invitee's reply sends the invitee's answers (SPEC 5).
  */
+/* Is the next line under i that is not blank quoted deeper than level? */
+static bool
+extract_deeper_below(const struct extract_ctx *c, size_t i, unsigned level)
+{
+	size_t j;
+
+	for (j = i + 1; j < c->n && c->lines[j].kind == EXTRACT_BLANK &&
+	    c->lines[j].depth == level; j++)
+		;
+	return j < c->n && c->lines[j].depth > level;
+}
+
 bool
 extract_original_is_a_reply(const struct extract_ctx *c, size_t start,
     unsigned level, bool quoted)
@@ -744,6 +757,13 @@ extract_original_is_a_reply(const struct extract_ctx *c, size_t start,
 		 * own attribution, quoted with the text, has none below.)
 		 */
 		if (quoted && l->kind == EXTRACT_ATTRIBUTION && !l->stop)
+			return true;
+		/*
+		 * Unquoted (Outlook over a Gmail reply): under its markers,
+		 * its own attribution over the quote of its original.
+		 */
+		if (!quoted && marker && l->kind == EXTRACT_ATTRIBUTION &&
+		    extract_deeper_below(c, i, level))
 			return true;
 		if (l->kind == EXTRACT_MARKER)
 			marker = true;

@@ -59,6 +59,7 @@ struct extract_slot {
 	char id[EXTRACT_ID_SIZE];
 	char *text;		/* first non-empty answer, or NULL */
 	bool original;		/* text found inside an unquoted original */
+	bool listed;		/* indented under a quoted marker: a listing */
 };
 
 struct extract_ctx {
@@ -186,6 +187,7 @@ void extract_mark_pgp_armor(struct extract_ctx *c);
 void extract_mark_disclaimers(struct extract_ctx *c, size_t own_end);
 bool extract_is_sender_name(const struct extract_ctx *c, const char *s);
 bool extract_is_closing_phrase(const char *s);
+bool extract_is_thanks(const char *s);
 bool extract_is_sender_sign_off(const struct extract_ctx *c, size_t i);
 bool extract_is_device_sign_off(const struct extract_ctx *c, size_t i);
 bool extract_is_sign_off(const struct extract_ctx *c, size_t i,

@@ -51,8 +51,17 @@ subject_match(const char *s, const char *prefix)
 	}
 	if (*s == '[' && s[1 + strspn(s + 1, "0123456789")] == ']')
 		s += strspn(s + 1, "0123456789") + 2;
-	while (*s == ' ')
-		s++;
+	/* French Outlook: "RE :", the blank a no-break one. */
+	for (;;) {
+		if (*s == ' ')
+			s++;
+		else if (strncmp(s, "\xc2\xa0", 2) == 0)
+			s += 2;
+		else if (strncmp(s, "\xe2\x80\xaf", 3) == 0)
+			s += 3;
+		else
+			break;
+	}
 	if (*s == ':')
 		return s + 1;
 	if (strncmp(s, "\xef\xbc\x9a", 3) == 0)		/* ： */

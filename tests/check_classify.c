@@ -414,6 +414,12 @@ static const struct corpus_case corpus_cases[] = {
 	    NULL, true },
 	{ "flanker/messages/bounce/broken-mime.eml", CLASSIFY_BOUNCE, NULL,
 	    NULL, true },
+	/* The recipient after a reply code inside a line (session 8). */
+	{ "sisimai/maildir/bsd/lhost-dragonfly-10.eml", CLASSIFY_BOUNCE,
+	    "hasmoved@libsisimai.net", "5.1.6", true },
+	/* A postmaster's report with a phrase, no DSN part, no status. */
+	{ "sisimai/maildir/bsd/lhost-kddi-02.eml", CLASSIFY_BOUNCE,
+	    "kijitora@00000000000000.dion.ne.jp", NULL, true },
 };
 
 START_TEST(test_classify_corpus)

@@ -1026,12 +1026,33 @@ static const struct extract_case extract_cases[] = {
 	{ "closing_above_inline_answers_is_signature", "Saludos cordiales,\n"
 	    "Jorge\n\n> [Q1] What?\nThe calls.\n> [Q2] Why?\n", false,
 	    "Q1=The calls.", NULL, true, 0 },
-	{ "unstructured_keeps_its_closing", "Dear all,\nNo time.\n\nBest,\n"
-	    "Nora\n\n> [Q1] What?\n> [Q2] Why?\n", false, "",
-	    "Dear all,\nNo time.\n\nBest,\nNora", false, 0 },
+	{ "prose_over_template_closing_is_signature", "Dear all,\nNo time."
+	    "\n\nBest,\nNora\n\n> [Q1] What?\n> [Q2] Why?\n", false, "",
+	    "Dear all,\nNo time.", false, 0 },
+	{ "no_markers_at_all_keeps_its_closing", "Dear all,\nNo time.\n\n"
+	    "Best,\nNora\n", false, "", "Dear all,\nNo time.\n\nBest,\nNora",
+	    false, 0 },
+	{ "banner_rule_then_answers", "[EXTERNAL] Outside mail.\n"
+	    "________________________________\n\n[Q1] What?\nx\n\n> [Q1] "
+	    "What?\n", false, "Q1=x", "[EXTERNAL] Outside mail.", true, 0 },
 	{ "traditional_thanks_after_end", "[Q1] A.\n[END]\n\n\xe8\xac\x9d"
 	    "\xe8\xac\x9d\xef\xbc\x81\n\xe9\xbb\x83\xe6\xb7\x91\xe8\x8a"
 	    "\xac\n", false, "Q1=A.", NULL, true, 0 },
+	{ "quoted_listing_of_recorded_answers_unread", "Merci !\n\n> Voici "
+	    "ce que nous avons enregistr\xc3\xa9 :\n>\n> [Q1] Quoi ?\n>      Les "
+	    "appels.\n>\n> [R1] Clart\xc3\xa9 (1-5)\n>      4\n>\n> [END]\n",
+	    false, "", "Merci !", false, 1 },
+	{ "typed_inside_quote_at_the_margin_read", "Voir ci-dessous.\n\n> [Q1]"
+	    " Quoi ?\n> Les appels.\n> [Q2] Pourquoi ?\n> Le temps.\n", false,
+	    "Q1=Les appels.|Q2=Le temps.", "Voir ci-dessous.", true, 0 },
+	{ "header_block_under_their_end_is_no_paste", "[Q3] Late.\n\n[END]\n"
+	    "\nDe: Ana <a@x.org>\nEnvoy\xc3\xa9: lundi 2 novembre 2026\n"
+	    "\xc3\x80: consult@x.org\nObjet: Re: x\n\n[Q1] What?\nold\n\n"
+	    "Le lun. 2 nov. 2026, X <c@x.org> a \xc3\xa9" "crit :\n> [Q1] "
+	    "What?\n", false, "Q3=Late.", NULL, true, 0 },
+	{ "belle_journee_is_a_closing", "Bonjour,\n\n[Q1] Quoi ?\nLes "
+	    "appels.\n\n[END]\n\nBelle journ\xc3\xa9" "e,\nH\xc3\xa9l\xc3\xa8ne"
+	    "\n", false, "Q1=Les appels.", "Bonjour,", true, 0 },
 	{ "many_parens_on_a_marker_line", "[Q1] a (b (c (d (e (f (g\n", false,
 	    "Q1=a (b (c (d (e (f (g", NULL, true, 0 },
 	{ "short_lines_going_on_are_answers", "[Q1] The mailing list\nand "

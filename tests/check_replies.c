@@ -38,6 +38,10 @@ struct replies_known {
 };
 
 static const struct replies_known replies_known_failures[] = {
+	{ "h22_ar49_gmail_inline_on_quoted_marker_line", "an answer typed at "
+	    "the end of a quoted marker line is not read (see h20_m01)" },
+	{ "h22_zh35_gmail_inline_on_quoted_marker_line", "an answer typed at "
+	    "the end of a quoted marker line is not read (see h20_m01)" },
 	{ "h20_m01_gmail_onquoted_line_en", "an answer typed at the end of a "
 	    "quoted marker line ('> [R1] ... (1-5) 4') is not read: a quoted "
 	    "line is the original's, and a reminder quotes recorded answers "

@@ -15,6 +15,8 @@ static const struct {
 	{ "RE: BPF review", "BPF review", SUBJECT_REPLY },
 	{ "re:BPF", "BPF", SUBJECT_REPLY },
 	{ "RE : BPF", "BPF", SUBJECT_REPLY },		/* French Outlook */
+	{ "RE\xc2\xa0: Re: BPF", "BPF", SUBJECT_REPLY },
+	{ "TR\xe2\x80\xaf: BPF", "BPF", SUBJECT_FORWARD },
 	{ "AW: WG: x", "x", SUBJECT_REPLY },
 	{ "Fwd: Re: x", "x", SUBJECT_FORWARD },
 	{ "TR: x", "x", SUBJECT_FORWARD },
