@@ -10,6 +10,7 @@
  */
 #include "extract.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "extract_private.h"
@@ -426,6 +427,28 @@ extract_drop_listing(struct extract_ctx *c)
 	extract_warn(c, "answers listed in a quoted letter were not read");
 }
 
+/*
+ * A prompt their app broke over two lines ("[Q4] Which metrics should be
+ * used to assess\nfuture BPF proposals?" over the answer): the marker
+ * line and the first line under it make the prompt the template shows.
+ */
+static void
+extract_drop_wrapped_prompt(const struct extract_ctx *c,
+    struct extract_section *sec)
+{
+	g_autofree char *joined = NULL;
+	bool option;
+
+	if (!sec->first || sec->lines->len < 2 ||
+	    extract_is_blank_or_deco(sec->lines->pdata[0]))
+		return;
+	joined = g_strconcat(sec->first, " ", sec->lines->pdata[0], NULL);
+	if (!extract_is_template(c, sec->id, joined, &option) || option)
+		return;
+	g_clear_pointer(&sec->first, g_free);
+	g_ptr_array_remove_index(sec->lines, 0);
+}
+
 static void
 extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 {
@@ -435,6 +458,7 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 	if (!sec->lines)
 		return;
 	extract_drop_option_list(c, sec);
+	extract_drop_wrapped_prompt(c, sec);
 	/* A prompt they retyped over their answer is no part of it. */
 	if (c->restated && sec->first && extract_ends_like_prompt(sec->first,
 	    true) && extract_has_text(sec->lines))
@@ -676,6 +700,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		markers = c->lines[i].kind == EXTRACT_MARKER;
 	for (i = 0; i < c->n; i++) {
 		const struct extract_line *l = &c->lines[i];
+		const char *cell;
 		bool continued;
 		bool option;
 
@@ -785,6 +810,11 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		if (!sec.lines) {
 			if (!in_original && level == 0)
 				g_ptr_array_add(c->free_lines, l->text);
+			continue;
+		}
+		if (l->kind == EXTRACT_TEXT && (cell = extract_cell_after_option(c,
+		    &sec, l->text)) != NULL) {
+			g_ptr_array_add(sec.lines, (gpointer)(uintptr_t)cell);
 			continue;
 		}
 		if (l->kind == EXTRACT_TEXT &&

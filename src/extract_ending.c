@@ -59,7 +59,8 @@ static const char *const extract_mobile_sig_words[] = {
 	"iphon", "ipad", "ios", "android", "samsung", "galaxy", "huawei",
 	"xiaomi", "redmi", "oppo", "pixel", "nokia",
 	"blackberry", "outlook", "yahoo", "gmail", "proton", "spark",
-	"aol", "zoho", "windows", NULL,
+	"aol", "zoho", "windows", "bluemail", "k-9", "fairemail",
+	"aquamail", NULL,
 };
 
 /* Words that name a device but also make sentences: right after. */
@@ -478,6 +479,7 @@ static const char *const extract_disclaimer_phrases[] = {
 	"uso exclusivo do destinatário",
 	"получили это сообщение по ошибке", "получили это письмо по ошибке",
 	"не являетесь адресатом", "не являетесь предполагаемым получателем",
+	"предназначены только для адресата", "получили его по ошибке",
 	"содержит конфиденциальную информацию", "保密信息", "错误地收到",
 	"仅限于发送给", "机密信息", "機密情報", "誤って受信", "기밀 정보",
 	"잘못 수신", "معلومات سرية", "تلقيت هذه الرسالة عن طريق الخطأ",

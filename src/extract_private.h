@@ -155,6 +155,8 @@ bool extract_is_template(const struct extract_ctx *c, const char *id,
     const char *s, bool *option_out);
 bool extract_ends_like_prompt(const char *s, bool any);
 void extract_find_restated_prompts(struct extract_ctx *c);
+const char *extract_cell_after_option(const struct extract_ctx *c,
+    const struct extract_section *sec, const char *text);
 void extract_unmark_listed_instructions(struct extract_ctx *c);
 char *extract_marker_answer(const struct extract_ctx *c, const char *id,
     const char *rest);

@@ -61,6 +61,8 @@ extract_is_prompt_tail(const char *t)
 
 static bool extract_is_choice_hint(const char *p, size_t n);
 static bool extract_ends_as_question(const char *s);
+static bool extract_is_template_option(const struct extract_ctx *c,
+    const char *l);
 static bool extract_looks_like_option_line(const char *text, bool loose);
 
 /* Does t start with a scale ("(1-5)", "(1–10)") or a hint ("(yes/no)")? */
@@ -311,6 +313,31 @@ extract_is_question_and_remark(const char *s)
 }
 
 /*
+ * In the template's own copy (quoted, or an Outlook original), where a
+ * prompt ending in a colon stops when a value was typed after it ("Your
+ * main role in the BPF: 3"): after the last colon of a prompt of two
+ * words or more, a value of one or two words.  NULL when none.
+ */
+static const char *
+extract_colon_prompt_end(const char *rest)
+{
+	const char *colon = strrchr(rest, ':');
+	const char *after;
+	g_autofree char *before = NULL;
+
+	if (!colon || colon == rest || colon[1] != ' ')
+		return NULL;
+	after = colon + 1;
+	while (*after == ' ')
+		after++;
+	before = g_strndup(rest, (gsize)(colon - rest));
+	if (!*after || extract_word_count(after) > 2 ||
+	    extract_word_count(before) < 2)
+		return NULL;
+	return after;
+}
+
+/*
  * Without a known prompt: where the prompt a participant kept on the
  * marker line ends when they answered after it on the same line ("[Q1]
  * What worked well? The webinars.").  That is a question of three words
@@ -489,9 +516,12 @@ extract_looks_like_option_line(const char *text, bool loose)
 		return false;
 	while (g_ascii_isdigit(*p))
 		p++;
-	/* "1. Option" as consultd's letters number them, "1) Option" too. */
-	return (p[0] == '.' || p[0] == ')') && p[1] == ' ' && p[2] &&
-	    p[2] != ' ';
+	/*
+	 * "1. Option" as consultd's letters number them, "1) Option" too,
+	 * and "1.<TAB>Option" as Outlook writes an <ol> as text.
+	 */
+	return (p[0] == '.' || p[0] == ')') && (p[1] == ' ' || p[1] == '\t') &&
+	    p[2] && p[2] != ' ' && p[2] != '\t';
 }
 
 /*
@@ -538,6 +568,34 @@ extract_looks_like_option(const struct extract_section *sec,
 		if (!extract_is_blank_or_deco(sec->lines->pdata[i]))
 			return false;
 	return true;
+}
+
+/*
+ * A table row as Outlook writes its cells, "5. Other<TAB>3": an option
+ * of the template's list in the first cell, the answer typed in the
+ * cell beside it.  Returns the answer, inside text, or NULL.
+ */
+const char *
+extract_cell_after_option(const struct extract_ctx *c,
+    const struct extract_section *sec, const char *text)
+{
+	const char *tab = strrchr(text, '\t');
+	const char *tail;
+	g_autofree char *head = NULL;
+
+	if (sec->id[0] != 'C' || !tab)
+		return NULL;
+	for (tail = tab + 1; *tail == ' ' || *tail == '\t'; tail++)
+		;
+	if (!*tail)
+		return NULL;
+	head = g_strndup(text, (gsize)(tab - text));
+	g_strchomp(head);
+	if (!extract_looks_like_option_line(head, true) ||
+	    (!sec->original && !sec->quoted &&
+	    !extract_is_template_option(c, head)))
+		return NULL;
+	return tail;
 }
 
 /*
@@ -668,7 +726,7 @@ extract_is_template_option(const struct extract_ctx *c, const char *l)
 		text++;
 	if (*text == '.' || *text == ')')
 		text++;
-	while (*text == ' ')
+	while (*text == ' ' || *text == '\t')
 		text++;
 	for (i = 0; i < c->ignore->len; i++)
 		if (strcmp(c->ignore->pdata[i], text) == 0 ||
@@ -683,7 +741,7 @@ extract_is_template_option(const struct extract_ctx *c, const char *l)
 			o++;
 		if (*o == '.' || *o == ')')
 			o++;
-		while (*o == ' ')
+		while (*o == ' ' || *o == '\t')
 			o++;
 		if (strcmp(o, text) == 0)
 			seen++;
@@ -876,6 +934,8 @@ extract_collect_prompts(struct extract_ctx *c, size_t own_end)
 		full = g_strdup(l->rest);
 		g_ptr_array_add(arr, full);
 		end = extract_prompt_end(l->rest);
+		if (!end && (l->depth > 0 || original || i >= own_end))
+			end = extract_colon_prompt_end(l->rest);
 		if (!end)
 			continue;
 		g_ptr_array_add(arr, g_strndup(l->rest, (gsize)(end - l->rest)));

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "banned.h"
@@ -25,6 +26,9 @@ struct html2text_state {
 	bool space;		/* white space seen since the last text */
 	bool any;		/* a line was written */
 	bool mso_p;		/* the open <p> is an Outlook MsoNormal one */
+	/* Open lists, innermost last: an <ol>'s next number, 0 for <ul>. */
+	unsigned list_next[8];
+	unsigned lists;
 };
 
 struct html2text_entity {
@@ -309,9 +313,22 @@ html2text_element(struct html2text_state *st, const char *name, bool closing,
 		html2text_request_break(st, 1);
 		return;
 	}
+	/* An <ol> numbers its items as a browser shows them ("1. "). */
+	if (strcmp(name, "ol") == 0 || strcmp(name, "ul") == 0) {
+		if (!closing && st->lists < G_N_ELEMENTS(st->list_next))
+			st->list_next[st->lists++] = name[0] == 'o';
+		else if (closing && st->lists > 0)
+			st->lists--;
+	}
 	if (strcmp(name, "li") == 0) {
 		html2text_request_break(st, 1);
-		if (!closing)
+		if (!closing && st->lists > 0 && st->list_next[st->lists - 1]) {
+			char number[16];
+			int n = snprintf(number, sizeof(number), "%u. ",
+			    st->list_next[st->lists - 1]++);
+
+			html2text_text(st, number, (size_t)n);
+		} else if (!closing)
 			html2text_text(st, "- ", 2);
 		return;
 	}

@@ -1053,6 +1053,29 @@ static const struct extract_case extract_cases[] = {
 	{ "belle_journee_is_a_closing", "Bonjour,\n\n[Q1] Quoi ?\nLes "
 	    "appels.\n\n[END]\n\nBelle journ\xc3\xa9" "e,\nH\xc3\xa9l\xc3\xa8ne"
 	    "\n", false, "Q1=Les appels.", "Bonjour,", true, 0 },
+	{ "tab_numbered_options_under_answer", "[C1] Which role?\n"
+	    "1.\tCoordinator\n2.\tContributor\n3.\tOther\n2\n\n> [C1] Which "
+	    "role?\n> 1.\tCoordinator\n> 2.\tContributor\n> 3.\tOther\n",
+	    false, "C1=2", NULL, true, 0 },
+	{ "answer_in_the_cell_beside_the_options", "Hi\n\nFrom: S <s@x.org>"
+	    "\nSent: Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject: x"
+	    "\n\n[Q1] What worked well?\tThe calls.\n[C1] Your role:\n1. "
+	    "Coordinator\n2. Contributor\n3. Other\t2\n\n[END]\n", false,
+	    "Q1=The calls.|C1=2", "Hi", true, 0 },
+	{ "value_after_a_colon_prompt_in_the_original", "Hi\n\nFrom: S <s@x."
+	    "org>\nSent: Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject:"
+	    " x\n\n[Q1] What worked well? The calls.\n\n[C1] Your main role "
+	    "in the BPF: 3\n  1. Coordinator\n  2. Contributor\n  3. Other\n\n"
+	    "[END]\n", false, "Q1=The calls.|C1=3", "Hi", true, 0 },
+	{ "prompt_broken_over_two_lines", "[Q4] Which metrics should be used "
+	    "to assess\nfuture BPF proposals?\nThe number of groups.\n\n> [Q4] "
+	    "Which metrics should be used to assess future BPF proposals?\n",
+	    false, "Q4=The number of groups.", NULL, true, 0 },
+	{ "answer_going_on_under_its_line_kept", "[Q4] Which metrics should "
+	    "be used to assess\nnew ones? We should count people.\n\n> [Q4] "
+	    "Which metrics should be used to assess future BPF proposals?\n",
+	    false, "Q4=Which metrics should be used to assess\nnew ones? We "
+	    "should count people.", NULL, true, 0 },
 	{ "many_parens_on_a_marker_line", "[Q1] a (b (c (d (e (f (g\n", false,
 	    "Q1=a (b (c (d (e (f (g", NULL, true, 0 },
 	{ "short_lines_going_on_are_answers", "[Q1] The mailing list\nand "

@@ -316,6 +316,10 @@ static const struct synth_case synth_cases[] = {
 	    "\nsee below\n--b\nContent-Type: message/rfc822\n"
 	    "Content-Disposition: attachment\n\nFrom: Jane <jane@example."
 	    "org>\nSubject: x\n\n[Q1] Yes\n--b--\n", "text", "see below" },
+	/* An <ol> numbered as a browser shows it, a <ul> bulleted. */
+	{ "html_ordered_list_numbered", HDR "Content-Type: text/html\n\n"
+	    "<ol><li>One</li><li>Two</li></ol><ul><li>Dot</li></ul>", "text",
+	    "1. One\n2. Two\n- Dot\n" },
 	{ "bad_utf8_made_valid", HDR TXT "\nok \xc3\x28 ok caf\xc3\xa9\n",
 	    "text", "ok \xef\xbf\xbd( ok café\n" },
 	/* Labelled UTF-8 without one UTF-8 sequence: Latin-1 mislabelled. */
