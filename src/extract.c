@@ -472,6 +472,8 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 		slot->original = sec->original;
 		slot->listed = (sec->original || sec->quoted) && !sec->first &&
 		    extract_all_indented(sec->lines);
+		slot->on_quoted_line = sec->on_quoted_line &&
+		    !extract_has_text(sec->lines);
 		text = NULL;
 	} else if (text && !extract_loose_equal(text, slot->text)) {
 		char *w = g_strdup_printf("two different answers to [%s]; "
@@ -533,6 +535,13 @@ extract_open_section(struct extract_ctx *c, struct extract_section *sec,
 	sec->lines = g_ptr_array_new();
 	sec->first = l->depth == level ?
 	    extract_marker_answer(c, l->id, l->rest) : NULL;
+	/* "> [R1] Clarity (1-5) 4": typed into the quoted marker line. */
+	sec->on_quoted_line = false;
+	if (!sec->first && l->depth == level + 1 && !c->quoted_reply &&
+	    !in_original) {
+		sec->first = extract_value_after_quoted_scale(l->rest);
+		sec->on_quoted_line = sec->first != NULL;
+	}
 	/*
 	 * "[Q5] - Relevanz\n- Machbarkeit", "[Q2] Why? : – les appels\n–
 	 * trop de documents": the dash opened a list, the next line's
@@ -969,6 +978,25 @@ extract_answered(const struct extract_ctx *c)
 	return false;
 }
 
+/*
+ * Answered below the quoted markers, not only on their lines: values
+ * typed after a quoted scale say they typed inside the quote, where
+ * their other answers are too (see extract_reply()).
+ */
+static bool
+extract_answered_below(const struct extract_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->slots->len; i++) {
+		const struct extract_slot *s = c->slots->pdata[i];
+
+		if (s->text && !s->on_quoted_line)
+			return true;
+	}
+	return false;
+}
+
 static void
 extract_answer_free(gpointer p)
 {
@@ -1099,6 +1127,7 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	extract_collect_prompts(&c, own_end);
 	extract_find_loose_markers(&c, own_end, order);
 	extract_find_restated_prompts(&c);
+	c.quoted_reply = extract_original_is_a_reply(&c, 0, 1, true);
 	g_hash_table_unref(order);
 	extract_walk(&c, 0);
 	/*
@@ -1109,8 +1138,7 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	 * carries recorded answers there too, which only the caller, who
 	 * knows them, can tell apart (ingest drops them).
 	 */
-	if (!extract_answered(&c) &&
-	    !extract_original_is_a_reply(&c, 0, 1, true)) {
+	if (!extract_answered_below(&c) && !c.quoted_reply) {
 		/* The quoted markers count once the walk reaches them. */
 		structured = c.res->structured;
 		c.res->structured = false;

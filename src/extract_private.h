@@ -53,6 +53,7 @@ struct extract_section {
 	guint64 option_number;	/* the last option line's number */
 	bool original;		/* inside an unquoted original */
 	bool quoted;		/* its marker is quoted */
+	bool on_quoted_line;	/* first typed on the quoted marker line */
 };
 
 struct extract_slot {
@@ -60,6 +61,7 @@ struct extract_slot {
 	char *text;		/* first non-empty answer, or NULL */
 	bool original;		/* text found inside an unquoted original */
 	bool listed;		/* indented under a quoted marker: a listing */
+	bool on_quoted_line;	/* only a value typed on a quoted marker line */
 };
 
 struct extract_ctx {
@@ -68,6 +70,7 @@ struct extract_ctx {
 	char *text;		/* every line's text, see extract_split() */
 	bool own_marker;	/* a marker in the participant's own text */
 	bool restated;		/* they retyped the prompts (translated) */
+	bool quoted_reply;	/* the quote is an earlier reply, not ours */
 	const char *const *ids;
 	const char *sender;	/* From's display name, or NULL */
 	bool reply_subject;	/* the subject says reply ("RE:"), not forward */
@@ -155,6 +158,7 @@ bool extract_is_template(const struct extract_ctx *c, const char *id,
     const char *s, bool *option_out);
 bool extract_ends_like_prompt(const char *s, bool any);
 void extract_find_restated_prompts(struct extract_ctx *c);
+char *extract_value_after_quoted_scale(const char *rest);
 const char *extract_cell_after_option(const struct extract_ctx *c,
     const struct extract_section *sec, const char *text);
 void extract_unmark_listed_instructions(struct extract_ctx *c);

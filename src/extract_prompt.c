@@ -711,6 +711,28 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
 }
 
 /*
+ * A value typed at the end of a quoted marker line, after the scale or
+ * hint that ends the template's prompt ("> [R1] Clarity (1-5) 4"): the
+ * template never has text there.  A value is three words at most.
+ * Newly allocated, or NULL.
+ */
+char *
+extract_value_after_quoted_scale(const char *rest)
+{
+	const char *after = extract_after_scale(rest);
+	char *value;
+
+	if (!after)
+		after = extract_after_yesno(rest);
+	if (!after)
+		return NULL;
+	value = extract_after_prompt(after);
+	if (value && extract_word_count(value) > 3)
+		g_clear_pointer(&value, g_free);
+	return value;
+}
+
+/*
  * Is option line l ("  2. Contributor") one of the template's: the same
  * option text stands on another line of the message too (the quoted or
  * unquoted original), or the definition lists it.  A participant's own

@@ -1076,6 +1076,14 @@ static const struct extract_case extract_cases[] = {
 	    "Which metrics should be used to assess future BPF proposals?\n",
 	    false, "Q4=Which metrics should be used to assess\nnew ones? We "
 	    "should count people.", NULL, true, 0 },
+	{ "value_typed_on_a_quoted_marker_line", "Answers inline.\n\n> [Q1] "
+	    "What?\nThe calls.\n> [R1] Clarity (1-5) 4\n> [Y1] Again? "
+	    "(yes/no) yes\n", false, "Q1=The calls.|R1=4|Y1=yes",
+	    "Answers inline.", true, 0 },
+	{ "value_on_an_earlier_replys_quoted_line_unread", "Thanks\n\nOn Mon,"
+	    " Ana <a@x.org> wrote:\n> [R1] Clarity (1-5) 4\n>\n> On Sun, S "
+	    "<s@x.org> wrote:\n>> [R1] Clarity (1-5)\n", false, "", "Thanks",
+	    false, 0 },
 	{ "many_parens_on_a_marker_line", "[Q1] a (b (c (d (e (f (g\n", false,
 	    "Q1=a (b (c (d (e (f (g", NULL, true, 0 },
 	{ "short_lines_going_on_are_answers", "[Q1] The mailing list\nand "

@@ -44,14 +44,6 @@ static const struct replies_known replies_known_failures[] = {
 	{ "h24_fr_owa_table_cell_35", "as h24_ar_owa_table_cell_29" },
 	{ "h24_zh_owa_p_same_p_30", "an HTML option list under the answer "
 	    "with a blank line between options is not recognised as the list" },
-	{ "h22_ar49_gmail_inline_on_quoted_marker_line", "an answer typed at "
-	    "the end of a quoted marker line is not read (see h20_m01)" },
-	{ "h22_zh35_gmail_inline_on_quoted_marker_line", "an answer typed at "
-	    "the end of a quoted marker line is not read (see h20_m01)" },
-	{ "h20_m01_gmail_onquoted_line_en", "an answer typed at the end of a "
-	    "quoted marker line ('> [R1] ... (1-5) 4') is not read: a quoted "
-	    "line is the original's, and a reminder quotes recorded answers "
-	    "so" },
 	{ "h19_d08_public_fresh_en", "section titles copied over comments "
 	    "stay in the answers without the template (consultd parse has "
 	    "none): they cannot be told from short answers over reasons" },
