@@ -576,6 +576,24 @@ extract_drop_rules(GPtrArray *lines)
 }
 
 /*
+ * Does free-text line i start their signature: a closing, or their name
+ * or a device line under text of theirs?  Alone, "Merci !" is their
+ * message and "STOP" (Stop Me's) their request, not a signature.
+ */
+static bool
+extract_starts_signature(const struct extract_ctx *c, size_t i,
+    bool after_end)
+{
+	const char *s = c->lines[i].content;
+	bool under_text = after_end || extract_has_text(c->free_lines);
+
+	if (extract_is_closing_phrase(s))
+		return under_text || !extract_is_thanks(s);
+	return under_text && (extract_is_sender_name(c, s) ||
+	    extract_is_device_sign_off(c, i));
+}
+
+/*
  * Below line i, up to the next marker, quote or original, only what a
  * signature holds: a few lines (name, office, phone), none a sentence
  * ("One more thing: the venue was cold.") nor a "P.S.".
@@ -801,12 +819,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		 */
 		if (!sec.lines && (after_end || (markers && level == 0 &&
 		    !in_original)) && l->kind == EXTRACT_TEXT &&
-		    /* "Merci !" alone is their message, not a signature. */
-		    (after_end || extract_has_text(c->free_lines) ||
-		    !extract_is_thanks(l->content)) &&
-		    (extract_is_closing_phrase(l->content) ||
-		    extract_is_sender_name(c, l->content) ||
-		    extract_is_device_sign_off(c, i)) &&
+		    extract_starts_signature(c, i, after_end) &&
 		    extract_only_signature_below(c, i, level))
 			in_signature = true;
 		if (sec.lines && level == 0 && !in_original &&
