@@ -898,13 +898,21 @@ extract_drop_option_list(const struct extract_ctx *c,
 static bool
 extract_is_prompt_like(const char *rest)
 {
-	size_t n = strlen(rest);
+	const char *open = strrchr(rest, '(');
+	g_autofree char *title = NULL;
+	size_t n;
 
 	if (extract_ends_as_question(rest) || extract_after_scale(rest) ||
-	    extract_after_yesno(rest))
+	    extract_after_yesno(rest) || extract_is_question_and_remark(rest))
 		return true;
-	return n > 0 && !strchr(".!;,", rest[n - 1]) &&
-	    !extract_ends_as_sentence(rest) && extract_word_count(rest) <= 8;
+	/* A title with a remark: "Proposed metrics (pp. 31-34)". */
+	title = open && open > rest && extract_is_bracketed(open) ?
+	    g_strndup(rest, (gsize)(open - rest)) : g_strdup(rest);
+	g_strchomp(title);
+	n = strlen(title);
+	return n > 0 && !strchr(".!;,", title[n - 1]) &&
+	    !extract_ends_as_sentence(title) &&
+	    extract_word_count(title) <= (strlen(rest) > n ? 14 : 8);
 }
 
 /*

@@ -1084,6 +1084,15 @@ static const struct extract_case extract_cases[] = {
 	    " Ana <a@x.org> wrote:\n> [R1] Clarity (1-5) 4\n>\n> On Sun, S "
 	    "<s@x.org> wrote:\n>> [R1] Clarity (1-5)\n", false, "", "Thanks",
 	    false, 0 },
+	{ "long_title_with_pages_in_the_original_unanswered", "See below.\n\n"
+	    "From: S <s@x.org>\nSent: Monday, 2 November 2026 09:00\nTo: "
+	    "a@x.org\nSubject: x\n\n[S5] Lessons learnt\nMore on funding."
+	    "\n\n[S6] Proposed metrics for BPF proposals and outcomes (pp. "
+	    "31-34)\n\n[END]\n", false, "S5=More on funding.", "See below.",
+	    true, 0 },
+	{ "thanks_and_a_closing_is_a_closing", "Bonjour,\n\n[Q1] Quoi ?\n"
+	    "Les appels.\n\n[END]\n\nMerci et bonne journ\xc3\xa9" "e,\nClaire"
+	    "\n", false, "Q1=Les appels.", "Bonjour,", true, 0 },
 	{ "many_parens_on_a_marker_line", "[Q1] a (b (c (d (e (f (g\n", false,
 	    "Q1=a (b (c (d (e (f (g", NULL, true, 0 },
 	{ "short_lines_going_on_are_answers", "[Q1] The mailing list\nand "
