@@ -360,7 +360,7 @@ classify_find_code(const char *s, const char *end)
 	const char *p;
 
 	for (p = s; p + 4 <= end; p++)
-		if (strchr("45", *p) && *p && g_ascii_isdigit(p[1]) &&
+		if (*p && strchr("45", *p) && g_ascii_isdigit(p[1]) &&
 		    g_ascii_isdigit(p[2]) && p[3] == ' ' &&
 		    (p == s || !g_ascii_isalnum(p[-1])))
 			return p;
@@ -373,7 +373,7 @@ classify_skip_smtp_code(const char *s)
 {
 	const char *p = s;
 
-	if (!strchr("245", *p) || !g_ascii_isdigit(p[1]) ||
+	if (!*p || !strchr("245", *p) || !g_ascii_isdigit(p[1]) ||
 	    !g_ascii_isdigit(p[2]) || (p[3] != ' ' && p[3] != '-'))
 		return s;
 	p += 4;

@@ -470,8 +470,8 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 	if (text && !slot->text) {
 		slot->text = text;
 		slot->original = sec->original;
-		slot->listed = (sec->original || sec->quoted) && !sec->first &&
-		    extract_all_indented(sec->lines);
+		slot->listed = (sec->original || sec->lines_quoted) &&
+		    !sec->first && extract_all_indented(sec->lines);
 		slot->on_quoted_line = sec->on_quoted_line &&
 		    !extract_has_text(sec->lines);
 		text = NULL;
@@ -537,6 +537,8 @@ extract_open_section(struct extract_ctx *c, struct extract_section *sec,
 	    extract_marker_answer(c, l->id, l->rest) : NULL;
 	/* "> [R1] Clarity (1-5) 4": typed into the quoted marker line. */
 	sec->on_quoted_line = false;
+	/* A letter's lines, not what they typed under its quoted markers. */
+	sec->lines_quoted = level > 0;
 	if (!sec->first && l->depth == level + 1 && !c->quoted_reply &&
 	    !in_original) {
 		sec->first = extract_value_after_quoted_scale(l->rest);

@@ -931,9 +931,10 @@ extract_unmark_listed_instructions(struct extract_ctx *c)
 	for (i = 0; i < c->n; i++) {
 		struct extract_line *l = &c->lines[i];
 
+		/* "* [C1]: the number ...": the marker named, then a colon. */
 		if (l->kind != EXTRACT_MARKER || l->id[0] == '\0' ||
 		    extract_skip_list_item(l->content) == l->content ||
-		    !*l->rest)
+		    *l->rest != ':')
 			continue;
 		if (extract_prose_item_near(c, i, -1) ||
 		    extract_prose_item_near(c, i, 1)) {

@@ -54,6 +54,7 @@ struct extract_section {
 	bool original;		/* inside an unquoted original */
 	bool quoted;		/* its marker is quoted */
 	bool on_quoted_line;	/* first typed on the quoted marker line */
+	bool lines_quoted;	/* its lines are read at a quote depth */
 };
 
 struct extract_slot {

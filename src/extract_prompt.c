@@ -583,7 +583,8 @@ extract_cell_after_option(const struct extract_ctx *c,
 	const char *tail;
 	g_autofree char *head = NULL;
 
-	if (sec->id[0] != 'C' || !tab)
+	/* In the template's own copy only: looking further is quadratic. */
+	if (sec->id[0] != 'C' || !tab || (!sec->original && !sec->quoted))
 		return NULL;
 	for (tail = tab + 1; *tail == ' ' || *tail == '\t'; tail++)
 		;
@@ -591,11 +592,8 @@ extract_cell_after_option(const struct extract_ctx *c,
 		return NULL;
 	head = g_strndup(text, (gsize)(tab - text));
 	g_strchomp(head);
-	if (!extract_looks_like_option_line(head, true) ||
-	    (!sec->original && !sec->quoted &&
-	    !extract_is_template_option(c, head)))
-		return NULL;
-	return tail;
+	(void)c;
+	return extract_looks_like_option_line(head, true) ? tail : NULL;
 }
 
 /*

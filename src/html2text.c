@@ -7,6 +7,7 @@
 #include "html2text.h"
 
 #include <glib.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -316,13 +317,18 @@ html2text_element(struct html2text_state *st, const char *name, bool closing,
 	/* An <ol> numbers its items as a browser shows them ("1. "). */
 	if (strcmp(name, "ol") == 0 || strcmp(name, "ul") == 0) {
 		if (!closing && st->lists < G_N_ELEMENTS(st->list_next))
-			st->list_next[st->lists++] = name[0] == 'o';
+			st->list_next[st->lists] = name[0] == 'o';
+		/* Deeper than the array: counted, bulleted. */
+		if (!closing && st->lists < UINT_MAX)
+			st->lists++;
 		else if (closing && st->lists > 0)
 			st->lists--;
 	}
 	if (strcmp(name, "li") == 0) {
 		html2text_request_break(st, 1);
-		if (!closing && st->lists > 0 && st->list_next[st->lists - 1]) {
+		if (!closing && st->lists > 0 &&
+		    st->lists <= G_N_ELEMENTS(st->list_next) &&
+		    st->list_next[st->lists - 1]) {
 			char number[16];
 			int n = snprintf(number, sizeof(number), "%u. ",
 			    st->list_next[st->lists - 1]++);

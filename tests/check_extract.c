@@ -1093,6 +1093,16 @@ static const struct extract_case extract_cases[] = {
 	{ "thanks_and_a_closing_is_a_closing", "Bonjour,\n\n[Q1] Quoi ?\n"
 	    "Les appels.\n\n[END]\n\nMerci et bonne journ\xc3\xa9" "e,\nClaire"
 	    "\n", false, "Q1=Les appels.", "Bonjour,", true, 0 },
+	/* Review of session 8: what the new rules must not take. */
+	{ "own_indented_answers_under_quoted_markers_kept", "Hi,\n\n> [Q1] "
+	    "What do you think?\n     I think it is good.\n>\n> [Q2] Any other "
+	    "comment?\n     None really, thanks.\n", false, "Q1=I think it is "
+	    "good.|Q2=None really, thanks.", "Hi,", true, 0 },
+	{ "own_bulleted_marker_and_list_kept", "- [Q1] Reasons:\n- cost\n- "
+	    "time\n", false, "Q1=- cost\n- time", NULL, true, 0 },
+	{ "own_marker_list_with_a_remark_kept", "* [Q1] Yes, we agree\n* [Q2] "
+	    "Blue\n* Also: thanks for asking\n", false, "Q1=Yes, we agree|"
+	    "Q2=Blue\n* Also: thanks for asking", NULL, true, 0 },
 	{ "many_parens_on_a_marker_line", "[Q1] a (b (c (d (e (f (g\n", false,
 	    "Q1=a (b (c (d (e (f (g", NULL, true, 0 },
 	{ "short_lines_going_on_are_answers", "[Q1] The mailing list\nand "
