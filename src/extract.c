@@ -491,7 +491,6 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 	sec->original = false;
 }
 
-/* Does s start with a list bullet and a blank ("- ", "* ")? */
 /*
  * The bullet and its blank ("- ", "– ", "• ") that stand right before
  * answer, the end of rest, or NULL: the separators a prompt's answer is
@@ -633,7 +632,8 @@ static void
 extract_drop_lead_in(struct extract_section *sec)
 {
 	GPtrArray *lines = sec->lines;
-	size_t last = lines->len, len, i = 0;
+	size_t last = lines->len, len, i;
+	bool above = sec->first != NULL;
 	const char *l;
 
 	while (last > 0 && extract_is_blank_or_deco(lines->pdata[last - 1]))
@@ -642,10 +642,9 @@ extract_drop_lead_in(struct extract_section *sec)
 	    !extract_is_blank_or_deco(lines->pdata[last - 2])))
 		return;
 	/* Text of the answer above it. */
-	for (i = 0; i + 1 < last && !sec->first; i++)
-		if (!extract_is_blank_or_deco(lines->pdata[i]))
-			break;
-	if (!sec->first && i + 1 >= last)
+	for (i = 0; i + 1 < last && !above; i++)
+		above = !extract_is_blank_or_deco(lines->pdata[i]);
+	if (!above)
 		return;
 	l = lines->pdata[last - 1];
 	len = strlen(l);
@@ -717,16 +716,8 @@ extract_walk(struct extract_ctx *c, unsigned level)
 	bool in_original = false;
 	bool original_marker = false;	/* a marker seen in it */
 	bool after_end = false;		/* under the [END] of this depth */
-	bool markers = false;		/* any, quoted too */
 	size_t i;
 
-	/*
-	 * Free text is their own text minus the signature (SPEC 4) when
-	 * the message holds markers; without any, the whole text is kept
-	 * for triage, as mail trimmers keep it.
-	 */
-	for (i = 0; i < c->n && !markers; i++)
-		markers = c->lines[i].kind == EXTRACT_MARKER;
 	for (i = 0; i < c->n; i++) {
 		const struct extract_line *l = &c->lines[i];
 		const char *cell;
@@ -819,7 +810,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		 * of theirs, is the signature SPEC 4 takes out of the free
 		 * text.  A P.S. above or below it stays.
 		 */
-		if (!sec.lines && (after_end || (markers && level == 0 &&
+		if (!sec.lines && (after_end || (c->markers && level == 0 &&
 		    !in_original)) && l->kind == EXTRACT_TEXT &&
 		    extract_starts_signature(c, i, after_end) &&
 		    extract_only_signature_below(c, i, level))
@@ -836,7 +827,7 @@ extract_walk(struct extract_ctx *c, unsigned level)
 				g_ptr_array_add(c->free_lines, l->text);
 			continue;
 		}
-		if (l->kind == EXTRACT_TEXT && (cell = extract_cell_after_option(c,
+		if (l->kind == EXTRACT_TEXT && (cell = extract_cell_after_option(
 		    &sec, l->text)) != NULL) {
 			g_ptr_array_add(sec.lines, (gpointer)(uintptr_t)cell);
 			continue;
@@ -1143,6 +1134,8 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	extract_find_loose_markers(&c, own_end, order);
 	extract_find_restated_prompts(&c);
 	c.quoted_reply = extract_original_is_a_reply(&c, 0, 1, true);
+	for (i = 0; i < c.n && !c.markers; i++)
+		c.markers = c.lines[i].kind == EXTRACT_MARKER;
 	g_hash_table_unref(order);
 	extract_walk(&c, 0);
 	/*

@@ -360,7 +360,7 @@ extract_is_closing_phrase(const char *s)
 	    g_str_has_suffix(s, "謹上") || g_str_has_suffix(s, "谨上") ||
 	    g_str_has_suffix(s, "拜上")))
 		return true;
-	if (strlen(s) > EXTRACT_CLOSING_MAX ||
+	if (n > EXTRACT_CLOSING_MAX ||
 	    (!extract_starts_like_any(s, extract_closings) &&
 	    !extract_starts_like_any(s, extract_closing_openers)))
 		return false;

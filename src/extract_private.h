@@ -72,6 +72,12 @@ struct extract_ctx {
 	bool own_marker;	/* a marker in the participant's own text */
 	bool restated;		/* they retyped the prompts (translated) */
 	bool quoted_reply;	/* the quote is an earlier reply, not ours */
+	/*
+	 * Any marker, quoted too: free text is then their own text minus
+	 * the signature (SPEC 4); without any, the whole text is kept for
+	 * triage, as mail trimmers keep it.
+	 */
+	bool markers;
 	const char *const *ids;
 	const char *sender;	/* From's display name, or NULL */
 	bool reply_subject;	/* the subject says reply ("RE:"), not forward */
@@ -160,8 +166,8 @@ bool extract_is_template(const struct extract_ctx *c, const char *id,
 bool extract_ends_like_prompt(const char *s, bool any);
 void extract_find_restated_prompts(struct extract_ctx *c);
 char *extract_value_after_quoted_scale(const char *rest);
-const char *extract_cell_after_option(const struct extract_ctx *c,
-    const struct extract_section *sec, const char *text);
+const char *extract_cell_after_option(const struct extract_section *sec,
+    const char *text);
 void extract_unmark_listed_instructions(struct extract_ctx *c);
 char *extract_marker_answer(const struct extract_ctx *c, const char *id,
     const char *rest);

@@ -61,40 +61,43 @@ extract_is_prompt_tail(const char *t)
 
 static bool extract_is_choice_hint(const char *p, size_t n);
 static bool extract_ends_as_question(const char *s);
-static bool extract_is_template_option(const struct extract_ctx *c,
-    const char *l);
 static bool extract_looks_like_option_line(const char *text, bool loose);
 
-/* Does t start with a scale ("(1-5)", "(1–10)") or a hint ("(yes/no)")? */
+/* The end of the scale ("(1-5)", "(1–10)") at p, or NULL. */
+static const char *
+extract_scale_end(const char *p)
+{
+	const char *q = p + 1;
+
+	if (*p != '(' || !g_ascii_isdigit(*q))
+		return NULL;
+	while (g_ascii_isdigit(*q))
+		q++;
+	while (*q == ' ')
+		q++;
+	if (*q == '-')
+		q++;
+	else if (strncmp(q, "\xe2\x80\x93", 3) == 0)	/* – */
+		q += 3;
+	else
+		return NULL;
+	while (*q == ' ')
+		q++;
+	if (!g_ascii_isdigit(*q))
+		return NULL;
+	while (g_ascii_isdigit(*q))
+		q++;
+	return *q == ')' ? q + 1 : NULL;
+}
+
+/* Does t start with a scale ("(1-5)") or a hint ("(yes/no)")? */
 static bool
 extract_is_scale(const char *t)
 {
 	const char *close = memchr(t, ')', strnlen(t, 25));
-	const char *p = t + 1;
 
-	if (*t != '(' || !close)
-		return false;
-	if (extract_is_choice_hint(p, (size_t)(close - p)))
-		return true;
-	if (!g_ascii_isdigit(*p))
-		return false;
-	while (g_ascii_isdigit(*p))
-		p++;
-	while (*p == ' ')
-		p++;
-	if (*p == '-')
-		p++;
-	else if (strncmp(p, "\xe2\x80\x93", 3) == 0)	/* – */
-		p += 3;
-	else
-		return false;
-	while (*p == ' ')
-		p++;
-	if (!g_ascii_isdigit(*p))
-		return false;
-	while (g_ascii_isdigit(*p))
-		p++;
-	return p == close;
+	return *t == '(' && close && (extract_scale_end(t) ||
+	    extract_is_choice_hint(t + 1, (size_t)(close - t) - 1));
 }
 
 /*
@@ -197,36 +200,14 @@ extract_after_prompt(const char *after)
 static const char *
 extract_after_scale(const char *s)
 {
-	const char *found = NULL;
+	const char *found = NULL, *end;
 	const char *p;
 
-	for (p = strchr(s, '('); p; p = strchr(p + 1, '(')) {
-		const char *q = p + 1;
-
-		if (!g_ascii_isdigit(*q))
-			continue;
-		while (g_ascii_isdigit(*q))
-			q++;
-		while (*q == ' ')
-			q++;
-		if (*q == '-')
-			q++;
-		else if (strncmp(q, "\xe2\x80\x93", 3) == 0)
-			q += 3;
-		else
-			continue;
-		while (*q == ' ')
-			q++;
-		if (!g_ascii_isdigit(*q))
-			continue;
-		while (g_ascii_isdigit(*q))
-			q++;
-		if (*q == ')')
-			found = q + 1;
-	}
+	for (p = strchr(s, '('); p; p = strchr(p + 1, '('))
+		if ((end = extract_scale_end(p)) != NULL)
+			found = end;
 	return found;
 }
-
 
 /*
  * The end of a "(yes/no)" the invitation puts after a yes/no prompt, or
@@ -471,7 +452,7 @@ extract_find_restated_prompts(struct extract_ctx *c)
 	size_t i, found = 0;
 	bool option;
 
-	for (i = 0; i + 1 < c->n; i++) {
+	for (i = 0; i + 1 < c->n && found < 2; i++) {
 		const struct extract_line *l = &c->lines[i];
 		char *first;
 
@@ -576,8 +557,8 @@ extract_looks_like_option(const struct extract_section *sec,
  * cell beside it.  Returns the answer, inside text, or NULL.
  */
 const char *
-extract_cell_after_option(const struct extract_ctx *c,
-    const struct extract_section *sec, const char *text)
+extract_cell_after_option(const struct extract_section *sec,
+    const char *text)
 {
 	const char *tab = strrchr(text, '\t');
 	const char *tail;
@@ -592,7 +573,6 @@ extract_cell_after_option(const struct extract_ctx *c,
 		return NULL;
 	head = g_strndup(text, (gsize)(tab - text));
 	g_strchomp(head);
-	(void)c;
 	return extract_looks_like_option_line(head, true) ? tail : NULL;
 }
 
@@ -897,20 +877,20 @@ static bool
 extract_is_prompt_like(const char *rest)
 {
 	const char *open = strrchr(rest, '(');
-	g_autofree char *title = NULL;
+	/* A title with a remark: "Proposed metrics (pp. 31-34)". */
+	bool remark = open && open > rest && extract_is_bracketed(open);
+	g_autofree char *title = g_strndup(rest, remark ?
+	    (gsize)(open - rest) : strlen(rest));
 	size_t n;
 
 	if (extract_ends_as_question(rest) || extract_after_scale(rest) ||
 	    extract_after_yesno(rest) || extract_is_question_and_remark(rest))
 		return true;
-	/* A title with a remark: "Proposed metrics (pp. 31-34)". */
-	title = open && open > rest && extract_is_bracketed(open) ?
-	    g_strndup(rest, (gsize)(open - rest)) : g_strdup(rest);
 	g_strchomp(title);
 	n = strlen(title);
 	return n > 0 && !strchr(".!;,", title[n - 1]) &&
 	    !extract_ends_as_sentence(title) &&
-	    extract_word_count(title) <= (strlen(rest) > n ? 14 : 8);
+	    extract_word_count(title) <= (remark ? 14 : 8);
 }
 
 /*
