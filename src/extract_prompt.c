@@ -336,12 +336,13 @@ extract_prompt_end(const char *rest)
 	for (p = rest; *p; p += g_utf8_skip[*(const guchar *)p]) {
 		size_t mark = 0;
 
-		if (*p == '?' && (p[1] == ' ' || p[1] == '*'))
+		/* A TAB: the answer in the next cell of a table. */
+		if (*p == '?' && (p[1] == ' ' || p[1] == '\t' || p[1] == '*'))
 			mark = 1;
 		else if (strncmp(p, "\xef\xbc\x9f", 3) == 0)	/* ？ */
 			mark = 3;
 		else if (strncmp(p, "\xd8\x9f", 2) == 0 &&	/* ؟ */
-		    p[2] == ' ')
+		    (p[2] == ' ' || p[2] == '\t'))
 			mark = 2;
 		if (mark) {
 			const char *after = p + mark;
@@ -353,7 +354,8 @@ extract_prompt_end(const char *rest)
 			if (g_str_has_prefix(rest, "\xc2\xbf") ||
 			    extract_has_first_person(rest, (size_t)(p - rest)))
 				return NULL;
-			while (*after == ' ' || *after == '*' || *after == '_')
+			while (*after == ' ' || *after == '\t' ||
+			    *after == '*' || *after == '_')
 				after++;
 			/*
 			 * A prompt given in two languages ("... contact? /
@@ -814,6 +816,50 @@ extract_option_run_to(const struct extract_ctx *c,
 }
 
 /*
+ * The template's options at the end of sec's first n lines with blank
+ * lines between them, as HTML paragraphs convert ("5", "", "1. Coordinator",
+ * "", "2. Contributor" ...): the blanks are dropped so that the list
+ * reads as one.  Only the template's own options, numbered one after the
+ * other: a participant's list keeps its layout.  Returns the new n.
+ */
+static size_t
+extract_close_option_gaps(const struct extract_ctx *c,
+    struct extract_section *sec, size_t n)
+{
+	size_t i = n, first = n, options = 0, kept;
+	guint64 next = 0;
+	bool gaps = false;
+
+	while (i > 0) {
+		const char *l = sec->lines->pdata[i - 1];
+		guint64 k;
+
+		if (options > 0 && extract_is_blank_or_deco(l)) {
+			gaps = true;
+			i--;
+			continue;
+		}
+		if (!extract_is_list_option(c, sec, l))
+			break;
+		k = extract_option_number(l);
+		if (options > 0 && k + 1 != next)
+			break;
+		next = k;
+		first = --i;
+		options++;
+	}
+	if (options < 2 || !gaps)
+		return n;
+	/* One pass: removing the blanks one by one is quadratic. */
+	for (i = kept = first; i < sec->lines->len; i++)
+		if (i >= n || !extract_is_blank_or_deco(sec->lines->pdata[i]))
+			sec->lines->pdata[kept++] = sec->lines->pdata[i];
+	n -= sec->lines->len - kept;
+	g_ptr_array_set_size(sec->lines, (guint)kept);
+	return n;
+}
+
+/*
  * A choice answered beside its option list, left as the invitation shows
  * it ("3" above or below "1. Coordinator" ... "5. Other"; or "X 1.
  * Coordinator" and the rest unmarked): the list is not the answer.
@@ -829,6 +875,7 @@ extract_drop_option_list(const struct extract_ctx *c,
 		return;
 	while (n > 0 && extract_is_blank_or_deco(sec->lines->pdata[n - 1]))
 		n--;
+	n = extract_close_option_gaps(c, sec, n);
 	/* The list below the answer. */
 	start = n;
 	while (start > 0 && !extract_is_blank_or_deco(

@@ -25,6 +25,7 @@ struct html2text_state {
 	unsigned pending;	/* line ends requested, at most 2 */
 	unsigned pre;		/* inside <pre> */
 	bool space;		/* white space seen since the last text */
+	bool cell;		/* a table cell began since the last text */
 	bool any;		/* a line was written */
 	bool mso_p;		/* the open <p> is an Outlook MsoNormal one */
 	/* Open lists, innermost last: an <ol>'s next number, 0 for <ul>. */
@@ -123,6 +124,7 @@ html2text_apply_breaks(struct html2text_state *st)
 	}
 	st->pending = 0;
 	st->space = false;
+	st->cell = false;
 }
 
 static void
@@ -164,10 +166,12 @@ html2text_text(struct html2text_state *st, const char *s, size_t n)
 		if (st->line->len == 0) {
 			st->line_depth = st->depth;
 			st->space = false;
+			st->cell = false;
 		}
-		if (st->space)
-			g_string_append_c(st->line, ' ');
+		if (st->cell || st->space)
+			g_string_append_c(st->line, st->cell ? '\t' : ' ');
 		st->space = false;
+		st->cell = false;
 		g_string_append_c(st->line, c);
 	}
 }
@@ -338,8 +342,15 @@ html2text_element(struct html2text_state *st, const char *name, bool closing,
 			html2text_text(st, "- ", 2);
 		return;
 	}
+	/*
+	 * A row's cells apart by a TAB, as Outlook's own text part writes
+	 * them: an answer in the cell beside a question is not a word of it.
+	 */
 	if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
-		st->space = true;
+		if (closing)
+			st->space = true;
+		else
+			st->cell = true;
 		return;
 	}
 	for (i = 0; paragraphs[i]; i++)

@@ -1062,6 +1062,21 @@ static const struct extract_case extract_cases[] = {
 	    "\n\n[Q1] What worked well?\tThe calls.\n[C1] Your role:\n1. "
 	    "Coordinator\n2. Contributor\n3. Other\t2\n\n[END]\n", false,
 	    "Q1=The calls.|C1=2", "Hi", true, 0 },
+	{ "answer_in_the_cell_beside_the_question_below_a_rule", "Hi\n"
+	    "________________________________\nFrom: S <s@x.org>\nSent: "
+	    "Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject: x\n\n"
+	    "[Q1] What worked well in the BPF?\tThe calls.\n[Q2] What worked "
+	    "less well?\n[R1] Clarity (1-5)\t4\n[END]\n", false,
+	    "Q1=The calls.|R1=4", "Hi", true, 0 },
+	{ "options_apart_by_blank_lines_under_the_answer", "Hi\n"
+	    "________________________________\nFrom: S <s@x.org>\nSent: "
+	    "Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject: x\n\n"
+	    "[C1] Your main role:\n\n3\n\n1. Coordinator\n\n2. Contributor"
+	    "\n\n3. Other\n\n[END]\n", false, "C1=3", "Hi", true, 0 },
+	{ "own_list_apart_by_blank_lines_kept", "[C1] Your main role:\n3\n\n"
+	    "1. I chaired calls\n\n2. I drafted text\n\n[END]\n", false,
+	    "C1=3\n\n1. I chaired calls\n\n2. I drafted text", NULL, true,
+	    0 },
 	{ "value_after_a_colon_prompt_in_the_original", "Hi\n\nFrom: S <s@x."
 	    "org>\nSent: Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject:"
 	    " x\n\n[Q1] What worked well? The calls.\n\n[C1] Your main role "

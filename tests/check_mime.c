@@ -567,8 +567,12 @@ static const struct html_case html_cases[] = {
 	{ "<p class=MsoNormal>a</p><p class=MsoNormal>b</p>", "a\nb\n" },
 	{ "a<hr>b", "a\n________________________________\nb\n" },
 	{ "<div class=\"gmail_signature\">Sig</div>", "--\nSig\n" },
+	/* Cells apart by a TAB, as Outlook's text part writes them. */
 	{ "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>",
-	    "a b\nc\n" },
+	    "a\tb\nc\n" },
+	{ "<tr><td> a </td>\n<td> b c </td></tr>", "a\tb c\n" },
+	{ "<tr><td><p>a</p></td><td>b</td></tr>", "a\n\nb\n" },
+	{ "<tr><td>a</td><td></td><td>&nbsp;</td></tr>x", "a\nx\n" },
 	{ "bad \xff byte", "bad \xef\xbf\xbd byte\n" },
 	{ "<b>[Q1]</b>&nbsp;What?<br>Answer", "[Q1]\xc2\xa0What?\nAnswer\n" },
 	{ "unclosed <b", "unclosed\n" },

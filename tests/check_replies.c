@@ -42,12 +42,6 @@ static const struct replies_known replies_known_failures[] = {
 	    "between the lines of their own comment is dropped as quoted "
 	    "text" },
 	{ "h26_en_outlook_report_quote_gt", "as h26_en_gmail_report_quote_gt" },
-	{ "h24_ar_owa_table_cell_29", "an answer typed in a table's answer "
-	    "cell beside the options, HTML only: cells become one line joined "
-	    "by a blank, the answer not told from the last option" },
-	{ "h24_fr_owa_table_cell_35", "as h24_ar_owa_table_cell_29" },
-	{ "h24_zh_owa_p_same_p_30", "an HTML option list under the answer "
-	    "with a blank line between options is not recognised as the list" },
 	{ "h19_d08_public_fresh_en", "section titles copied over comments "
 	    "stay in the answers without the template (consultd parse has "
 	    "none): they cannot be told from short answers over reasons" },
