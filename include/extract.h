@@ -97,13 +97,22 @@ struct extract_result {
  *   ("-->", "->", "=>", ">>", "→") or "=" and blank ("[Q1] = text"); a
  *   dash the next line repeats opened a list and stays.  A
  *   table pasted as text ("[Q1]<TAB>What worked well?<TAB>The calls"):
- *   a first cell that ends as a prompt is the prompt.
+ *   a first cell that ends as a prompt is the prompt; in the template's
+ *   copy "What worked well?<TAB>The calls" (an HTML table's row) is the
+ *   prompt, then the answer.  There too a Spanish "¿...?" is the
+ *   template's question with the answer after it (typed by them on their
+ *   own line it is their answer), a "？" question counts its wide letters
+ *   ("2027年IGF议程...议题？ 数字包容"), and a choice's value may follow the
+ *   prompt's colon ("[C2] Preferred format: 4. Round table", "首选形式：
+ *   主会场") when it is the number of one of the options listed under
+ *   it, words after it or none, or the text of one.
  * - A section whose only own line is one ignore_lines option (the others
  *   deleted) answers with that option.  An option typed again under or
  *   above the unchanged list ("2. Contributor" after "5. Other") is the
  *   answer; the whole list left unchanged is none, also with its
  *   indentation lost, when the template shows its options.  Options are
- *   numbered "1." or "1)".
+ *   numbered "1." or "1)"; the template's options with blank lines
+ *   between them (HTML paragraphs) under the answer are the list too.
  * - A marker seen twice: the non-empty answer wins; two different
  *   non-empty answers keep the first and add a warning.
  * - Never own text: quoted lines (but ">50 participants" figures under the
@@ -119,7 +128,8 @@ struct extract_result {
  *   line, marker or attribution; "Sent from my iPhone"-style lines that name a
  *   device or app, or start a paragraph (and Outlook mobile's "Get Outlook for
  *   iOS<https://aka.ms/...>" in any language); a closing ("Kind regards,",
- *   "Cordiali saluti,", "Thanks!", "Warm wishes from Nairobi,") over a line
+ *   "Cordiali saluti,", "Thanks!", "Warm wishes from Nairobi,", two joined:
+ *   "Many thanks and best wishes,", "Muchas gracias y saludos,") over a line
  *   that could be a name or initials, two closing lines in one paragraph
  *   ("此致\n敬礼") as one; under an answer, a closing unknown to the lists
  *   by its shape: a short line ending in a comma opening a paragraph, a
@@ -131,7 +141,8 @@ struct extract_result {
  *   stands above that block; the "Ref: TOKEN" line; under an answer, a
  *   paragraph of one line that is sender_name, a word of it or its
  *   initials ("5 not 4, sorry\n\nBeatriz", "Xiaolan" for "Zhou Xiaolan",
- *   "-Tim", "K.M.") with nothing of the participant's below it but the
+ *   "-Tim", "K.M.", "Vale" for "Valentina": the start of a word of it, four
+ *   letters or more) with nothing of the participant's below it but the
  *   original, a signature or the end, or a short line naming a device or
  *   app ("मेरे Galaxy से भेजा गया") in that place;
  *   inline PGP armor ("-----BEGIN PGP SIGNED MESSAGE-----", "Hash:"), whose
@@ -139,7 +150,10 @@ struct extract_result {
  * - An attribution or header block typed inside an answer (an own marker
  *   above it and below it, the message's real attribution or boundary
  *   further down: "On 14 March 2019 the lead expert wrote:", a pasted
- *   call for input) is the answer's text.
+ *   call for input) is the answer's text; a header block with an address
+ *   or a full date only when a line of theirs ending in a colon brings
+ *   it in ("... was this one:") and no marker under it before the real
+ *   original repeats one above it (an original repeats the template).
  * - An answer starting with a bracketed tag that is no marker, Outlook's
  *   inline comment mark ("[Maria Garcia] yes", "[KM] 4"), loses the tag
  *   at the start of its lines when the tag is sender_name, its first name
@@ -151,10 +165,15 @@ struct extract_result {
  *   deeper quote, or a boundary below its markers): a colleague's "+1"
  *   quoting the invitee's answers is no answer of his.
  * - Prompts are learnt from the template's marker lines in the quote,
- *   below a boundary, and below an Outlook header block when the line
- *   reads as a prompt ("?" or ":" at its end, a scale, or a short title
- *   without a full stop): a sentence there is an answer typed into the
- *   original.
+ *   below a boundary or the attribution of an unquoted original (Yahoo),
+ *   and below an Outlook header block when the line reads as a prompt
+ *   ("?" or ":" at its end, a scale, or a short title without a full
+ *   stop) or holds a choice's value after its colon (above): a sentence
+ *   there is an answer typed into the original.
+ * - A bulleted marker line of the instructions ("* [C1]: the number of
+ *   one option.", or "- [C1] the number ..." when the marker block a
+ *   little below in the same copy has [C1] again) among items of prose
+ *   is text.
  * - A "- " or "* " after the marker that the next line repeats opens a
  *   list and stays ("[Q5] - Relevance\n- Feasibility").  A closing over
  *   a signature (a "-- " line, a name block over a disclaimer) is a

@@ -12,7 +12,8 @@
 /*
  * Converts len bytes of HTML (expected UTF-8; invalid bytes are replaced)
  * to text: tags dropped; <br>, <p>, <div>, <li>, <tr>, headings and other
- * blocks become line breaks (at most one blank line in a row); white space
+ * blocks become line breaks (at most one blank line in a row); a row's
+ * cells are apart by a TAB, as Outlook's own text part has them; white space
  * collapsed outside <pre>; <style>, <script>, <head> and comments dropped;
  * character references decoded (&nbsp; is U+00A0); every line inside N
  * nested <blockquote>s starts with N times "> ".  Two mail-client hints

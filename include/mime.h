@@ -26,7 +26,10 @@ struct message;
  *   domains lowercased, each once.  return_path: the addr-spec of the
  *   first Return-Path, "" for the null sender "<>", NULL when absent.
  * - text: text/plain preferred (multipart/alternative included) when it
- *   holds any text, else text/html through html2text() (text_from_html).
+ *   holds any text, else text/html through html2text() (text_from_html);
+ *   in an alternative beside HTML, a plain part that is a stub ("This is
+ *   an HTML message") or the HTML flattened (300 bytes or more on one or
+ *   two lines, as QQ Mail and NetEase send) holds none.
  *   Inline text parts are joined in order.  Charsets are converted to
  *   UTF-8 (a wrong or unknown label falls back to UTF-8 if the bytes are
  *   valid, then windows-1252); CRLF and CR become LF, NUL becomes U+FFFD;

@@ -97,6 +97,8 @@ static const char *const extract_closings[] = {
 	"спасибо и всего доброго", "وشكرا", "وشكراً",
 	"très belle journée", "всего доброго", "всего хорошего",
 	"مع خالص الشكر", "وتفضلوا بقبول فائق الاحترام والتقدير",
+	"مع خالص الشكر والتقدير", "مع الشكر والتقدير", "شكرا وتقديرا",
+	"مع خالص الشكر والامتنان", "مع الشكر", "مع التقدير",
 	"敬祝商祺", "敬祝 商祺", "順頌時祺", "順頌 時祺", "顺颂时祺",
 	"顺颂 时祺",
 	"meilleures salutations", "sincères salutations", "amitiés",
@@ -158,6 +160,24 @@ static const char *const extract_closing_openers[] = {
 	"le saluda atentamente", "reciba un cordial saludo",
 	"примите уверения", NULL,
 };
+
+/* "Many thanks and best wishes", "Muchas gracias y saludos": two closings. */
+static const char *const extract_closing_and[] = {
+	" and ", " & ", " y ", " e ", " et ", " и ", " und ", ", ", NULL,
+};
+
+/* Is folded (casefolded, no end mark) one closing of the list? */
+static bool
+extract_is_listed_closing(const char *folded)
+{
+	size_t i;
+
+	for (i = 0; extract_closings[i]; i++)
+		if (folded[0] == extract_closings[i][0] &&
+		    strcmp(folded, extract_closings[i]) == 0)
+			return true;
+	return false;
+}
 
 /* "Greetings from Geneva,": a closing, then where it is sent from. */
 static const char *const extract_closing_from[] = {
@@ -389,6 +409,13 @@ extract_is_closing_phrase(const char *s)
 		if (folded[len] == '\0') {
 			found = true;
 			continue;
+		}
+		for (j = 0; extract_closing_and[j] && !found; j++) {
+			size_t n_and = strlen(extract_closing_and[j]);
+
+			found = strncmp(folded + len, extract_closing_and[j],
+			    n_and) == 0 &&
+			    extract_is_listed_closing(folded + len + n_and);
 		}
 		/* "warm wishes from nairobi": a place of one or two words. */
 		for (j = 0; extract_closing_from[j] && !found; j++) {
@@ -762,7 +789,8 @@ extract_initials(const char *name, char *out, size_t size)
 /*
  * Is s the sender's own name as a signature: their display name, one
  * word of it ("Beatriz" for "Beatriz Lima", "Maria" for "Garcia, Maria",
- * "Xiaolan" for "Zhou Xiaolan", whose given name comes last) or their
+ * "Xiaolan" for "Zhou Xiaolan", whose given name comes last) or the start
+ * of one ("Vale" for "Valentina Ruiz"), or their
  * initials ("KM", "K.M."), after an optional dash ("-Tim", "— Leo")?
  * Compared ignoring case.
  */
@@ -790,9 +818,12 @@ extract_is_sender_name(const struct extract_ctx *c, const char *s)
 	comma = strchr(name, ',');
 	words = g_strsplit_set(comma ? comma + 1 : name, " ", -1);
 	found = strcmp(line, name) == 0;
+	/* "Vale" for "Valentina", "Alex" for "Alexander": a short form. */
 	for (; words[n] && !found; n++)
 		found = g_utf8_strlen(words[n], -1) >= 2 &&
-		    strcmp(line, words[n]) == 0;
+		    (strcmp(line, words[n]) == 0 ||
+		    (g_utf8_strlen(line, -1) >= 4 && !strchr(line, ' ') &&
+		    g_str_has_prefix(words[n], line)));
 	g_strfreev(words);
 	g_free(line);
 	g_free(name);

@@ -918,10 +918,39 @@ extract_prose_item_near(const struct extract_ctx *c, size_t i, int step)
 }
 
 /*
+ * Does line i's marker stand again, as the marker block's, a little
+ * further down the same copy (its depth, no [END], boundary,
+ * attribution or header block between)?
+ */
+static bool
+extract_named_again_below(const struct extract_ctx *c, size_t i)
+{
+	size_t j;
+
+	for (j = i + 1; j < c->n && j <= i + 80; j++) {
+		const struct extract_line *l = &c->lines[j];
+
+		if (l->depth != c->lines[i].depth || l->kind == EXTRACT_END ||
+		    l->kind == EXTRACT_BOUNDARY ||
+		    l->kind == EXTRACT_ATTRIBUTION ||
+		    (l->kind == EXTRACT_TEXT &&
+		    extract_is_header_block(c, j, false)))
+			return false;
+		if (l->kind == EXTRACT_MARKER && strcmp(l->id,
+		    c->lines[i].id) == 0)
+			return extract_skip_list_item(l->content) ==
+			    l->content;
+	}
+	return false;
+}
+
+/*
  * A marker named in a bulleted list of instructions ("  * [C1]: the
- * number of one option." among "  * You may answer in any language.")
- * is the invitation's text, not a marker: its list has items of prose.
- * A client that made the marker lines a list makes every item a marker.
+ * number of one option." among "  * You may answer in any language.",
+ * or "- [C1] give the number of one option;" over the marker block that
+ * has [C1] again) is the invitation's text, not a marker: its list has
+ * items of prose.  A client that made the marker lines a list makes
+ * every item a marker.
  */
 void
 extract_unmark_listed_instructions(struct extract_ctx *c)
@@ -934,7 +963,7 @@ extract_unmark_listed_instructions(struct extract_ctx *c)
 		/* "* [C1]: the number ...": the marker named, then a colon. */
 		if (l->kind != EXTRACT_MARKER || l->id[0] == '\0' ||
 		    extract_skip_list_item(l->content) == l->content ||
-		    *l->rest != ':')
+		    (*l->rest != ':' && !extract_named_again_below(c, i)))
 			continue;
 		if (extract_prose_item_near(c, i, -1) ||
 		    extract_prose_item_near(c, i, 1)) {

@@ -290,8 +290,8 @@ extract_has_full_date(const char *s)
  * outside an answer: "[Q4] ...\nFrom: the Gender BPF\nDate: June 2017"
  * is the answer, continued says so (the line above is the answer's).
  */
-bool
-extract_is_header_block(const struct extract_ctx *c, size_t i,
+static bool
+extract_header_block_shape(const struct extract_ctx *c, size_t i,
     bool continued)
 {
 	const char *from = c->lines[i].content;
@@ -328,6 +328,74 @@ extract_is_header_block(const struct extract_ctx *c, size_t i,
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Is the header block at line i one they pasted into an answer ("The
+ * call that worked was this one:\n\nFrom: IGF Secretariat\nSent: ...")
+ * rather than the top of the original: a line of theirs ending in a
+ * colon brings it in, their markers stand above it, and the markers
+ * under it before the real original (a later boundary, header block or
+ * quote) go on with other questions, never one answered above.  An
+ * original repeats the template, every marker of it.
+ */
+static bool
+extract_header_block_pasted(const struct extract_ctx *c, size_t i)
+{
+	GHashTable *above;
+	bool pasted = false;
+	size_t j;
+
+	if (c->lines[i].depth != 0)
+		return false;
+	/* Brought in by a line of theirs: "... was this one:". */
+	for (j = i; j > 0 && c->lines[j - 1].kind == EXTRACT_BLANK; j--)
+		;
+	if (j == 0 || c->lines[j - 1].kind != EXTRACT_TEXT ||
+	    c->lines[j - 1].depth != 0 ||
+	    !extract_ends_with_colon(c->lines[j - 1].content))
+		return false;
+	above = g_hash_table_new(g_str_hash, g_str_equal);
+	/* Up to the previous block or boundary: the answers of theirs. */
+	for (j = i; j > 0; j--) {
+		const struct extract_line *l = &c->lines[j - 1];
+
+		if (l->depth != 0 || l->kind == EXTRACT_BOUNDARY ||
+		    l->kind == EXTRACT_ATTRIBUTION ||
+		    (l->kind == EXTRACT_TEXT && extract_starts_any_key(
+		    l->content, extract_from_keys)))
+			break;
+		if (l->kind == EXTRACT_MARKER)
+			g_hash_table_add(above, (gpointer)(uintptr_t)l->id);
+	}
+	if (g_hash_table_size(above) == 0)
+		goto out;
+	for (j = i + 1; j < c->n; j++) {
+		const struct extract_line *l = &c->lines[j];
+
+		if (l->depth != 0 || l->kind == EXTRACT_BOUNDARY ||
+		    l->kind == EXTRACT_ATTRIBUTION ||
+		    (l->kind == EXTRACT_TEXT && extract_starts_any_key(
+		    l->content, extract_from_keys) &&
+		    extract_header_block_shape(c, j, false))) {
+			pasted = true;
+			break;
+		}
+		if (l->kind == EXTRACT_MARKER &&
+		    g_hash_table_contains(above, l->id))
+			break;
+	}
+out:
+	g_hash_table_unref(above);
+	return pasted;
+}
+
+bool
+extract_is_header_block(const struct extract_ctx *c, size_t i,
+    bool continued)
+{
+	return extract_header_block_shape(c, i, continued) &&
+	    !extract_header_block_pasted(c, i);
 }
 
 /* Do lines first..last (same depth, plain text) name a "wrote" verb? */

@@ -319,6 +319,64 @@ extract_colon_prompt_end(const char *rest)
 }
 
 /*
+ * In the template's copy, a choice's value typed after its prompt's
+ * colon, over the options ("[C2] Preferred format: 4. Round table with
+ * governments", "[C2] 首选形式：主会场"): the number of one of the
+ * options listed under it, with their words after it or none, or the
+ * text of one.  Where it starts, or NULL.
+ */
+#define EXTRACT_OPTIONS_MAX 64
+
+static const char *
+extract_colon_option_end(const struct extract_ctx *c, size_t i)
+{
+	const struct extract_line *l = &c->lines[i];
+	const char *colon = strrchr(l->rest, ':');
+	const char *wide = g_strrstr(l->rest, "\xef\xbc\x9a");	/* ： */
+	const char *after;
+	guint64 number, last = 0;
+	size_t k;
+
+	if (l->id[0] != 'C')
+		return NULL;
+	if (wide && (!colon || wide > colon))
+		after = wide + 3;
+	else if (colon && colon > l->rest && colon[1] == ' ')
+		after = colon + 1;
+	else
+		return NULL;
+	while (*after == ' ')
+		after++;
+	if (!*after)
+		return NULL;
+	number = g_ascii_isdigit(*after) ?
+	    g_ascii_strtoull(after, NULL, 10) : 0;
+	for (k = i + 1; k < c->n && k < i + 1 + EXTRACT_OPTIONS_MAX; k++) {
+		const char *o = c->lines[k].content;
+
+		if (c->lines[k].depth != l->depth ||
+		    !extract_looks_like_option_line(o, true))
+			break;
+		while (*o == ' ')
+			o++;
+		last = g_ascii_strtoull(o, NULL, 10);
+		while (g_ascii_isdigit(*o))
+			o++;
+		o += 2;
+		while (*o == ' ' || *o == '\t')
+			o++;
+		if (extract_loose_equal(after, o))
+			return after;
+	}
+	if (number == 0 || number > last || k < i + 3)
+		return NULL;
+	/* "4", "4. Other", "4 - debates": not "2027 onwards". */
+	for (k = 0; g_ascii_isdigit(after[k]); k++)
+		;
+	return g_ascii_isalnum(after[k]) ? NULL : after;
+}
+
+/*
  * Without a known prompt: where the prompt a participant kept on the
  * marker line ends when they answered after it on the same line ("[Q1]
  * What worked well? The webinars.").  That is a question of three words
@@ -328,9 +386,9 @@ extract_colon_prompt_end(const char *rest)
  * Returns the position after the question mark, or NULL.
  */
 static const char *
-extract_prompt_end(const char *rest)
+extract_prompt_end(const char *rest, bool template_line)
 {
-	size_t words = 1, chars = 0;
+	size_t words = 1, wide = 0;
 	const char *p;
 
 	for (p = rest; *p; p += g_utf8_skip[*(const guchar *)p]) {
@@ -347,11 +405,15 @@ extract_prompt_end(const char *rest)
 		if (mark) {
 			const char *after = p + mark;
 
-			if (words < 3 && (words > 1 || chars < 4 ||
-			    !g_unichar_iswide(g_utf8_get_char(rest))))
+			/* "2027年IGF议程应优先讨论哪些议题？": wide letters count. */
+			if (words < 3 && (words > 1 || wide < 4))
 				return NULL;
-			/* "Would I do it again?", "¿Lo haría?": their own. */
-			if (g_str_has_prefix(rest, "\xc2\xbf") ||
+			/*
+			 * "Would I do it again?", "¿Lo haría?": their own;
+			 * in the template's copy "¿...?" is its question.
+			 */
+			if ((!template_line &&
+			    g_str_has_prefix(rest, "\xc2\xbf")) ||
 			    extract_has_first_person(rest, (size_t)(p - rest)))
 				return NULL;
 			while (*after == ' ' || *after == '\t' ||
@@ -372,7 +434,8 @@ extract_prompt_end(const char *rest)
 			return NULL;
 		if (*p == ' ' && p[1] != ' ')
 			words++;
-		chars++;
+		if (g_unichar_iswide(g_utf8_get_char(p)))
+			wide++;
 	}
 	return NULL;
 }
@@ -686,7 +749,7 @@ extract_marker_answer(const struct extract_ctx *c, const char *id,
 	    extract_is_question_and_remark(rest)))
 		return NULL;
 	/* Nothing known to compare with: a long question is the prompt. */
-	after = known ? NULL : extract_prompt_end(rest);
+	after = known ? NULL : extract_prompt_end(rest, false);
 	return extract_after_prompt(after ? after : rest);
 }
 
@@ -962,11 +1025,13 @@ extract_collect_prompts(struct extract_ctx *c, size_t own_end)
 		 * a prompt: one that does not is an answer typed into the
 		 * original.
 		 */
-		if (l->kind == EXTRACT_BOUNDARY && l->depth == 0)
+		if ((l->kind == EXTRACT_BOUNDARY || (l->kind ==
+		    EXTRACT_ATTRIBUTION && l->stop)) && l->depth == 0)
 			original = true;
 		if (l->kind != EXTRACT_MARKER || !*l->rest ||
 		    (l->depth == 0 && !original && (i < own_end ||
-		    !extract_is_prompt_like(l->rest))))
+		    (!extract_is_prompt_like(l->rest) &&
+		    !extract_colon_option_end(c, i)))))
 			continue;
 		arr = g_hash_table_lookup(c->prompts, l->id);
 		if (!arr) {
@@ -988,9 +1053,11 @@ extract_collect_prompts(struct extract_ctx *c, size_t own_end)
 		}
 		full = g_strdup(l->rest);
 		g_ptr_array_add(arr, full);
-		end = extract_prompt_end(l->rest);
+		end = extract_prompt_end(l->rest, l->depth > 0 || original);
 		if (!end && (l->depth > 0 || original || i >= own_end))
 			end = extract_colon_prompt_end(l->rest);
+		if (!end && (l->depth > 0 || original || i >= own_end))
+			end = extract_colon_option_end(c, i);
 		if (!end)
 			continue;
 		g_ptr_array_add(arr, g_strndup(l->rest, (gsize)(end - l->rest)));

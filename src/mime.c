@@ -22,6 +22,8 @@
 #define MIME_MAX_WARNINGS 50
 /* A plain alternative this short that names HTML may be a stub. */
 #define MIME_STUB_MAX 400
+/* A plain alternative this long on one or two lines is a flattened copy. */
+#define MIME_FLAT_MIN 300
 
 struct mime_walk {
 	struct message *msg;
@@ -1249,9 +1251,27 @@ mime_is_html_stub(const GByteArray *bytes)
 	return false;
 }
 
+/*
+ * A plain alternative that is the HTML with its line breaks lost (QQ
+ * Mail, NetEase): a whole letter, quote and all, on one or two lines.
+ */
+static bool
+mime_is_flattened(const GByteArray *bytes)
+{
+	guint len = bytes->len, i, breaks = 0;
+
+	while (len > 0 && g_ascii_isspace(bytes->data[len - 1]))
+		len--;
+	if (len < MIME_FLAT_MIN)
+		return false;
+	for (i = 0; i < len && breaks <= 2; i++)
+		breaks += bytes->data[i] == '\n';
+	return breaks <= 2;
+}
+
 /* Does this alternative hold text/plain with some non-blank text? */
 static bool
-mime_has_plain_text(GMimeObject *obj)
+mime_has_plain_text(GMimeObject *obj, bool flat_ok)
 {
 	GByteArray *bytes;
 	bool found = false;
@@ -1263,7 +1283,8 @@ mime_has_plain_text(GMimeObject *obj)
 	bytes = mime_part_bytes(GMIME_PART(obj));
 	for (i = 0; i < bytes->len && !found; i++)
 		found = !g_ascii_isspace(bytes->data[i]);
-	if (found && mime_is_html_stub(bytes))
+	if (found && (mime_is_html_stub(bytes) ||
+	    (!flat_ok && mime_is_flattened(bytes))))
 		found = false;
 	g_byte_array_free(bytes, TRUE);
 	return found;
@@ -1304,9 +1325,16 @@ mime_walk_object(struct mime_walk *w, GMimeObject *obj, bool want_text)
 		 */
 		if (want_text &&
 		    mime_is_type(obj, "multipart", "alternative")) {
+			/* A flattened plain text only when no HTML says more. */
+			GMimeObject *last = n > 0 ?
+			    g_mime_multipart_get_part(mp, n - 1) : NULL;
+			bool flat_ok = !last || (!mime_is_type(last, "text",
+			    "html") && !mime_is_type(last, "multipart",
+			    "related"));
+
 			for (i = 0; i < n && chosen < 0; i++)
 				if (mime_has_plain_text(
-				    g_mime_multipart_get_part(mp, i)))
+				    g_mime_multipart_get_part(mp, i), flat_ok))
 					chosen = i;
 			if (chosen < 0)
 				chosen = n - 1;

@@ -1077,6 +1077,70 @@ static const struct extract_case extract_cases[] = {
 	    "1. I chaired calls\n\n2. I drafted text\n\n[END]\n", false,
 	    "C1=3\n\n1. I chaired calls\n\n2. I drafted text", NULL, true,
 	    0 },
+	/* A header block pasted into an answer, brought in by a colon. */
+	{ "pasted_header_block_in_an_answer", "[Q3] Which outputs?\nThe call "
+	    "that worked was this one:\n\nFrom: IGF Secretariat\nSent: "
+	    "Tuesday, 4 June 2024 10:02\nTo: BPF list\nSubject: Call for "
+	    "input\n\nShort, one link.\n\n[R2] Quality (1-5)\n4\n\n[END]\n\n"
+	    "From: S <s@x.org>\nSent: Monday, 2 November 2026 09:00\nTo: "
+	    "a@x.org\nSubject: x\n\n[Q3] Which outputs?\n\n[R2] Quality "
+	    "(1-5)\n\n[END]\n", false, "Q3=The call that worked was this "
+	    "one:\n\nFrom: IGF Secretariat\nSent: Tuesday, 4 June 2024 10:02\n"
+	    "To: BPF list\nSubject: Call for input\n\nShort, one link.|R2=4",
+	    NULL, true, 0 },
+	{ "header_block_under_a_colon_repeating_markers_is_the_original",
+	    "[Q3] Which outputs?\nSee the calls below:\n\nFrom: S <s@x.org>\n"
+	    "Sent: Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject: x\n\n"
+	    "[Q3] Which outputs?\n\n[R2] Quality (1-5)\n\n[END]\n\nFrom: T "
+	    "<t@x.org>\nSent: Sunday, 1 November 2026 09:00\nTo: a@x.org\n"
+	    "Subject: y\n\nold\n", false, "Q3=See the calls below:", NULL,
+	    true, 0 },
+	{ "inverted_question_in_the_quoted_copy", "Hola\n\n> [Q1] \xc2\xbfQu"
+	    "\xc3\xa9 logr\xc3\xb3 su iniciativa en 2026? Creamos un grupo.\n"
+	    ">\n> [Q2] \xc2\xbf" "Cu\xc3\xa1les fueron los obst\xc3\xa1" "culos?"
+	    "\n", false, "Q1=Creamos un grupo.", "Hola", true, 0 },
+	{ "own_inverted_question_stays_the_answer", "[Q7] \xc2\xbfLo "
+	    "volver\xc3\xad" "a a hacer? S\xc3\xad, sin duda.\n", false,
+	    "Q7=\xc2\xbfLo volver\xc3\xad" "a a hacer? S\xc3\xad, sin duda.",
+	    NULL, true, 0 },
+	/* "2027年IGF议程应优先讨论哪些议题？ 数字包容" */
+	{ "wide_question_mark_after_digits", "> [Q3] 2027\xe5\xb9\xb4IGF"
+	    "\xe8\xae\xae\xe7\xa8\x8b\xe5\xba\x94\xe4\xbc\x98\xe5\x85\x88"
+	    "\xe8\xae\xa8\xe8\xae\xba\xe5\x93\xaa\xe4\xba\x9b\xe8\xae\xae"
+	    "\xe9\xa2\x98\xef\xbc\x9f \xe6\x95\xb0\xe5\xad\x97\xe5\x8c\x85"
+	    "\xe5\xae\xb9\n>\n> [Q4] \xe8\xbf\x98\xe6\x9c\x89\xe5\x90\x97"
+	    "\xef\xbc\x9f\n", false, "Q3=\xe6\x95\xb0\xe5\xad\x97\xe5\x8c\x85"
+	    "\xe5\xae\xb9", NULL, true, 0 },
+	{ "choice_value_after_a_colon_over_the_options", "> [C2] Preferred "
+	    "format for the sessions: 4. Round table with governments\n> 1. "
+	    "Workshop\n> 2. Open forum\n> 3. Main session\n> 4. Other\n",
+	    false, "C2=4. Round table with governments", NULL, true, 0 },
+	/* "[C2] 首选形式：主会场" over "2. 主会场" */
+	{ "choice_text_after_a_full_width_colon", "> [C2] \xe9\xa6\x96\xe9"
+	    "\x80\x89\xe5\xbd\xa2\xe5\xbc\x8f\xef\xbc\x9a\xe4\xb8\xbb\xe4\xbc"
+	    "\x9a\xe5\x9c\xba\n> 1. \xe7\xa0\x94\xe8\xae\xa8\xe4\xbc\x9a\n> 2. "
+	    "\xe4\xb8\xbb\xe4\xbc\x9a\xe5\x9c\xba\n", false, "C2=\xe4\xb8\xbb"
+	    "\xe4\xbc\x9a\xe5\x9c\xba", NULL, true, 0 },
+	{ "colon_prompt_with_words_over_options_is_no_answer", "> [C2] Your "
+	    "role in the group: please pick one\n> 1. Coordinator\n> 2. "
+	    "Other\n", false, "", NULL, false, 0 },
+	{ "prompts_learnt_under_an_unquoted_attribution", "Mis respuestas.\n"
+	    "El martes, 10 de noviembre de 2026, 10:00:00 CET, IGF <a@x.org> "
+	    "escribi\xc3\xb3:\n\n[Q1] \xc2\xbfQu\xc3\xa9 logr\xc3\xb3 su "
+	    "iniciativa? Creamos un grupo.\n\n[END]\n", false,
+	    "Q1=Creamos un grupo.", "Mis respuestas.", true, 0 },
+	{ "bulleted_instruction_naming_a_marker_again_below", "Thanks, no "
+	    "answers from me.\n\n> Dear Ana,\n>\n> How to answer:\n> - reply "
+	    "under each marker;\n> - [C1] give the number of one option.\n>\n"
+	    "> Please reply by 15 March.\n>\n> [Q1] What worked?\n>\n> [C1] "
+	    "Your role?\n>   1. A\n>   2. B\n>\n> [END]\n", false, "",
+	    "Thanks, no answers from me.", false, 0 },
+	{ "two_closings_joined", "Hello,\nMy answers are below.\n\n[Q1] What?"
+	    "\nCalls.\n\n[END]\n\nMany thanks and best wishes,\n", false,
+	    "Q1=Calls.", "Hello,\nMy answers are below.", true, 0 },
+	{ "two_closings_joined_es", "Hola:\n\n[Q1] What?\nCalls.\n\n[END]\n\n"
+	    "Muchas gracias y saludos,\n", false, "Q1=Calls.", "Hola:", true,
+	    0 },
 	{ "value_after_a_colon_prompt_in_the_original", "Hi\n\nFrom: S <s@x."
 	    "org>\nSent: Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject:"
 	    " x\n\n[Q1] What worked well? The calls.\n\n[C1] Your main role "
@@ -1201,6 +1265,11 @@ static const struct extract_sender_case extract_sender_cases[] = {
 	    "Beatriz Lima", "R2=5 not 4, sorry" },
 	{ "first_name_at_the_end", "[Y1] Follow-up? (yes/no)\nyes\n\nLeo\n",
 	    "Leo Martins", "Y1=yes" },
+	/* The start of their first name signs too; "Yes" is no "Yesenia". */
+	{ "short_first_name_at_the_end", "[Q1] What?\nThe calls.\n\nVale\n",
+	    "Valentina Ruiz", "Q1=The calls." },
+	{ "yes_is_no_short_name", "[Y1] Follow-up? (yes/no)\n\nYes\n",
+	    "Yesenia Cruz", "Y1=Yes" },
 	{ "full_name_above_outlook_original", "[R2] Scale? (1-5)\n5\n\n"
 	    "Tim Baker\n\n-----Original Message-----\nFrom: IGF\n",
 	    "Tim Baker", "R2=5" },

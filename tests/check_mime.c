@@ -347,6 +347,30 @@ static const struct synth_case synth_cases[] = {
 	    "alternative; boundary=b\n\n--b\n" TXT "\n \n--b\n"
 	    "Content-Type: text/html\n\n<b>html</b>\n--b--\n", "text",
 	    "html\n" },
+	/* QQ Mail's plain part: the HTML with its line breaks lost. */
+	{ "alternative_flattened_plain_uses_html", HDR "Content-Type: "
+	    "multipart/alternative; boundary=b\n\n--b\n" TXT "\nSee below."
+	    " [Q1] What worked? The calls. [Q2] What worked less well? The "
+	    "time zones, the long documents, the late agenda and the many "
+	    "lists we had to follow. [Q3] What would you change? Fewer calls"
+	    " and one shared document for everyone, with a summary of each "
+	    "call on the first page, and the agenda a week ahead.\n--b\n"
+	    "Content-Type: text/html\n\n<p>"
+	    "See below.</p><p>[Q1] What worked? The calls.</p>\n--b--\n",
+	    "text", "See below.\n\n[Q1] What worked? The calls.\n" },
+	{ "alternative_flattened_plain_kept_without_html", HDR "Content-Type:"
+	    " multipart/alternative; boundary=b\n\n--b\n" TXT "\nSee below."
+	    " [Q1] What worked? The calls. [Q2] What worked less well? The "
+	    "time zones, the long documents, the late agenda and the many "
+	    "lists we had to follow. [Q3] What would you change? Fewer calls"
+	    " and one shared document for everyone, with a summary of each "
+	    "call on the first page, and the agenda a week ahead.\n--b\n"
+	    "Content-Type: text/calendar\n\nBEGIN:VCALENDAR\n--b--\n", "text",
+	    "See below. [Q1] What worked? The calls. [Q2] What worked less "
+	    "well? The time zones, the long documents, the late agenda and "
+	    "the many lists we had to follow. [Q3] What would you change? "
+	    "Fewer calls and one shared document for everyone, with a summary"
+	    " of each call on the first page, and the agenda a week ahead." },
 	{ "flowed", HDR "Content-Type: text/plain; format=flowed\n\n"
 	    "one \ntwo\n> q1 \n> q2\n-- \nsig\n", "text",
 	    "one two\n> q1 q2\n-- \nsig\n" },
