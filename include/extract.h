@@ -113,6 +113,9 @@ struct extract_result {
  *   indentation lost, when the template shows its options.  Options are
  *   numbered "1." or "1)"; the template's options with blank lines
  *   between them (HTML paragraphs) under the answer are the list too.
+ * - A question in brackets on the line under the marker, over more text
+ *   ("[Q4] Anything else?\n(Kuna jambo lingine?)\nHakuna zaidi."), is
+ *   their translation of the prompt, not the answer; alone it is.
  * - A marker seen twice: the non-empty answer wins; two different
  *   non-empty answers keep the first and add a warning.
  * - Never own text: quoted lines (but ">50 participants" figures under the
@@ -129,7 +132,8 @@ struct extract_result {
  *   device or app, or start a paragraph (and Outlook mobile's "Get Outlook for
  *   iOS<https://aka.ms/...>" in any language); a closing ("Kind regards,",
  *   "Cordiali saluti,", "Thanks!", "Warm wishes from Nairobi,", two joined:
- *   "Many thanks and best wishes,", "Muchas gracias y saludos,") over a line
+ *   "Many thanks and best wishes,", "Muchas gracias y saludos,"; "With
+ *   best wishes,"; "敬祝 順心"; a Turkish "İ" read as "i") over a line
  *   that could be a name or initials, two closing lines in one paragraph
  *   ("此致\n敬礼") as one; under an answer, a closing unknown to the lists
  *   by its shape: a short line ending in a comma opening a paragraph, a
@@ -197,6 +201,13 @@ struct extract_result {
  *   markers all its own text.  NULL
  *   if none.  A line of 20 '#' or more alone (LISTSERV's footer) ends
  *   the own text as "____" does; next to a "# ... #" line it is a box.
+ *   What a receiving gateway puts at the top (Outlook's "You don't often
+ *   get email from ..." tip, an external-sender banner: a short
+ *   paragraph naming the outside and a caution, links or attachments, or
+ *   opening with a bracketed "[EXTERNAL]" tag) and a sensitivity label
+ *   at the top or the bottom ("Classification: Public", "Uso interno")
+ *   are not theirs.  A signature may hold a company's "S.A." or "Inc.",
+ *   an inline image's "[cid:...]" line and a label.
  *
  * Returns: a newly allocated result (extract_result_free()).
  */

@@ -47,7 +47,8 @@ static const char *const classify_auto_subject_starts[] = {
 	"자동 회신", "자동 응답", "odpowiedź automatyczna", "automatiskt svar",
 	"ตอบกลับอัตโนมัติ", "otomatik yanıt", "otomatik cevap",
 	"автоматична відповідь", "trả lời tự động", "αυτόματη απάντηση",
-	"automatisch antwoord", NULL,
+	"automatisch antwoord", "automatyczna odpowiedź", "automatisk svar",
+	"răspuns automat", "स्वचालित उत्तर", "پاسخ خودکار", NULL,
 };
 
 /* Casefolded substrings of bounce subjects. */
@@ -64,6 +65,7 @@ static const char *const classify_bounce_subjects[] = {
 	"échec de la remise", "teslim edilemedi", "전송 실패", "발송실패",
 	"nedoručitelné", "kézbesíthetetlen", "nie można dostarczyć",
 	"onbestelbaar", "não entregue", "配信不能", "配信エラー",
+	"メールエラー",
 	"không thể gửi", NULL,
 };
 
@@ -186,7 +188,13 @@ classify_is_bounce(const struct message *msg)
 	bool daemon = classify_local_is(msg->from_addr, "mailer-daemon") ||
 	    classify_local_is(msg->from_addr, "mail-daemon") ||
 	    classify_local_is(msg->from_addr, "mailerdaemon");
-	bool postmaster = classify_local_is(msg->from_addr, "postmaster");
+	/* "postmaster", "post_master" (Verizon), "mailer-notify" ... */
+	bool postmaster = classify_contains_any(msg->from_addr,
+	    classify_daemon_words);
+	/* A no-reply notice returning the original: KDDI's. */
+	bool returned = (classify_local_is(msg->from_addr, "no-reply") ||
+	    classify_local_is(msg->from_addr, "noreply")) &&
+	    classify_has_attachment(msg, "message/rfc822");
 	bool null_sender = msg->return_path && !*msg->return_path;
 	bool subject = classify_contains_any(msg->subject,
 	    classify_bounce_subjects);
@@ -197,11 +205,11 @@ classify_is_bounce(const struct message *msg)
 		return true;
 	if (daemon)
 		return true;
-	if (subject && (postmaster || null_sender || !msg->from_addr ||
-	    classify_contains_any(msg->from_addr, classify_daemon_words)))
+	if (subject && (postmaster || null_sender || !msg->from_addr))
 		return true;
 	/* A postmaster's report in a language the subjects miss. */
-	return (postmaster || null_sender) && msg->text &&
+	return (postmaster || null_sender || (subject && returned)) &&
+	    msg->text &&
 	    (classify_has_smtp_status(msg->text) ||
 	    classify_head_contains_any(msg->text, classify_bounce_bodies));
 }

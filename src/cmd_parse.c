@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "consultd.h"
 #include "parse.h"
 #include "spool.h"
@@ -42,18 +43,31 @@ cmd_parse(const struct cli_opts *opts, int argc, char **argv)
 {
 	g_autofree char *raw = NULL;
 	g_autofree char *json = NULL;
+	g_autofree char *path = NULL;
+	struct config *cfg = NULL;
 	GError *err = NULL;
 	size_t len = 0;
 
-	(void)opts;
 	if (argc != 2 || (argv[1][0] == '-' && argv[1][1]))
 		return cli_usage("parse");
+	/*
+	 * A message alone needs no configuration; one named with -c or
+	 * $CONSULTD_CONFIG says who may send commands.
+	 */
+	if (opts->config_path || g_getenv("CONSULTD_CONFIG")) {
+		path = config_find(opts->config_path, &err);
+		if (!path || !(cfg = config_load(path, &err)))
+			return cli_fail(err);
+	}
 	if (strcmp(argv[1], "-") == 0)
 		raw = cmd_parse_read_stdin(&len, &err);
 	else
 		raw = spool_read(argv[1], CONSULTD_MAX_MESSAGE_SIZE, &len,
 		    &err);
-	if (!raw || !(json = parse_to_json(raw, len, &err)))
+	if (raw)
+		json = parse_to_json_with(raw, len, cfg, &err);
+	config_free(cfg);
+	if (!json)
 		return cli_fail(err);
 	fputs(json, stdout);
 	return fflush(stdout) == 0 ? 0 : EX_IOERR;

@@ -370,16 +370,22 @@ extract_slot(struct extract_ctx *c, const char *id)
 	return s;
 }
 
-/* Has lines a line that is not blank or decoration? */
+/* Has lines, from index from on, a line that is not blank or decoration? */
 static bool
-extract_has_text(const GPtrArray *lines)
+extract_has_text_from(const GPtrArray *lines, size_t from)
 {
 	size_t i;
 
-	for (i = 0; i < lines->len; i++)
+	for (i = from; i < lines->len; i++)
 		if (!extract_is_blank_or_deco(lines->pdata[i]))
 			return true;
 	return false;
+}
+
+static bool
+extract_has_text(const GPtrArray *lines)
+{
+	return extract_has_text_from(lines, 0);
 }
 
 /* Are all lines that hold text indented, as a letter lays out a list? */
@@ -459,6 +465,14 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 		return;
 	extract_drop_option_list(c, sec);
 	extract_drop_wrapped_prompt(c, sec);
+	/*
+	 * The prompt translated by them right under it, over their answer
+	 * ("[Q4] Anything else?\n(Kuna jambo lingine?)\nHakuna zaidi.").
+	 */
+	if (!sec->first && sec->lines->len >= 2 &&
+	    extract_is_bracketed_question(sec->lines->pdata[0]) &&
+	    extract_has_text_from(sec->lines, 1))
+		g_ptr_array_remove_index(sec->lines, 0);
 	/* A prompt they retyped over their answer is no part of it. */
 	if (c->restated && sec->first && extract_ends_like_prompt(sec->first,
 	    true) && extract_has_text(sec->lines))
@@ -595,6 +609,23 @@ extract_starts_signature(const struct extract_ctx *c, size_t i,
 }
 
 /*
+ * Does s end with a company's abbreviation, not a sentence's full stop:
+ * "Telecomunicaciones Andinas S.A.", "Example Inc.", "Acme Ltd."?
+ */
+static bool
+extract_ends_as_abbreviation(const char *s)
+{
+	const char *space = strrchr(s, ' ');
+	const char *word = space ? space + 1 : s;
+	size_t n = strlen(word);
+
+	if (n < 2 || n > 6 || word[n - 1] != '.')
+		return false;
+	return memchr(word, '.', n - 1) != NULL ||
+	    (g_ascii_isupper(word[0]) && n <= 5);
+}
+
+/*
  * Below line i, up to the next marker, quote or original, only what a
  * signature holds: a few lines (name, office, phone), none a sentence
  * ("One more thing: the venue was cold.") nor a "P.S.".
@@ -615,9 +646,13 @@ extract_only_signature_below(const struct extract_ctx *c, size_t i,
 		if (l->kind != EXTRACT_TEXT || extract_is_header_block(c, j,
 		    false))
 			break;
+		/* A logo's placeholder, a label: no line of the signature's. */
+		if (extract_is_image_or_label(l->content))
+			continue;
 		if (++lines > 6 || g_ascii_strncasecmp(l->content, "p.s", 3) ==
 		    0 || g_ascii_strncasecmp(l->content, "ps:", 3) == 0 ||
-		    (n > 0 && strchr(".!?", l->content[n - 1])))
+		    (n > 0 && strchr(".!?", l->content[n - 1]) &&
+		    !extract_ends_as_abbreviation(l->content)))
 			return false;
 	}
 	return true;
@@ -1175,6 +1210,7 @@ extract_reply_with(const char *text, const struct extract_template *t,
 		a->text = g_steal_pointer(&s->text);
 		g_ptr_array_add(c.res->answers, a);
 	}
+	extract_drop_gateway_furniture(c.free_lines);
 	c.res->free_text = extract_join(NULL, c.free_lines);
 
 	g_free(c.text);

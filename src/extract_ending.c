@@ -113,13 +113,14 @@ static const char *const extract_closings[] = {
 	/* it, nl, pl, tr, vi, ko, ja, hi, id, sw */
 	"cordiali saluti", "distinti saluti", "saluti", "un saluto",
 	"un caro saluto", "grazie", "grazie mille", "a presto",
+	"buona giornata", "buona serata", "buon lavoro",
 	"met vriendelijke groet", "met vriendelijke groeten",
 	"vriendelijke groet", "vriendelijke groeten", "hartelijke groet",
 	"groeten", "groet", "pozdrawiam", "z poważaniem",
 	"serdecznie pozdrawiam", "pozdrawiam serdecznie",
 	"z wyrazami szacunku", "saygılarımla", "saygılarımızla",
 	"iyi çalışmalar", "teşekkürler", "teşekkür ederim", "trân trọng",
-	"thân mến", "xin cảm ơn", "감사합니다", "고맙습니다", "감사드립니다",
+	"thân mến", "thân", "xin cảm ơn", "감사합니다", "고맙습니다", "감사드립니다",
 	"よろしくお願いいたします", "よろしくお願いします",
 	"宜しくお願い致します", "敬具", "धन्यवाद", "सादर", "भवदीय",
 	"धन्यवाद सहित", "सधन्यवाद", "भवदीया", "शुभकामनाओं सहित",
@@ -361,6 +362,28 @@ extract_mobile_signature(const char *s)
 	return EXTRACT_SIG_NONE;
 }
 
+/*
+ * s casefolded, newly allocated, where a Turkish "İ" (folded to "i" and
+ * a combining dot) is a plain "i": "İyi çalışmalar".
+ */
+static char *
+extract_casefold(const char *s)
+{
+	char *folded = g_utf8_casefold(s, -1);
+	char *r, *w;
+
+	for (r = w = folded; *r; r++) {
+		if (r > folded && r[-1] == 'i' && r[0] == '\xcc' &&
+		    r[1] == '\x87') {
+			r++;
+			continue;
+		}
+		*w++ = *r;
+	}
+	*w = '\0';
+	return folded;
+}
+
 /* Is s a closing alone ("Kind regards,", "С уважением,", "此致")? */
 bool
 extract_is_closing_phrase(const char *s)
@@ -380,11 +403,17 @@ extract_is_closing_phrase(const char *s)
 	    g_str_has_suffix(s, "謹上") || g_str_has_suffix(s, "谨上") ||
 	    g_str_has_suffix(s, "拜上")))
 		return true;
+	/* "敬祝 順心", "顺祝 商祺", "謹祝 安康": a wish, then two words. */
+	if (n <= 24 && (g_str_has_prefix(s, "敬祝") ||
+	    g_str_has_prefix(s, "顺祝") || g_str_has_prefix(s, "順祝") ||
+	    g_str_has_prefix(s, "谨祝") || g_str_has_prefix(s, "謹祝") ||
+	    g_str_has_prefix(s, "顺颂") || g_str_has_prefix(s, "順頌")))
+		return true;
 	if (n > EXTRACT_CLOSING_MAX ||
 	    (!extract_starts_like_any(s, extract_closings) &&
 	    !extract_starts_like_any(s, extract_closing_openers)))
 		return false;
-	folded = g_utf8_casefold(s, -1);
+	folded = extract_casefold(s);
 	n = strlen(folded);
 	/* Hungarian signs off with a colon: "Üdvözlettel:". */
 	if (n >= 1 && strchr(",.!:", folded[n - 1]))
@@ -397,6 +426,9 @@ extract_is_closing_phrase(const char *s)
 	else if (n >= 2 && memcmp(folded + n - 2, "\xd8\x8c", 2) == 0)
 		folded[n -= 2] = '\0';				/* ، */
 	g_strchomp(folded);
+	/* "With best wishes", "with many thanks": "with" and a closing. */
+	found = g_str_has_prefix(folded, "with ") &&
+	    extract_is_listed_closing(folded + 5);
 	for (i = 0; extract_closings[i] && !found; i++) {
 		size_t len;
 		const char *from;
@@ -1050,4 +1082,164 @@ extract_is_sign_off(const struct extract_ctx *c, size_t i,
 	    (g_utf8_strlen(name, -1) <= EXTRACT_NAME_MAX &&
 	    !strchr(".!?:", name[n - 1]) && !extract_ends_as_sentence(name) &&
 	    extract_looks_like_name(name));
+}
+
+/*
+ * What a receiving gateway adds to the top of a message it lets in, and
+ * what a labelling tool adds at the top or the bottom: Outlook's "You
+ * don't often get email from ..." tip, an external-sender banner
+ * ("CAUTION: This email originated from outside the organization ...",
+ * "[ВНЕШНИЙ] Письмо получено от внешнего отправителя ..."), a
+ * sensitivity label ("Classification: Public", "Uso interno").  None of
+ * it is the participant's.  Casefolded.
+ */
+static const char *const extract_banner_tips[] = {
+	"aka.ms/learnaboutsenderidentification",
+	"you don't often get email from", "you don’t often get email from",
+	"vous ne recevez pas souvent de courriers",
+	"no suele recibir correo", "sie erhalten nicht oft e-mail",
+	"вы нечасто получаете", "你通常不会收到来自", "لا تتلقى غالبًا", NULL,
+};
+static const char *const extract_banner_external[] = {
+	"external", "externe", "externo", "extern", "outside",
+	"l'extérieur", "l’extérieur", "fuera de", "внешн", "خارج", "外部",
+	NULL,
+};
+static const char *const extract_banner_caution[] = {
+	"caution", "warning", "attention", "precaución", "precaucion",
+	"atención", "advertencia", "cuidado", "внимание", "осторожн",
+	"предупрежд", "تنبيه", "تحذير", "注意", "警告", "小心", "link",
+	"lien", "enlace", "ссылк", "رابط", "روابط", "链接", "連結",
+	"attachment", "pièce", "adjunt", "вложен", "مرفق", "附件", NULL,
+};
+static const char *const extract_label_keys[] = {
+	"classification", "sensitivity", "sensibilité", "clasificación",
+	"clasificacion", "classificação", "classificazione",
+	"klassifizierung", "vertraulichkeit", "diffusion restreinte",
+	"классификация", "гриф", "التصنيف", "密级", "分类", "敏感度", NULL,
+};
+static const char *const extract_labels[] = {
+	"official", "official-sensitive", "official sensitive",
+	"unclassified", "internal", "internal use", "internal use only",
+	"for internal use only", "public", "general", "uso interno",
+	"usage interne", "interne", "для внутреннего использования",
+	"для служебного пользования", "داخلي", "استخدام داخلي", "内部",
+	"公开", "内部使用", NULL,
+};
+
+static bool
+extract_contains_any(const char *folded, const char *const *needles)
+{
+	size_t i;
+
+	for (i = 0; needles[i]; i++)
+		if (strstr(folded, needles[i]))
+			return true;
+	return false;
+}
+
+/* Is the one line s a sensitivity label? */
+static bool
+extract_is_label(const char *s)
+{
+	g_autofree char *folded = extract_casefold(s);
+	const char *colon;
+	size_t i, n;
+
+	g_strstrip(folded);
+	n = strlen(folded);
+	if (n == 0 || n > 80)
+		return false;
+	for (i = 0; extract_labels[i]; i++)
+		if (strcmp(folded, extract_labels[i]) == 0)
+			return true;
+	colon = strstr(folded, "\xef\xbc\x9a");		/* ： */
+	if (!colon)
+		colon = strchr(folded, ':');
+	if (!colon || extract_word_count(colon) > 5)
+		return false;
+	for (i = 0; extract_label_keys[i]; i++) {
+		size_t len = strlen(extract_label_keys[i]);
+
+		if (strncmp(folded, extract_label_keys[i], len) == 0 &&
+		    folded + len + strspn(folded + len, " ") == colon)
+			return true;
+	}
+	return false;
+}
+
+/* Lines first..last - 1 of lines, joined and casefolded. */
+static char *
+extract_fold_span(const GPtrArray *lines, size_t first, size_t last)
+{
+	GString *joined = g_string_new(NULL);
+	char *folded;
+	size_t k;
+
+	for (k = first; k < last; k++) {
+		g_string_append(joined, lines->pdata[k]);
+		g_string_append_c(joined, ' ');
+	}
+	folded = extract_casefold(joined->str);
+	g_string_free(joined, TRUE);
+	return folded;
+}
+
+/* Is the paragraph of lines first..last - 1 a gateway's or a label? */
+static bool
+extract_is_gateway_paragraph(const GPtrArray *lines, size_t first,
+    size_t last)
+{
+	g_autofree char *folded = NULL;
+	size_t bytes = 0, k;
+
+	if (last == first + 1 && extract_is_label(lines->pdata[first]))
+		return true;
+	for (k = first; k < last; k++)
+		bytes += strlen(lines->pdata[k]);
+	if (last - first > 6 || bytes > 600)
+		return false;
+	folded = extract_fold_span(lines, first, last);
+	/* "[EXTERNO] Este mensaje proviene de un remitente externo." */
+	if (folded[0] == '[' && strchr(folded, ']') &&
+	    extract_contains_any(folded, extract_banner_external) &&
+	    (size_t)(strchr(folded, ']') - folded) < 24)
+		return true;
+	return extract_contains_any(folded, extract_banner_tips) ||
+	    (extract_contains_any(folded, extract_banner_external) &&
+	    extract_contains_any(folded, extract_banner_caution));
+}
+
+bool
+extract_is_image_or_label(const char *s)
+{
+	/* Outlook's text for an inline image: "[cid:image001.png@01DB...]". */
+	return g_str_has_prefix(s, "[cid:") || extract_is_label(s);
+}
+
+void
+extract_drop_gateway_furniture(GPtrArray *lines)
+{
+	size_t first, last, n, round;
+
+	/* At the top: a tip, a banner, a label, in any order. */
+	for (round = 0; round < 4; round++) {
+		for (first = 0; first < lines->len &&
+		    extract_is_blank_or_deco(lines->pdata[first]); first++)
+			;
+		for (last = first; last < lines->len &&
+		    !extract_is_blank_or_deco(lines->pdata[last]); last++)
+			;
+		if (last == first || last == lines->len ||
+		    !extract_is_gateway_paragraph(lines, first, last))
+			break;
+		g_ptr_array_remove_range(lines, 0, (guint)last);
+	}
+	/* At the bottom: a label of one line. */
+	for (n = lines->len; n > 0 &&
+	    extract_is_blank_or_deco(lines->pdata[n - 1]); n--)
+		;
+	if (n >= 2 && extract_is_blank_or_deco(lines->pdata[n - 2]) &&
+	    extract_is_label(lines->pdata[n - 1]))
+		g_ptr_array_set_size(lines, (guint)(n - 1));
 }

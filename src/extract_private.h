@@ -126,6 +126,15 @@ extract_ends_with_colon(const char *s)
 	    (n >= 3 && memcmp(s + n - 3, "\xe1\x8d\xa6", 3) == 0);
 }
 
+bool extract_is_bracketed_question(const char *s);
+/*
+ * Takes a gateway's tip and external-sender banner and a sensitivity
+ * label off the top of lines, and a label off their bottom.
+ */
+void extract_drop_gateway_furniture(GPtrArray *lines);
+/* Is s an inline image's placeholder ("[cid:...]") or a label? */
+bool extract_is_image_or_label(const char *s);
+
 /* What extract_mobile_signature() finds. */
 enum extract_sig {
 	EXTRACT_SIG_NONE,

@@ -278,6 +278,31 @@ extract_is_bracketed(const char *s)
 	    !memchr(s + 1, ')', n - 2);
 }
 
+/*
+ * Is s their own translation of the prompt, in brackets on the line
+ * under it: "(Sekretarieti iendelee kufanya nini?)", "(Kuna jambo
+ * lingine?)": one bracketed question.
+ */
+bool
+extract_is_bracketed_question(const char *s)
+{
+	g_autofree char *inside = NULL;
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!extract_is_bracketed(s))
+		return false;
+	inside = g_strdup(s + 1);
+	n = strlen(inside);
+	while (n > 0 && inside[n - 1] == ' ')
+		n--;
+	inside[n > 0 ? n - 1 : 0] = '\0';	/* the ')' */
+	g_strchomp(inside);
+	return extract_ends_as_question(inside) &&
+	    inside[strlen(inside) - 1] != ':';
+}
+
 /* Is s a question and a remark in brackets ("Why? (max. 200 words)")? */
 static bool
 extract_is_question_and_remark(const char *s)

@@ -3,11 +3,13 @@
  * The parse command's use case: mime, classify, token and extract put
  * together exactly as ingest uses them, so that what `parse` prints is
  * what filing would see.  Without a database, a message is a reply when
- * it carries a token or markers, else unrelated.
+ * it carries a token or markers, else unrelated; a coordinator's command
+ * is judged against the configuration when one is given.
  */
 #include "parse.h"
 
 #include "classify.h"
+#include "command.h"
 #include "consultd.h"
 #include "extract.h"
 #include "json.h"
@@ -67,9 +69,35 @@ parse_attachments(struct json_writer *w, const struct message *msg)
 	json_array_end(w);
 }
 
+/*
+ * "REMIND NAME" or "STATUS NAME" (SPEC 8): a command when cfg authorizes
+ * its sender, else mail, as ingest files it.  Without a configuration
+ * nobody's authority can be checked: the message is taken for the
+ * command it is shaped as, and *note says so.
+ */
+static bool
+parse_is_command(const struct config *cfg, const struct message *msg,
+    char **note)
+{
+	g_autofree char *name = NULL;
+	g_autofree char *why = NULL;
+
+	if (command_parse(msg, &name) == COMMAND_NONE)
+		return false;
+	if (!cfg) {
+		*note = g_strdup("a command: its sender's authority was not "
+		    "checked (no configuration given; use -c FILE)");
+		return true;
+	}
+	if (command_authorized(cfg, msg, &why))
+		return true;
+	*note = g_strdup_printf("not a command, read as mail: %s", why);
+	return false;
+}
+
 static const char *
-parse_kind(const struct message *msg, const struct extract_result *ext,
-    bool has_token)
+parse_kind(const struct config *cfg, const struct message *msg,
+    const struct extract_result *ext, bool has_token, char **note)
 {
 	switch (classify_message(msg)) {
 	case CLASSIFY_AUTO_REPLY:
@@ -79,6 +107,8 @@ parse_kind(const struct message *msg, const struct extract_result *ext,
 	case CLASSIFY_HUMAN:
 		break;
 	}
+	if (parse_is_command(cfg, msg, note))
+		return "command";
 	return has_token || ext->structured ? "reply" : "unrelated";
 }
 
@@ -111,7 +141,15 @@ parse_quotes_recorded(const struct message *msg)
 char *
 parse_to_json(const char *raw, size_t len, GError **err)
 {
+	return parse_to_json_with(raw, len, NULL, err);
+}
+
+char *
+parse_to_json_with(const char *raw, size_t len, const struct config *cfg,
+    GError **err)
+{
 	g_autoptr(GPtrArray) tokens = NULL;
+	g_autofree char *note = NULL;
 	struct extract_result *ext = NULL;
 	struct message *msg;
 	struct json_writer w;
@@ -135,7 +173,7 @@ parse_to_json(const char *raw, size_t len, GError **err)
 	parse_opt_string(&w, "from", msg->from_addr);
 	parse_opt_string(&w, "subject", msg->subject);
 	json_key(&w, "kind");
-	json_string(&w, parse_kind(msg, ext, tokens->len > 0));
+	json_string(&w, parse_kind(cfg, msg, ext, tokens->len > 0, &note));
 	parse_opt_string(&w, "token", tokens->len ? ((struct token_candidate *)
 	    tokens->pdata[0])->token : NULL);
 	parse_opt_string(&w, "in_reply_to", msg->in_reply_to);
@@ -157,6 +195,8 @@ parse_to_json(const char *raw, size_t len, GError **err)
 		json_string(&w, ext->warnings->pdata[i]);
 	if (ext->quoted_only)
 		json_string(&w, EXTRACT_QUOTED_ONLY_WARNING);
+	if (note)
+		json_string(&w, note);
 	json_array_end(&w);
 	parse_bounce(&w, msg);
 	parse_attachments(&w, msg);

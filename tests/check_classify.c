@@ -32,6 +32,13 @@ struct rule_case {
 };
 
 static const struct rule_case rule_cases[] = {
+	/* Outlook's "Automatic reply:" in Polish and Turkish. */
+	{ "auto_subject_pl", "ana@example.pl", "Odpowied\xc5\xba "
+	    "automatyczna: Your views", NULL, false, NULL, "ana@example.pl",
+	    NULL, CLASSIFY_AUTO_REPLY },
+	{ "auto_subject_tr", "ali@example.com.tr", "Otomatik yan\xc4\xb1t: "
+	    "Your views", NULL, false, NULL, "ali@example.com.tr", NULL,
+	    CLASSIFY_AUTO_REPLY },
 	{ "plain_reply", "ana@example.org", "Re: BPF review", NULL, false,
 	    NULL, "ana@example.org", NULL, CLASSIFY_HUMAN },
 	{ "auto_submitted", "ana@example.org", "Re: x", "auto-replied", false,
@@ -253,6 +260,51 @@ START_TEST(test_classify_postmaster_smtp_status)
 		    i);
 		message_free(msg);
 	}
+}
+END_TEST
+
+/*
+ * KDDI's notice: from no-reply, a subject the bounce list knows, the
+ * original returned as message/rfc822 and a report's phrase.  The same
+ * notice without the original, or a no-reply newsletter that only
+ * attaches a message, is no bounce.
+ */
+START_TEST(test_classify_no_reply_returning_the_original)
+{
+	static const char head[] = "From: no-reply@mail.example.jp\n"
+	    "To: consult@example.org\nSubject: "
+	    "=?UTF-8?B?44Oh44O844Or44Ko44Op44O86YCa55+l?=\n"
+	    "MIME-Version: 1.0\n";
+	static const char open[] = "Content-Type: multipart/mixed; "
+	    "boundary=b\n\n--b\nContent-Type: text/plain\n\n";
+	static const char original[] = "\n--b\nContent-Type: message/rfc822"
+	    "\n\nFrom: consult@example.org\nSubject: Your views\n\nDear Ana\n"
+	    "--b--\n";
+	static const char phrase[] = "Your mail sent on: Thu, 29 Apr 2013\n"
+	    "     Could not be delivered to: <ana@example.jp>\n";
+	char *raws[3];
+	enum classify_kind kinds[3] = {
+		CLASSIFY_BOUNCE, CLASSIFY_HUMAN, CLASSIFY_HUMAN,
+	};
+	size_t i;
+
+	mime_init();
+	raws[0] = g_strconcat(head, open, phrase, original, NULL);
+	/* Without the original: a notice, not a report. */
+	raws[1] = g_strconcat(head, "Content-Type: text/plain\n\n", phrase,
+	    NULL);
+	/* The original returned, but no report's phrase. */
+	raws[2] = g_strconcat(head, open, "Here is the letter again.",
+	    original, NULL);
+	for (i = 0; i < G_N_ELEMENTS(raws); i++) {
+		struct message *msg = mime_parse(raws[i], strlen(raws[i]),
+		    NULL);
+
+		ck_assert_msg(classify_message(msg) == kinds[i], "%zu", i);
+		message_free(msg);
+		g_free(raws[i]);
+	}
+	mime_shutdown();
 }
 END_TEST
 
@@ -505,6 +557,7 @@ classify_suite(void)
 	    G_N_ELEMENTS(info_cases));
 	tcase_add_test(tc, test_classify_bounce_info_not_bounce);
 	tcase_add_test(tc, test_classify_postmaster_smtp_status);
+	tcase_add_test(tc, test_classify_no_reply_returning_the_original);
 	tcase_add_test(tc, test_classify_read_receipt);
 	tcase_add_test(tc, test_classify_bounce_with_empty_returned_message);
 	tcase_add_loop_test(tk, test_classify_corpus, 0,

@@ -5,6 +5,7 @@
  * moments during a fetch.
  */
 #include <check.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -67,6 +68,54 @@ START_TEST(test_cli_config_errors_are_listed_together)
 	ck_assert(strstr(err, "databse: unknown key") != NULL);
 	ck_assert(strstr(err, "'often'") != NULL);
 	ck_assert(strstr(err, "'maybe'") != NULL);
+	testutil_rmtree(dir);
+}
+END_TEST
+
+/*
+ * `parse` tells a coordinator's command (SPEC 6, 8): without a
+ * configuration by its shape, with one only when the configuration
+ * authorizes its sender; everything else from anyone is mail.
+ */
+START_TEST(test_cli_parse_command_kind)
+{
+	static const char command[] = "From: Coord <coord@example.org>\n"
+	    "To: consult@igf.example.org\nSubject: REMIND bpf-on-bpfs\n\n"
+	    "secret: correct-horse-battery-staple\n";
+	static const char stranger[] = "From: Eve <eve@example.org>\n"
+	    "To: consult@igf.example.org\nSubject: REMIND bpf-on-bpfs\n\n"
+	    "secret: correct-horse-battery-staple\n";
+	g_autofree char *dir = testutil_tmpdir();
+	g_autofree char *cmd = testutil_write(dir, "cmd.eml", command);
+	g_autofree char *eve = testutil_write(dir, "eve.eml", stranger);
+	g_autofree char *conf = testutil_write(dir, "consultd.conf",
+	    "[smtp]\nfrom = consult@igf.example.org\n[commands]\n"
+	    "coordinators = coord@example.org\nsecret_file = secret\n");
+	g_autofree char *secret = testutil_write(dir, "secret",
+	    "correct-horse-battery-staple\n");
+	char *out = NULL, *err = NULL;
+
+	ck_assert_int_eq(g_chmod(secret, 0600), 0);
+	g_unsetenv("CONSULTD_CONFIG");
+	/* No configuration given: the shape decides, and it says so. */
+	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "parse",
+	    cmd, NULL }, &out, &err), 0);
+	ck_assert_msg(strstr(out, "\"kind\": \"command\"") &&
+	    strstr(out, "not checked"), "%s", out);
+	g_free(out);
+	g_free(err);
+	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "-c", conf,
+	    "parse", cmd, NULL }, &out, &err), 0);
+	ck_assert_msg(strstr(out, "\"kind\": \"command\"") &&
+	    !strstr(out, "not checked"), "%s", out);
+	g_free(out);
+	g_free(err);
+	ck_assert_int_eq(testutil_run(dir, (const char *const[]){ "-c", conf,
+	    "parse", eve, NULL }, &out, &err), 0);
+	ck_assert_msg(strstr(out, "\"kind\": \"unrelated\"") &&
+	    strstr(out, "not a configured coordinator"), "%s", out);
+	g_free(out);
+	g_free(err);
 	testutil_rmtree(dir);
 }
 END_TEST
@@ -418,6 +467,7 @@ cli_suite(void)
 	tcase_add_loop_test(tc, test_cli_usage_and_exit_codes, 0,
 	    G_N_ELEMENTS(usage_cases));
 	tcase_add_test(tc, test_cli_config_errors_are_listed_together);
+	tcase_add_test(tc, test_cli_parse_command_kind);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(e2e, 240);
 	tcase_add_test(e2e, test_cli_demo_end_to_end);

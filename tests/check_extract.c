@@ -1141,6 +1141,51 @@ static const struct extract_case extract_cases[] = {
 	{ "two_closings_joined_es", "Hola:\n\n[Q1] What?\nCalls.\n\n[END]\n\n"
 	    "Muchas gracias y saludos,\n", false, "Q1=Calls.", "Hola:", true,
 	    0 },
+	/* Their own translation of the prompt, in brackets under it. */
+	{ "translated_prompt_in_brackets_under_the_marker", "[Q4] Anything "
+	    "else?\n(Kuna jambo lingine?)\nHakuna zaidi.\n\n[END]\n", false,
+	    "Q4=Hakuna zaidi.", NULL, true, 0 },
+	{ "bracketed_question_alone_is_the_answer", "[Q4] Anything else?\n"
+	    "(Why not ask the regions?)\n\n[END]\n", false,
+	    "Q4=(Why not ask the regions?)", NULL, true, 0 },
+	{ "bracketed_remark_over_the_answer_stays", "[Q4] Anything else?\n"
+	    "(personal view)\nMore calls.\n\n[END]\n", false,
+	    "Q4=(personal view)\nMore calls.", NULL, true, 0 },
+	{ "closings_of_more_languages", "Xin ch\xc3\xa0o,\n\n[Q1] What?\n"
+	    "Calls.\n\n[END]\n\nTh\xc3\xa2n,\n", false, "Q1=Calls.",
+	    "Xin ch\xc3\xa0o,", true, 0 },
+	{ "closing_with_a_dotted_capital_i", "Say\xc4\xb1n ilgili,\n\n[Q1] "
+	    "What?\nCalls.\n\n[END]\n\n\xc4\xb0yi \xc3\xa7" "al\xc4\xb1\xc5\x9f"
+	    "malar,\n", false, "Q1=Calls.", "Say\xc4\xb1n ilgili,", true, 0 },
+	{ "with_and_a_closing", "Hello,\n\n[Q1] What?\nCalls.\n\n[END]\n\n"
+	    "With best wishes,\n", false, "Q1=Calls.", "Hello,", true, 0 },
+	{ "italian_wish_joined_to_thanks", "Salve,\n\n[Q1] What?\nCalls.\n\n"
+	    "[END]\n\nGrazie e buona giornata,\n", false, "Q1=Calls.",
+	    "Salve,", true, 0 },
+	/* "敬祝 順心" */
+	{ "chinese_wish_closing", "\xe6\x82\xa8\xe5\xa5\xbd\xef\xbc\x9a\n\n"
+	    "[Q1] What?\nCalls.\n\n[END]\n\n\xe6\x95\xac\xe7\xa5\x9d \xe9\xa0"
+	    "\x86\xe5\xbf\x83\n", false, "Q1=Calls.", "\xe6\x82\xa8\xe5\xa5"
+	    "\xbd\xef\xbc\x9a", true, 0 },
+	/* What gateways and labelling tools add is nobody's free text. */
+	{ "gateway_banner_and_label_off_the_top", "You don't often get email "
+	    "from a@x.org. Learn why this is important<https://aka.ms/"
+	    "LearnAboutSenderIdentification>\n\nCAUTION: This email originated"
+	    " from outside of the organization. Do not click links.\n\n"
+	    "Classification: Public\n\nDear colleagues,\nOur answers.\n\n[Q1] "
+	    "What?\nCalls.\n\n[END]\n\nUso interno\n", false, "Q1=Calls.",
+	    "Dear colleagues,\nOur answers.", true, 0 },
+	{ "bracketed_external_tag_banner", "[EXTERNO] Este mensaje proviene "
+	    "de un remitente externo.\n\nHola:\n\n[Q1] What?\nCalls.\n", false,
+	    "Q1=Calls.", "Hola:", true, 0 },
+	{ "their_own_words_about_outside_help_stay", "We asked external "
+	    "experts too.\n\nBest,\n\n[Q1] What?\nCalls.\n", false,
+	    "Q1=Calls.", "We asked external experts too.", true, 0 },
+	{ "signature_with_company_abbreviation_and_logo", "Hola:\n\n[Q1] "
+	    "What?\nCalls.\n\n[END]\n\nUn saludo,\nJavier Morales\nGerente\n"
+	    "Telecomunicaciones Andinas S.A.\nwww.example.com\n[cid:image001."
+	    "png@01DB64F2.8C73DCC5]\n\nUso interno\n", false, "Q1=Calls.",
+	    "Hola:", true, 0 },
 	{ "value_after_a_colon_prompt_in_the_original", "Hi\n\nFrom: S <s@x."
 	    "org>\nSent: Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject:"
 	    " x\n\n[Q1] What worked well? The calls.\n\n[C1] Your main role "
