@@ -105,7 +105,8 @@ struct extract_result {
  *   ("2027年IGF议程...议题？ 数字包容"), and a choice's value may follow the
  *   prompt's colon ("[C2] Preferred format: 4. Round table", "首选形式：
  *   主会场") when it is the number of one of the options listed under
- *   it, words after it or none, or the text of one.
+ *   it, words after it or none (no range: "1 or 2", "1-5"), or the
+ *   text of one.
  * - A section whose only own line is one ignore_lines option (the others
  *   deleted) answers with that option.  An option typed again under or
  *   above the unchanged list ("2. Contributor" after "5. Other") is the
@@ -146,9 +147,10 @@ struct extract_result {
  *   paragraph of one line that is sender_name, a word of it or its
  *   initials ("5 not 4, sorry\n\nBeatriz", "Xiaolan" for "Zhou Xiaolan",
  *   "-Tim", "K.M.", "Vale" for "Valentina": the start of a word of it, four
- *   letters or more) with nothing of the participant's below it but the
- *   original, a signature or the end, or a short line naming a device or
- *   app ("मेरे Galaxy से भेजा गया") in that place;
+ *   letters or more, not a word that answers: "Sure" for "Suresh")
+ *   with nothing of the participant's below it but the original, a
+ *   signature or the end, or a short line naming a device or app
+ *   ("मेरे Galaxy से भेजा गया") in that place;
  *   inline PGP armor ("-----BEGIN PGP SIGNED MESSAGE-----", "Hash:"), whose
  *   "- " dash escapes come off the lines (RFC 4880 7.1).
  * - An attribution or header block typed inside an answer (an own marker

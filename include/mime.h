@@ -29,7 +29,9 @@ struct message;
  *   holds any text, else text/html through html2text() (text_from_html);
  *   in an alternative beside HTML, a plain part that is a stub ("This is
  *   an HTML message") or the HTML flattened (300 bytes or more on one or
- *   two lines, as QQ Mail and NetEase send) holds none.
+ *   two lines, as QQ Mail and NetEase send, beside HTML with two line
+ *   breaks more; a long answer on one line beside one <div> is kept)
+ *   holds none.
  *   Inline text parts are joined in order.  Charsets are converted to
  *   UTF-8 (a wrong or unknown label falls back to UTF-8 if the bytes are
  *   valid, then windows-1252); CRLF and CR become LF, NUL becomes U+FFFD;

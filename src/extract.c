@@ -1138,6 +1138,7 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	c.prompts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_ptr_array_unref);
 	c.prompt_source = g_hash_table_new(g_direct_hash, g_direct_equal);
+	c.option_texts = g_hash_table_new(g_str_hash, g_str_equal);
 	c.slots = g_ptr_array_new_with_free_func(extract_slot_free);
 	c.free_lines = g_ptr_array_new();
 	c.pieces = g_ptr_array_new_with_free_func(g_free);
@@ -1172,6 +1173,7 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	for (i = 0; i < c.n && !c.markers; i++)
 		c.markers = c.lines[i].kind == EXTRACT_MARKER;
 	g_hash_table_unref(order);
+	extract_count_option_texts(&c);
 	extract_walk(&c, 0);
 	/*
 	 * Nothing answered in their own text: they may have typed inside
@@ -1219,6 +1221,7 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	g_ptr_array_unref(c.pieces);
 	g_ptr_array_unref(c.slots);
 	g_hash_table_unref(c.prompt_source);
+	g_hash_table_unref(c.option_texts);
 	g_hash_table_unref(c.prompts);
 	if (no_ignore)
 		g_ptr_array_unref(no_ignore);

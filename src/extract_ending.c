@@ -818,6 +818,13 @@ extract_initials(const char *name, char *out, size_t size)
 	return n;
 }
 
+/* Short answers that also begin names: no short form of one. */
+static const char *const extract_answer_words[] = {
+	"sure", "both", "good", "fine", "done", "none", "nope", "okay",
+	"yeah", "same", "also", "agree", "maybe", "never", "great", "noted",
+	NULL,
+};
+
 /*
  * Is s the sender's own name as a signature: their display name, one
  * word of it ("Beatriz" for "Beatriz Lima", "Maria" for "Garcia, Maria",
@@ -850,12 +857,16 @@ extract_is_sender_name(const struct extract_ctx *c, const char *s)
 	comma = strchr(name, ',');
 	words = g_strsplit_set(comma ? comma + 1 : name, " ", -1);
 	found = strcmp(line, name) == 0;
-	/* "Vale" for "Valentina", "Alex" for "Alexander": a short form. */
+	/*
+	 * "Vale" for "Valentina", "Alex" for "Alexander": a short form, but
+	 * not a word that answers ("Sure" is no "Suresh", "Both" no "Botha").
+	 */
 	for (; words[n] && !found; n++)
 		found = g_utf8_strlen(words[n], -1) >= 2 &&
 		    (strcmp(line, words[n]) == 0 ||
 		    (g_utf8_strlen(line, -1) >= 4 && !strchr(line, ' ') &&
-		    g_str_has_prefix(words[n], line)));
+		    g_str_has_prefix(words[n], line) &&
+		    !g_strv_contains(extract_answer_words, line)));
 	g_strfreev(words);
 	g_free(line);
 	g_free(name);

@@ -84,6 +84,11 @@ struct extract_ctx {
 	const GPtrArray *ignore; /* char *, ignore lines without marker
 				    (the template's, borrowed) */
 	GHashTable *prompts;	/* id -> GPtrArray of char * */
+	/*
+	 * An option line's text ("Contributor" of "2. Contributor") -> the
+	 * lines that have it, counted up to 2: extract_is_template_option().
+	 */
+	GHashTable *option_texts;
 	/* The last unquoted attribution or boundary line, or SIZE_MAX. */
 	size_t last_furniture;
 	/* A marker line's rest -> the prompt learnt whole from that line. */
@@ -183,6 +188,7 @@ char *extract_marker_answer(const struct extract_ctx *c, const char *id,
 void extract_drop_option_list(const struct extract_ctx *c,
     struct extract_section *sec);
 void extract_collect_prompts(struct extract_ctx *c, size_t own_end);
+void extract_count_option_texts(struct extract_ctx *c);
 bool extract_reads_as_prompt(const struct extract_ctx *c, const char *id,
     const char *rest);
 

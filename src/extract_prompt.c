@@ -395,10 +395,15 @@ extract_colon_option_end(const struct extract_ctx *c, size_t i)
 	}
 	if (number == 0 || number > last || k < i + 3)
 		return NULL;
-	/* "4", "4. Other", "4 - debates": not "2027 onwards". */
+	/*
+	 * "4", "4. Other", "4 - debates": not "2027 onwards", nor the
+	 * template's own hint of a range ("1 or 2", "1-5", "1 (low) to 5").
+	 */
 	for (k = 0; g_ascii_isdigit(after[k]); k++)
 		;
-	return g_ascii_isalnum(after[k]) ? NULL : after;
+	if (g_ascii_isalnum(after[k]) || strpbrk(after + k, "0123456789"))
+		return NULL;
+	return after;
 }
 
 /*
@@ -810,7 +815,7 @@ static bool
 extract_is_template_option(const struct extract_ctx *c, const char *l)
 {
 	const char *text = l;
-	size_t i, seen = 0;
+	size_t i;
 
 	while (*text == ' ' || g_ascii_isdigit(*text))
 		text++;
@@ -822,21 +827,46 @@ extract_is_template_option(const struct extract_ctx *c, const char *l)
 		if (strcmp(c->ignore->pdata[i], text) == 0 ||
 		    g_str_has_suffix(c->ignore->pdata[i], text))
 			return true;
-	for (i = 0; i < c->n && seen < 2; i++) {
+	return GPOINTER_TO_UINT(g_hash_table_lookup(c->option_texts,
+	    text)) >= 2;
+}
+
+/* The text after the number of each line starting with digits: once. */
+static const char *
+extract_option_text(const char *o)
+{
+	while (g_ascii_isdigit(*o))
+		o++;
+	if (*o == '.' || *o == ')')
+		o++;
+	while (*o == ' ' || *o == '\t')
+		o++;
+	return o;
+}
+
+/*
+ * Counts, once for the walk, the lines that show each option's text:
+ * asking every line of the message for every option line of a list of
+ * thousands took minutes.
+ */
+void
+extract_count_option_texts(struct extract_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
 		const char *o = c->lines[i].content;
+		guint seen;
 
 		if (!g_ascii_isdigit(*o))
 			continue;
-		while (g_ascii_isdigit(*o))
-			o++;
-		if (*o == '.' || *o == ')')
-			o++;
-		while (*o == ' ' || *o == '\t')
-			o++;
-		if (strcmp(o, text) == 0)
-			seen++;
+		o = extract_option_text(o);
+		seen = GPOINTER_TO_UINT(g_hash_table_lookup(c->option_texts,
+		    o));
+		if (seen < 2)
+			g_hash_table_insert(c->option_texts,
+			    (gpointer)(uintptr_t)o, GUINT_TO_POINTER(seen + 1));
 	}
-	return seen >= 2;
 }
 
 /*

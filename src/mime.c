@@ -1253,10 +1253,13 @@ mime_is_html_stub(const GByteArray *bytes)
 
 /*
  * A plain alternative that is the HTML with its line breaks lost (QQ
- * Mail, NetEase): a whole letter, quote and all, on one or two lines.
+ * Mail, NetEase): a whole letter, quote and all, on one or two lines,
+ * where the HTML beside it (html_breaks: its paragraphs and line breaks)
+ * has more.  A long answer typed on one line is sent as one paragraph of
+ * HTML too (Gmail): that plain text is the letter.
  */
 static bool
-mime_is_flattened(const GByteArray *bytes)
+mime_is_flattened(const GByteArray *bytes, guint html_breaks)
 {
 	guint len = bytes->len, i, breaks = 0;
 
@@ -1266,12 +1269,52 @@ mime_is_flattened(const GByteArray *bytes)
 		return false;
 	for (i = 0; i < len && breaks <= 2; i++)
 		breaks += bytes->data[i] == '\n';
-	return breaks <= 2;
+	return breaks <= 2 && html_breaks >= breaks + 2;
+}
+
+/*
+ * The paragraphs and line breaks of the HTML alternative obj ("<p",
+ * "<div", "<br", "<tr", "<li"; the root of a multipart/related), counted
+ * up to 8; 0 when obj is no HTML.
+ */
+static guint
+mime_html_breaks(GMimeObject *obj)
+{
+	static const char *const tags[] = { "p", "div", "br", "tr", "li",
+	    NULL };
+	GByteArray *bytes;
+	guint i, n = 0;
+	size_t t;
+
+	if (obj && mime_is_type(obj, "multipart", "related") &&
+	    g_mime_multipart_get_count(GMIME_MULTIPART(obj)) > 0)
+		obj = g_mime_multipart_get_part(GMIME_MULTIPART(obj), 0);
+	if (!obj || !GMIME_IS_PART(obj) || !mime_is_type(obj, "text", "html"))
+		return 0;
+	bytes = mime_part_bytes(GMIME_PART(obj));
+	for (i = 0; i + 1 < bytes->len && n < 8; i++) {
+		const char *p = (const char *)bytes->data + i + 1;
+		size_t left = bytes->len - i - 1;
+
+		if (bytes->data[i] != '<')
+			continue;
+		for (t = 0; tags[t]; t++) {
+			size_t k = strlen(tags[t]);
+
+			if (left > k && g_ascii_strncasecmp(p, tags[t], k) == 0 &&
+			    !g_ascii_isalnum(p[k])) {
+				n++;
+				break;
+			}
+		}
+	}
+	g_byte_array_free(bytes, TRUE);
+	return n;
 }
 
 /* Does this alternative hold text/plain with some non-blank text? */
 static bool
-mime_has_plain_text(GMimeObject *obj, bool flat_ok)
+mime_has_plain_text(GMimeObject *obj, guint html_breaks)
 {
 	GByteArray *bytes;
 	bool found = false;
@@ -1284,7 +1327,7 @@ mime_has_plain_text(GMimeObject *obj, bool flat_ok)
 	for (i = 0; i < bytes->len && !found; i++)
 		found = !g_ascii_isspace(bytes->data[i]);
 	if (found && (mime_is_html_stub(bytes) ||
-	    (!flat_ok && mime_is_flattened(bytes))))
+	    mime_is_flattened(bytes, html_breaks)))
 		found = false;
 	g_byte_array_free(bytes, TRUE);
 	return found;
@@ -1325,16 +1368,14 @@ mime_walk_object(struct mime_walk *w, GMimeObject *obj, bool want_text)
 		 */
 		if (want_text &&
 		    mime_is_type(obj, "multipart", "alternative")) {
-			/* A flattened plain text only when no HTML says more. */
-			GMimeObject *last = n > 0 ?
-			    g_mime_multipart_get_part(mp, n - 1) : NULL;
-			bool flat_ok = !last || (!mime_is_type(last, "text",
-			    "html") && !mime_is_type(last, "multipart",
-			    "related"));
+			/* A flattened plain text only when the HTML says more. */
+			guint html_breaks = n > 0 ? mime_html_breaks(
+			    g_mime_multipart_get_part(mp, n - 1)) : 0;
 
 			for (i = 0; i < n && chosen < 0; i++)
 				if (mime_has_plain_text(
-				    g_mime_multipart_get_part(mp, i), flat_ok))
+				    g_mime_multipart_get_part(mp, i),
+				    html_breaks))
 					chosen = i;
 			if (chosen < 0)
 				chosen = n - 1;

@@ -1121,6 +1121,11 @@ static const struct extract_case extract_cases[] = {
 	    "\x9a\xe5\x9c\xba\n> 1. \xe7\xa0\x94\xe8\xae\xa8\xe4\xbc\x9a\n> 2. "
 	    "\xe4\xb8\xbb\xe4\xbc\x9a\xe5\x9c\xba\n", false, "C2=\xe4\xb8\xbb"
 	    "\xe4\xbc\x9a\xe5\x9c\xba", NULL, true, 0 },
+	/* A range or alternatives after the colon: the template's hint. */
+	{ "colon_prompt_with_a_range_over_options_is_no_answer", "[C2] "
+	    "Preferred format: 1 or 2\n\nOn Mon, 3 Feb 2025, S <s@x.org> "
+	    "wrote:\n> [C2] Preferred format: 1 or 2\n> 1. Online\n> 2. In "
+	    "person\n> 3. Hybrid\n", false, "", NULL, true, 0 },
 	{ "colon_prompt_with_words_over_options_is_no_answer", "> [C2] Your "
 	    "role in the group: please pick one\n> 1. Coordinator\n> 2. "
 	    "Other\n", false, "", NULL, false, 0 },
@@ -1315,6 +1320,13 @@ static const struct extract_sender_case extract_sender_cases[] = {
 	    "Valentina Ruiz", "Q1=The calls." },
 	{ "yes_is_no_short_name", "[Y1] Follow-up? (yes/no)\n\nYes\n",
 	    "Yesenia Cruz", "Y1=Yes" },
+	/* Nor is a word that answers the start of a name. */
+	{ "sure_is_no_short_name", "[Q4] Would you join a follow-up call?\n"
+	    "Yes, happy to.\n\nSure\n", "Suresh Kumar",
+	    "Q4=Yes, happy to.\n\nSure" },
+	{ "both_is_no_short_surname", "[C2] Online or in person?\nIt "
+	    "depends on the topic.\n\nBoth\n", "Pieter Botha",
+	    "C2=It depends on the topic.\n\nBoth" },
 	{ "full_name_above_outlook_original", "[R2] Scale? (1-5)\n5\n\n"
 	    "Tim Baker\n\n-----Original Message-----\nFrom: IGF\n",
 	    "Tim Baker", "R2=5" },
@@ -1740,6 +1752,35 @@ START_TEST(test_extract_long_option_list_is_fast)
 END_TEST
 
 /*
+ * The template's options apart by blank lines under an answer, the list
+ * quoted below: each option line looked through the whole message for
+ * its text again, minutes for 100,000 options.
+ */
+START_TEST(test_extract_gapped_option_list_is_fast)
+{
+	GString *s = g_string_new("[C1] Your main role?\n3\n\n");
+	struct extract_result *r;
+	gint64 t0;
+	size_t i;
+
+	for (i = 1; i <= 20000; i++)
+		g_string_append_printf(s, "%zu. Option %zu\n\n", i, i);
+	g_string_append(s, "On Mon, 3 Feb 2025, S <s@x.org> wrote:\n"
+	    "> [C1] Your main role?\n");
+	for (i = 1; i <= 20000; i++)
+		g_string_append_printf(s, ">   %zu. Option %zu\n", i, i);
+	t0 = g_get_monotonic_time();
+	r = extract_reply(s->str, NULL, NULL, NULL);
+	ck_assert_int_lt(g_get_monotonic_time() - t0, G_USEC_PER_SEC);
+	ck_assert_uint_eq(r->answers->len, 1);
+	ck_assert_str_eq(((struct extract_answer *)r->answers->pdata[0])->text,
+	    "3");
+	extract_result_free(r);
+	g_string_free(s, TRUE);
+}
+END_TEST
+
+/*
  * A long run of blank lines under an answer: each blank line looked down
  * the rest of the run for an [END] (c3ece7b), seconds for 100,000.
  */
@@ -1803,6 +1844,7 @@ extract_suite(void)
 	tcase_add_test(tc, test_extract_large_input_is_fast);
 	tcase_add_test(tc, test_extract_long_option_list_is_fast);
 	tcase_add_test(tc, test_extract_blank_run_is_fast);
+	tcase_add_test(tc, test_extract_gapped_option_list_is_fast);
 	tcase_add_test(tc, test_extract_quoted_only);
 	tcase_add_loop_test(tf, test_extract_fixtures, 0,
 	    G_N_ELEMENTS(fixture_cases));

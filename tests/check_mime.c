@@ -358,6 +358,30 @@ static const struct synth_case synth_cases[] = {
 	    "Content-Type: text/html\n\n<p>"
 	    "See below.</p><p>[Q1] What worked? The calls.</p>\n--b--\n",
 	    "text", "See below.\n\n[Q1] What worked? The calls.\n" },
+	/* A long answer typed on one line: Gmail's HTML is one <div> too. */
+	{ "alternative_one_line_plain_kept_beside_one_paragraph", HDR
+	    "Content-Type: multipart/alternative; boundary=b\n\n--b\n" TXT
+	    "\n"
+	    "[Q2] The time zones, the long documents, the late agenda "
+	    "and the many lists we had to follow in three languages.  "
+	    "Fewer calls and one shared document for everyone, with a "
+	    "summary of each call on the first page and the agenda a "
+	    "week ahead, would help the members who join from Africa, "
+	    "Asia and Latin America a lot."
+	    "\n--b\nContent-Type: text/html\n\n<div dir=\"ltr\">"
+	    "[Q2] The time zones, the long documents, the late agenda "
+	    "and the many lists we had to follow in three "
+	    "languages.&nbsp; Fewer calls and one shared document for "
+	    "everyone, with a summary of each call on the first page "
+	    "and the agenda a week ahead, would help the members who "
+	    "join from Africa, Asia and Latin America a lot."
+	    "</div>\n--b--\n", "text",
+	    "[Q2] The time zones, the long documents, the late agenda "
+	    "and the many lists we had to follow in three languages.  "
+	    "Fewer calls and one shared document for everyone, with a "
+	    "summary of each call on the first page and the agenda a "
+	    "week ahead, would help the members who join from Africa, "
+	    "Asia and Latin America a lot." },
 	{ "alternative_flattened_plain_kept_without_html", HDR "Content-Type:"
 	    " multipart/alternative; boundary=b\n\n--b\n" TXT "\nSee below."
 	    " [Q1] What worked? The calls. [Q2] What worked less well? The "
