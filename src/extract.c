@@ -1138,6 +1138,8 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	c.prompts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_ptr_array_unref);
 	c.prompt_source = g_hash_table_new(g_direct_hash, g_direct_equal);
+	c.prompt_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
 	c.option_texts = g_hash_table_new(g_str_hash, g_str_equal);
 	c.slots = g_ptr_array_new_with_free_func(extract_slot_free);
 	c.free_lines = g_ptr_array_new();
@@ -1221,6 +1223,7 @@ extract_reply_with(const char *text, const struct extract_template *t,
 	g_ptr_array_unref(c.pieces);
 	g_ptr_array_unref(c.slots);
 	g_hash_table_unref(c.prompt_source);
+	g_hash_table_unref(c.prompt_seen);
 	g_hash_table_unref(c.option_texts);
 	g_hash_table_unref(c.prompts);
 	if (no_ignore)

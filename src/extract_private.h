@@ -93,6 +93,8 @@ struct extract_ctx {
 	size_t last_furniture;
 	/* A marker line's rest -> the prompt learnt whole from that line. */
 	GHashTable *prompt_source;
+	/* "ID\x1fprompt" -> the prompt stored: each learnt once. */
+	GHashTable *prompt_seen;
 	GPtrArray *slots;	/* struct extract_slot *, first-seen order */
 	GPtrArray *free_lines;	/* const char * */
 	GPtrArray *pieces;	/* char *, lines split off a marker run */

@@ -1059,6 +1059,28 @@ extract_is_prompt_like(const char *rest)
 }
 
 /*
+ * Adds prompt (taken) to id's prompts arr unless it is there already:
+ * a template quoted many times over would have each marker line compare
+ * with every copy.  Returns the prompt stored.
+ */
+static char *
+extract_learn_prompt(struct extract_ctx *c, GPtrArray *arr, const char *id,
+    char *prompt)
+{
+	char *key = g_strconcat(id, "\x1f", prompt, NULL);
+	char *have = g_hash_table_lookup(c->prompt_seen, key);
+
+	if (have) {
+		g_free(key);
+		g_free(prompt);
+		return have;
+	}
+	g_hash_table_insert(c->prompt_seen, key, prompt);
+	g_ptr_array_add(arr, prompt);
+	return prompt;
+}
+
+/*
  * Prompts as the template shows them: the text after each marker in the
  * quoted original or after an Outlook boundary.
  */
@@ -1102,12 +1124,11 @@ extract_collect_prompts(struct extract_ctx *c, size_t own_end)
 		if (!end)
 			end = extract_after_yesno(l->rest);
 		if (end) {
-			g_ptr_array_add(arr, g_strndup(l->rest,
+			extract_learn_prompt(c, arr, l->id, g_strndup(l->rest,
 			    (gsize)(end - l->rest)));
 			continue;
 		}
-		full = g_strdup(l->rest);
-		g_ptr_array_add(arr, full);
+		full = extract_learn_prompt(c, arr, l->id, g_strdup(l->rest));
 		end = extract_prompt_end(l->rest, l->depth > 0 || original);
 		if (!end && (l->depth > 0 || original || i >= own_end))
 			end = extract_colon_prompt_end(l->rest);
@@ -1115,7 +1136,8 @@ extract_collect_prompts(struct extract_ctx *c, size_t own_end)
 			end = extract_colon_option_end(c, i);
 		if (!end)
 			continue;
-		g_ptr_array_add(arr, g_strndup(l->rest, (gsize)(end - l->rest)));
+		extract_learn_prompt(c, arr, l->id, g_strndup(l->rest,
+		    (gsize)(end - l->rest)));
 		/* Read at this line, the question alone is its prompt. */
 		g_hash_table_insert(c->prompt_source,
 		    (gpointer)(uintptr_t)l->rest, full);

@@ -1703,19 +1703,16 @@ START_TEST(test_extract_crisp_first_fragment)
 }
 END_TEST
 
-START_TEST(test_extract_large_input_is_fast)
+START_TEST(test_extract_large_input_scales)
 {
 	GString *s = g_string_new(NULL);
 	struct extract_result *r;
-	gint64 t0;
 	size_t i;
 
-	for (i = 0; i < 40000; i++)
+	for (i = 0; i < 200000; i++)
 		g_string_append(s, i % 3 ? "> quoted line wrote:\n" : "\n");
 	g_string_append(s, "[Q1] What?\nA.\n");
-	t0 = g_get_monotonic_time();
 	r = extract_reply(s->str, NULL, NULL, NULL);
-	ck_assert_int_lt(g_get_monotonic_time() - t0, 2 * G_USEC_PER_SEC);
 	ck_assert_uint_eq(r->answers->len, 1);
 	extract_result_free(r);
 	g_string_free(s, TRUE);
@@ -1727,11 +1724,10 @@ END_TEST
  * under it: finding where the list starts tried every start in turn,
  * minutes for 2,000 lines.
  */
-START_TEST(test_extract_long_option_list_is_fast)
+START_TEST(test_extract_long_option_list_scales)
 {
 	GString *s = g_string_new("[C1] Which topic mattered most?\n");
 	struct extract_result *r;
-	gint64 t0;
 	size_t i;
 
 	for (i = 1; i <= 5000; i++)
@@ -1740,9 +1736,7 @@ START_TEST(test_extract_long_option_list_is_fast)
 	    "most?\n");
 	for (i = 1; i <= 5000; i++)
 		g_string_append_printf(s, ">   %zu. Option %zu\n", i, i);
-	t0 = g_get_monotonic_time();
 	r = extract_reply(s->str, NULL, NULL, NULL);
-	ck_assert_int_lt(g_get_monotonic_time() - t0, 2 * G_USEC_PER_SEC);
 	ck_assert_uint_eq(r->answers->len, 1);
 	ck_assert_str_eq(((struct extract_answer *)r->answers->pdata[0])->text,
 	    "2. Option 2");
@@ -1756,22 +1750,19 @@ END_TEST
  * quoted below: each option line looked through the whole message for
  * its text again, minutes for 100,000 options.
  */
-START_TEST(test_extract_gapped_option_list_is_fast)
+START_TEST(test_extract_gapped_option_list_scales)
 {
 	GString *s = g_string_new("[C1] Your main role?\n3\n\n");
 	struct extract_result *r;
-	gint64 t0;
 	size_t i;
 
-	for (i = 1; i <= 20000; i++)
+	for (i = 1; i <= 100000; i++)
 		g_string_append_printf(s, "%zu. Option %zu\n\n", i, i);
 	g_string_append(s, "On Mon, 3 Feb 2025, S <s@x.org> wrote:\n"
 	    "> [C1] Your main role?\n");
-	for (i = 1; i <= 20000; i++)
+	for (i = 1; i <= 100000; i++)
 		g_string_append_printf(s, ">   %zu. Option %zu\n", i, i);
-	t0 = g_get_monotonic_time();
 	r = extract_reply(s->str, NULL, NULL, NULL);
-	ck_assert_int_lt(g_get_monotonic_time() - t0, G_USEC_PER_SEC);
 	ck_assert_uint_eq(r->answers->len, 1);
 	ck_assert_str_eq(((struct extract_answer *)r->answers->pdata[0])->text,
 	    "3");
@@ -1784,20 +1775,42 @@ END_TEST
  * A long run of blank lines under an answer: each blank line looked down
  * the rest of the run for an [END] (c3ece7b), seconds for 100,000.
  */
-START_TEST(test_extract_blank_run_is_fast)
+START_TEST(test_extract_blank_run_scales)
 {
 	GString *s = g_string_new("[Q1] Why?\nA.\n");
 	struct extract_result *r;
-	gint64 t0;
 	size_t i;
 
-	for (i = 0; i < 100000; i++)
+	for (i = 0; i < 1000000; i++)
 		g_string_append_c(s, '\n');
 	g_string_append(s, "B.\n");
-	t0 = g_get_monotonic_time();
 	r = extract_reply(s->str, NULL, NULL, NULL);
-	ck_assert_int_lt(g_get_monotonic_time() - t0, G_USEC_PER_SEC);
 	ck_assert_uint_eq(r->answers->len, 1);
+	extract_result_free(r);
+	g_string_free(s, TRUE);
+}
+END_TEST
+
+/*
+ * The template quoted over and over, its marker lines carrying answers
+ * ("> [Q7] ¿...? Creamos un grupo."): each line compared with every
+ * prompt learnt from every copy, 2 s for 20,000 lines and minutes for
+ * 200,000; each prompt is learnt once now.
+ */
+START_TEST(test_extract_repeated_quoted_prompts_scale)
+{
+	GString *s = g_string_new("Hola\n\n");
+	struct extract_result *r;
+	size_t i;
+
+	for (i = 0; i < 200000; i++)
+		g_string_append_printf(s, "> [Q%zu] \xc2\xbfQu\xc3\xa9 logr\xc3"
+		    "\xb3 su iniciativa en 2026? Creamos un grupo.\n",
+		    i % 99 + 1);
+	r = extract_reply(s->str, NULL, NULL, NULL);
+	ck_assert_uint_eq(r->answers->len, 99);
+	ck_assert_str_eq(((struct extract_answer *)r->answers->pdata[0])->text,
+	    "Creamos un grupo.");
 	extract_result_free(r);
 	g_string_free(s, TRUE);
 }
@@ -1814,12 +1827,9 @@ START_TEST(test_extract_github_max_seconds)
 	    slow_bodies[_i], NULL);
 	char *text = NULL;
 	struct extract_result *r;
-	gint64 t0;
 
 	ck_assert(g_file_get_contents(path, &text, NULL, NULL));
-	t0 = g_get_monotonic_time();
 	r = extract_reply(text, NULL, NULL, NULL);
-	ck_assert_int_lt(g_get_monotonic_time() - t0, G_USEC_PER_SEC);
 	ck_assert_ptr_nonnull(r->free_text);
 	extract_result_free(r);
 	g_free(text);
@@ -1834,6 +1844,12 @@ extract_suite(void)
 	TCase *tc = tcase_create("rules");
 	TCase *tf = tcase_create("fixtures");
 	TCase *tk = tcase_create("corpora");
+	/*
+	 * Hostile sizes that took minutes while a search was quadratic;
+	 * linear, each takes well under a second.  No time is asserted:
+	 * the case's timeout only stops a run that would never end.
+	 */
+	TCase *ts = tcase_create("scaling");
 
 	tcase_add_loop_test(tc, test_extract_table, 0,
 	    G_N_ELEMENTS(extract_cases));
@@ -1841,10 +1857,6 @@ extract_suite(void)
 	    G_N_ELEMENTS(extract_sender_cases));
 	tcase_add_loop_test(tc, test_extract_subject_table, 0,
 	    G_N_ELEMENTS(extract_subject_cases));
-	tcase_add_test(tc, test_extract_large_input_is_fast);
-	tcase_add_test(tc, test_extract_long_option_list_is_fast);
-	tcase_add_test(tc, test_extract_blank_run_is_fast);
-	tcase_add_test(tc, test_extract_gapped_option_list_is_fast);
 	tcase_add_test(tc, test_extract_quoted_only);
 	tcase_add_loop_test(tf, test_extract_fixtures, 0,
 	    G_N_ELEMENTS(fixture_cases));
@@ -1858,5 +1870,12 @@ extract_suite(void)
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tf);
 	suite_add_tcase(s, tk);
+	tcase_add_test(ts, test_extract_large_input_scales);
+	tcase_add_test(ts, test_extract_long_option_list_scales);
+	tcase_add_test(ts, test_extract_blank_run_scales);
+	tcase_add_test(ts, test_extract_gapped_option_list_scales);
+	tcase_add_test(ts, test_extract_repeated_quoted_prompts_scale);
+	tcase_set_timeout(ts, 60);
+	suite_add_tcase(s, ts);
 	return s;
 }
