@@ -12,8 +12,7 @@
 
 struct extract_answer {
 	char *id;		/* uppercase, e.g. "Q1" */
-	char *text;		/* trimmed (an indented block of two lines or
-				 * more keeps its indentation), LF line
+	char *text;		/* trimmed as a whole (SPEC 7), LF line
 				 * ends, never empty */
 };
 
@@ -113,7 +112,10 @@ struct extract_result {
  *   answer; the whole list left unchanged is none, also with its
  *   indentation lost, when the template shows its options.  Options are
  *   numbered "1." or "1)"; the template's options with blank lines
- *   between them (HTML paragraphs) under the answer are the list too.
+ *   between them (HTML paragraphs) under the answer are the list too;
+ *   without the template, a list numbered from 1 under a value typed on
+ *   the marker line is the options when the value names one of them
+ *   (its number or its text).
  * - A question in brackets on the line under the marker, over more text
  *   ("[Q4] Anything else?\n(Kuna jambo lingine?)\nHakuna zaidi."), is
  *   their translation of the prompt, not the answer; alone it is.
@@ -193,6 +195,9 @@ struct extract_result {
  *   A last paragraph of one short line ending in ":" ("English
  *   below:") under text of the answer introduces the next marker, not
  *   this answer.
+ * - Gmail's bold in text is theirs: "*[Q1]* *Strengths:* the calls" keeps
+ *   "*Strengths:*", and a short bold heading of theirs ending in a colon
+ *   ("*Weaknesses:*") is never taken for a prompt they retyped.
  * - Prompts are compared ignoring case, the kind of dash or hyphen
  *   ("(1‑5)"), full-width ":" and "?", and, for 12 bytes or more typed,
  *   a missing final "?", ":" or scale.

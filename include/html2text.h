@@ -12,7 +12,10 @@
 /*
  * Converts len bytes of HTML (expected UTF-8; invalid bytes are replaced)
  * to text: tags dropped; <br>, <p>, <div>, <li>, <tr>, headings and other
- * blocks become line breaks (at most one blank line in a row); a row's
+ * blocks become line breaks (at most one blank line in a row; where the
+ * document makes its blank lines of empty paragraphs, "<p><br></p>",
+ * a paragraph is a line); list items start "- " or "1. ", nested ones
+ * indented two spaces a level; a row's
  * cells are apart by a TAB, as Outlook's own text part has them; white space
  * collapsed outside <pre>; <style>, <script>, <head> and comments dropped;
  * character references decoded (&nbsp; is U+00A0); every line inside N

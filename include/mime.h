@@ -31,7 +31,15 @@ struct message;
  *   an HTML message") or the HTML flattened (300 bytes or more on one or
  *   two lines, as QQ Mail and NetEase send, beside HTML with two line
  *   breaks more; a long answer on one line beside one <div> is kept)
- *   holds none.
+ *   holds none.  A Cyrillic label the bytes belie (windows-1251 sent as
+ *   KOI8-R and the reverse) gives way to the code page whose frequent
+ *   letters the bytes are; HTML whose bytes are invalid under a UTF-8
+ *   label is read in the charset its <meta> names; an RFC 2047 word
+ *   labelled Latin-1 whose bytes are UTF-8 is UTF-8.  A uuencoded block
+ *   ("begin 644 name" ... "end") and NUL padding at the end are no text.
+ *   Their own earlier message forwarded whole (a message/rfc822 part
+ *   from the same From) is read as their text and kept as an
+ *   attachment.
  *   Inline text parts are joined in order.  Charsets are converted to
  *   UTF-8 (a wrong or unknown label falls back to UTF-8 if the bytes are
  *   valid, then windows-1252); CRLF and CR become LF, NUL becomes U+FFFD;

@@ -292,31 +292,6 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 		l->kind = EXTRACT_TEXT;
 }
 
-/*
- * Are s's lines, two or more of them, all indented alike with spaces
- * (blank lines aside)?
- */
-static bool
-extract_is_indented_block(const char *s)
-{
-	size_t indent = strspn(s, " ");
-	size_t lines = 0;
-	const char *p;
-
-	if (indent == 0 || !s[indent])
-		return false;
-	for (p = s; p; p = strchr(p, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (!*p || *p == '\n')
-			continue;
-		if (strspn(p, " ") != indent || p[indent] == ' ')
-			return false;
-		lines++;
-	}
-	return lines >= 2;
-}
-
 /* Lines joined with LF, runs of blank lines cut to one, trimmed. */
 char *
 extract_join(const char *first, GPtrArray *lines)
@@ -339,13 +314,12 @@ extract_join(const char *first, GPtrArray *lines)
 		g_string_append(out, l);
 		blank = false;
 	}
-	g_strchomp(out->str);
 	/*
-	 * An indented block ("  1. Number of contributors\n  2. Downloads")
-	 * keeps its first line's indentation, as its other lines do.
+	 * Trimmed as a whole (SPEC 7): an indented block ("  1. Number of
+	 * contributors\n  2. Downloads") loses its first line's indentation
+	 * only, as any trimmed text does.
 	 */
-	if (!extract_is_indented_block(out->str))
-		g_strchug(out->str);
+	g_strstrip(out->str);
 	if (!*out->str) {
 		g_string_free(out, TRUE);
 		return NULL;
@@ -475,7 +449,8 @@ extract_close_section(struct extract_ctx *c, struct extract_section *sec)
 		g_ptr_array_remove_index(sec->lines, 0);
 	/* A prompt they retyped over their answer is no part of it. */
 	if (c->restated && sec->first && extract_ends_like_prompt(sec->first,
-	    true) && extract_has_text(sec->lines))
+	    true) && !extract_is_bold_lead_in(sec->first) &&
+	    extract_has_text(sec->lines))
 		g_clear_pointer(&sec->first, g_free);
 	text = extract_join(sec->first, sec->lines);
 	if (!text && sec->options == 1)

@@ -134,6 +134,8 @@ extract_ends_with_colon(const char *s)
 }
 
 bool extract_is_bracketed_question(const char *s);
+/* Is s a short heading of theirs in Gmail's bold: "*Weaknesses:*"? */
+bool extract_is_bold_lead_in(const char *s);
 /*
  * Takes a gateway's tip and external-sender banner and a sensitivity
  * label off the top of lines, and a label off their bottom.

@@ -160,6 +160,22 @@ extract_loose_equal(const char *a, const char *b)
 }
 
 /*
+ * Does s open a word in bold as Gmail's text writes it ("*Strengths:*
+ * the calls"): a '*' before a letter, closed by another on the line?
+ */
+static bool
+extract_opens_emphasis(const char *s)
+{
+	const char *close;
+
+	if (s[0] != '*' || !s[1] || s[1] == ' ' || s[1] == '*' ||
+	    s[1] == '\t')
+		return false;
+	close = strchr(s + 1, '*');
+	return close && close[-1] != ' ';
+}
+
+/*
  * Remainder after a prompt: leading ":", "：", the Ethiopic "፡" and "፦",
  * "-" and blanks dropped, and the dashes Word's autocorrect makes of "-";
  * an arrow ("-->", "->", "=>", ">>", "→"); an "=" too when a blank follows
@@ -180,7 +196,8 @@ extract_after_prompt(const char *after)
 		if (arrows[i])
 			after += strlen(arrows[i]);
 		else if (*after == ' ' || *after == ':' || *after == '-' ||
-		    *after == '*' || *after == '_' || *after == '\t' ||
+		    (*after == '*' && !extract_opens_emphasis(after)) ||
+		    *after == '_' || *after == '\t' ||
 		    (*after == '=' && (after[1] == ' ' || after[1] == '\t' ||
 		    !after[1])))
 			after++;
@@ -512,6 +529,24 @@ extract_is_choice_hint(const char *p, size_t n)
  * of any script, or a choice hint in brackets ("(sí/no)"), or when any,
  * a colon ("Votre rôle principal :")?
  */
+bool
+extract_is_bold_lead_in(const char *s)
+{
+	size_t n = strlen(s);
+	g_autofree char *inside = NULL;
+
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	if (n < 4 || s[0] != '*' || s[n - 1] != '*')
+		return false;
+	inside = g_strndup(s + 1, n - 2);
+	g_strstrip(inside);
+	n = strlen(inside);
+	return n > 0 && (inside[n - 1] == ':' || (n >= 3 &&
+	    memcmp(inside + n - 3, "\xef\xbc\x9a", 3) == 0)) &&
+	    extract_word_count(inside) <= 3;
+}
+
 bool
 extract_ends_like_prompt(const char *s, bool any)
 {
@@ -978,6 +1013,38 @@ extract_close_option_gaps(const struct extract_ctx *c,
 }
 
 /*
+ * Are lines 0..n - 1 an option list numbered from 1 one after the other,
+ * two options at least, and does value name one of them: its number (no
+ * more than the last) or its text?
+ */
+static bool
+extract_names_listed_option(const char *value, const GPtrArray *lines,
+    size_t n)
+{
+	guint64 number = g_ascii_isdigit(*value) ?
+	    g_ascii_strtoull(value, NULL, 10) : 0;
+	bool named = false;
+	size_t i;
+
+	if (n < 2 || (number > 0 && value[strspn(value, "0123456789")]))
+		number = 0;
+	for (i = 0; i < n; i++) {
+		const char *l = lines->pdata[i];
+		const char *text;
+
+		while (*l == ' ')
+			l++;
+		if (g_ascii_strtoull(l, NULL, 10) != i + 1)
+			return false;
+		text = l + strspn(l, "0123456789") + 1;
+		while (*text == ' ' || *text == '\t')
+			text++;
+		named |= extract_loose_equal(value, text);
+	}
+	return named || (number > 0 && number <= n);
+}
+
+/*
  * A choice answered beside its option list, left as the invitation shows
  * it ("3" above or below "1. Coordinator" ... "5. Other"; or "X 1.
  * Coordinator" and the rest unmarked): the list is not the answer.
@@ -987,7 +1054,7 @@ extract_drop_option_list(const struct extract_ctx *c,
     struct extract_section *sec)
 {
 	size_t n = sec->lines->len;
-	size_t start, end;
+	size_t start, end, loose;
 
 	if (sec->id[0] != 'C')
 		return;
@@ -1001,11 +1068,20 @@ extract_drop_option_list(const struct extract_ctx *c,
 	    sec->lines->pdata[start - 1], true) &&
 	    !extract_has_choice_mark(sec->lines->pdata[start - 1]))
 		start--;
+	loose = start;
 	/*
 	 * "2. Contributor" typed right above the list is not part of it; a
 	 * list is two options at least.
 	 */
 	start = extract_option_run_from(c, sec, start, n);
+	/*
+	 * With no template to show the list is its own ("[C2] 很少" over
+	 * "1. 几乎每次" ... "4. 从不", the quote deleted): the value typed
+	 * on the marker line names one of them.
+	 */
+	if (start == n && loose == 0 && sec->first &&
+	    extract_names_listed_option(sec->first, sec->lines, n))
+		start = 0;
 	if ((sec->first || start > 0) && start + 2 <= n) {
 		g_ptr_array_set_size(sec->lines, (guint)start);
 		n = start;

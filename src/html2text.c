@@ -28,6 +28,8 @@ struct html2text_state {
 	bool cell;		/* a table cell began since the last text */
 	bool any;		/* a line was written */
 	bool mso_p;		/* the open <p> is an Outlook MsoNormal one */
+	bool p_lines;		/* paragraphs are lines: blanks are <p><br></p> */
+	bool after_bullet;	/* the line holds a list item's bullet only */
 	/* Open lists, innermost last: an <ol>'s next number, 0 for <ul>. */
 	unsigned list_next[8];
 	unsigned lists;
@@ -127,6 +129,18 @@ html2text_apply_breaks(struct html2text_state *st)
 	st->cell = false;
 }
 
+/* Starts the current line with n blanks (a nested list's indentation). */
+static void
+html2text_indent(struct html2text_state *st, unsigned n)
+{
+	html2text_apply_breaks(st);
+	if (st->line->len == 0)
+		st->line_depth = st->depth;
+	while (n-- > 0)
+		g_string_append_c(st->line, ' ');
+	st->space = false;
+}
+
 static void
 html2text_request_break(struct html2text_state *st, unsigned n)
 {
@@ -172,6 +186,7 @@ html2text_text(struct html2text_state *st, const char *s, size_t n)
 			g_string_append_c(st->line, st->cell ? '\t' : ' ');
 		st->space = false;
 		st->cell = false;
+		st->after_bullet = false;
 		g_string_append_c(st->line, c);
 	}
 }
@@ -330,7 +345,13 @@ html2text_element(struct html2text_state *st, const char *name, bool closing,
 	}
 	if (strcmp(name, "li") == 0) {
 		html2text_request_break(st, 1);
-		if (!closing && st->lists > 0 &&
+		if (closing)
+			return;
+		/* A nested list's items indented under their parent's. */
+		if (st->lists > 1)
+			html2text_indent(st, 2 * MIN(st->lists - 1,
+			    G_N_ELEMENTS(st->list_next)));
+		if (st->lists > 0 &&
 		    st->lists <= G_N_ELEMENTS(st->list_next) &&
 		    st->list_next[st->lists - 1]) {
 			char number[16];
@@ -338,8 +359,10 @@ html2text_element(struct html2text_state *st, const char *name, bool closing,
 			    st->list_next[st->lists - 1]++);
 
 			html2text_text(st, number, (size_t)n);
-		} else if (!closing)
+		} else
 			html2text_text(st, "- ", 2);
+		/* OWA's <li><div>text</div></li>: the text is the item's. */
+		st->after_bullet = true;
 		return;
 	}
 	/*
@@ -358,7 +381,9 @@ html2text_element(struct html2text_state *st, const char *name, bool closing,
 			/* Outlook's MsoNormal paragraphs have no margins. */
 			if (!closing)
 				st->mso_p = mso_paragraph;
-			html2text_request_break(st, st->mso_p ? 1 : 2);
+			if (!st->after_bullet)
+				html2text_request_break(st,
+				    st->mso_p || st->p_lines ? 1 : 2);
 			if (closing)
 				st->mso_p = false;
 			return;
@@ -372,9 +397,60 @@ html2text_element(struct html2text_state *st, const char *name, bool closing,
 	}
 	for (i = 0; lines[i]; i++)
 		if (strcmp(name, lines[i]) == 0) {
-			html2text_request_break(st, 1);
+			if (!st->after_bullet || closing)
+				html2text_request_break(st, 1);
 			return;
 		}
+}
+
+/*
+ * Does the HTML make its blank lines of empty paragraphs ("<p><br></p>",
+ * "<p>&nbsp;</p>"), as Thunderbird's and many webmails' editors do?
+ * Then its paragraphs are lines, without the margins of a browser's
+ * default style, and one paragraph ends a line, not a line and a blank.
+ */
+static bool
+html2text_has_spacer_paragraphs(const char *html, size_t len)
+{
+	static const char *const fillers[] = {
+		"<br>", "<br/>", "<br />", "&nbsp;", "\xc2\xa0", NULL,
+	};
+	const char *end = html + len;
+	const char *p = html;
+
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		const char *q = p + 2;
+		size_t i;
+
+		p++;
+		if (end - p < 2 || (p[0] != 'p' && p[0] != 'P') ||
+		    (p[1] != '>' && p[1] != ' ' && p[1] != '\t' &&
+		    p[1] != '\n'))
+			continue;
+		q = memchr(p, '>', (size_t)(end - p));
+		if (!q)
+			return false;
+		q++;
+		while (q < end && g_ascii_isspace(*q))
+			q++;
+		for (i = 0; fillers[i]; i++) {
+			size_t n = strlen(fillers[i]);
+
+			if ((size_t)(end - q) >= n &&
+			    g_ascii_strncasecmp(q, fillers[i], n) == 0) {
+				q += n;
+				break;
+			}
+		}
+		if (!fillers[i])
+			continue;
+		while (q < end && g_ascii_isspace(*q))
+			q++;
+		if ((size_t)(end - q) >= 4 && g_ascii_strncasecmp(q, "</p>",
+		    4) == 0)
+			return true;
+	}
+	return false;
 }
 
 /* Handles the markup at p ('<'); returns the position after it. */
@@ -460,6 +536,7 @@ html2text(const char *html, size_t len)
 
 	st.out = g_string_new(NULL);
 	st.line = g_string_new(NULL);
+	st.p_lines = html2text_has_spacer_paragraphs(html, len);
 	while (p < end) {
 		const char *run = p;
 

@@ -33,6 +33,7 @@ struct mime_walk {
 	bool dsn_seen;
 	bool no_serialise;	/* a multipart lacks its boundary (G12) */
 	bool list_wrap;		/* a list's copy: see mime_is_list_wrap() */
+	bool own_forward;	/* one own message forwarded may be read */
 };
 
 /* GMimeParserWarning codes 1-17 (gmime-parser-options.h@3.2.13). */
@@ -284,6 +285,43 @@ mime_has_utf8_sequence(const char *s, size_t len)
 }
 
 /*
+ * The six most frequent letters of Russian and of Arabic, about half of
+ * any text in them, as each 8-bit code page writes them.  The first
+ * three are Cyrillic.
+ */
+static const struct {
+	const char *charset, *letters;
+} mime_letter_sets[] = {
+	/* о е а и н т */
+	{ "windows-1251", "\xd0\xbe\xd0\xb5\xd0\xb0\xd0\xb8\xd0\xbd\xd1\x82" },
+	{ "koi8-r", "\xd0\xbe\xd0\xb5\xd0\xb0\xd0\xb8\xd0\xbd\xd1\x82" },
+	{ "iso-8859-5", "\xd0\xbe\xd0\xb5\xd0\xb0\xd0\xb8\xd0\xbd\xd1\x82" },
+	/* ا ل ي م و ن */
+	{ "windows-1256", "\xd8\xa7\xd9\x84\xd9\x8a\xd9\x85\xd9\x88\xd9\x86" },
+	{ "iso-8859-6", "\xd8\xa7\xd9\x84\xd9\x8a\xd9\x85\xd9\x88\xd9\x86" },
+};
+
+/* How many of bytes are letter set k's frequent letters. */
+static size_t
+mime_letter_score(const char *bytes, size_t len, size_t k)
+{
+	bool frequent[256] = { false };
+	gsize n = 0;
+	char *set = g_convert(mime_letter_sets[k].letters, -1,
+	    mime_letter_sets[k].charset, "UTF-8", NULL, &n, NULL);
+	size_t score = 0, i;
+
+	if (!set)
+		return 0;
+	for (i = 0; i < n; i++)
+		frequent[(unsigned char)set[i]] = true;
+	g_free(set);
+	for (i = 0; i < len; i++)
+		score += frequent[(unsigned char)bytes[i]];
+	return score;
+}
+
+/*
  * The charset 8-bit text that is neither UTF-8 nor labelled was most
  * likely written in, when it is Russian or Arabic, or NULL.  Read as
  * windows-1252 such text is "Îòêðûòûå": words of accented capitals,
@@ -295,17 +333,6 @@ mime_has_utf8_sequence(const char *s, size_t len)
 static const char *
 mime_guess_charset(const char *bytes, size_t len)
 {
-	static const struct {
-		const char *charset, *letters;
-	} candidates[] = {
-		/* о е а и н т */
-		{ "windows-1251", "\xd0\xbe\xd0\xb5\xd0\xb0\xd0\xb8\xd0\xbd\xd1\x82" },
-		{ "koi8-r", "\xd0\xbe\xd0\xb5\xd0\xb0\xd0\xb8\xd0\xbd\xd1\x82" },
-		{ "iso-8859-5", "\xd0\xbe\xd0\xb5\xd0\xb0\xd0\xb8\xd0\xbd\xd1\x82" },
-		/* ا ل ي م و ن */
-		{ "windows-1256", "\xd8\xa7\xd9\x84\xd9\x8a\xd9\x85\xd9\x88\xd9\x86" },
-		{ "iso-8859-6", "\xd8\xa7\xd9\x84\xd9\x8a\xd9\x85\xd9\x88\xd9\x86" },
-	};
 	size_t ascii = 0, high = 0, best_score = 0, i, k;
 	const char *best = NULL;
 
@@ -317,26 +344,45 @@ mime_guess_charset(const char *bytes, size_t len)
 	}
 	if (high < 8 || high < ascii / 2)
 		return NULL;
-	for (k = 0; k < G_N_ELEMENTS(candidates); k++) {
-		bool frequent[256] = { false };
-		gsize n = 0;
-		char *set = g_convert(candidates[k].letters, -1,
-		    candidates[k].charset, "UTF-8", NULL, &n, NULL);
-		size_t score = 0;
+	for (k = 0; k < G_N_ELEMENTS(mime_letter_sets); k++) {
+		size_t score = mime_letter_score(bytes, len, k);
 
-		if (!set)
-			continue;
-		for (i = 0; i < n; i++)
-			frequent[(unsigned char)set[i]] = true;
-		g_free(set);
-		for (i = 0; i < len; i++)
-			score += frequent[(unsigned char)bytes[i]];
 		if (score > best_score) {
 			best_score = score;
-			best = candidates[k].charset;
+			best = mime_letter_sets[k].charset;
 		}
 	}
 	return best_score * 5 >= high ? best : NULL;
+}
+
+/*
+ * A Cyrillic label that the bytes belie: windows-1251 sent as KOI8-R or
+ * the reverse (The Bat!, old Outlook Express), where "Обмен опытом"
+ * reads "нАЛЕМ НОШРНЛ".  The other code page when its frequent letters
+ * are at least twice as many as the label's; else the label.
+ */
+static const char *
+mime_check_cyrillic_label(const char *bytes, size_t len, const char *label)
+{
+	size_t scores[3] = { 0 };
+	size_t labelled = 3, best, k;
+
+	for (k = 0; k < 3; k++)
+		if (g_ascii_strcasecmp(label, mime_letter_sets[k].charset) == 0 ||
+		    (k == 0 && g_ascii_strcasecmp(label, "cp1251") == 0))
+			labelled = k;
+	if (labelled == 3)
+		return label;
+	for (k = 0; k < 3; k++)
+		scores[k] = mime_letter_score(bytes, len, k);
+	best = labelled;
+	for (k = 0; k < 3; k++)
+		if (scores[k] > scores[best])
+			best = k;
+	if (best != labelled && scores[best] >= 8 &&
+	    scores[best] >= 2 * scores[labelled])
+		return mime_letter_sets[best].charset;
+	return label;
 }
 
 /*
@@ -359,11 +405,42 @@ mime_to_utf8(const char *bytes, size_t len, const char *charset,
 	bool latin1 = mime_charset_is_latin1(charset);
 	size_t i;
 
+	/*
+	 * NUL padding at the end (a block-sized write): no text at all.
+	 * UTF-16 and UTF-32 have NULs of their own.
+	 */
+	if (!(charset && (g_ascii_strncasecmp(charset, "utf-16", 6) == 0 ||
+	    g_ascii_strncasecmp(charset, "utf-32", 6) == 0 ||
+	    g_ascii_strncasecmp(charset, "ucs", 3) == 0)) && !(len >= 2 &&
+	    ((bytes[0] == '\xff' && bytes[1] == '\xfe') ||
+	    (bytes[0] == '\xfe' && bytes[1] == '\xff')))) {
+		size_t end = len;
+		bool nul = false;
+
+		while (end > 0 && (bytes[end - 1] == '\0' ||
+		    g_ascii_isspace(bytes[end - 1]))) {
+			nul |= bytes[end - 1] == '\0';
+			end--;
+		}
+		if (nul)
+			len = end;
+	}
 	if (len == 0) {
 		g_string_free(buf, TRUE);
 		return g_strdup("");
 	}
 	if (!latin1 && !mime_charset_is_utf8(charset)) {
+		const char *checked = mime_check_cyrillic_label(bytes, len,
+		    charset);
+
+		if (checked != charset) {
+			char *w = g_strdup_printf("text labelled '%.40s' is "
+			    "%s, read as such", charset, checked);
+
+			mime_add_warning(msg, w);
+			g_free(w);
+			charset = checked;
+		}
 		conv = mime_convert(bytes, len, charset, &conv_len);
 		if (!conv) {
 			char *w = g_strdup_printf("cannot convert text from "
@@ -600,8 +677,18 @@ mime_append_charset(GString *out, const GByteArray *bytes,
 	/* "=?koi8-r?B??=": nothing to convert (and no data to hand iconv). */
 	if (bytes->len == 0)
 		return;
-	if (mime_charset_is_latin1(charset)) {
+	/*
+	 * Labelled Latin-1, sent as UTF-8 ("R=C3=A9ponse"): as in a body
+	 * (mime_to_utf8), valid UTF-8 with a multibyte sequence is UTF-8.
+	 */
+	if (mime_charset_is_latin1(charset) &&
+	    !(mime_has_utf8_sequence(s, bytes->len) &&
+	    g_utf8_validate(s, (gssize)bytes->len, NULL))) {
 		mime_append_cp1252(out, s, bytes->len);
+		return;
+	}
+	if (mime_charset_is_latin1(charset)) {
+		g_string_append_len(out, s, (gssize)bytes->len);
 		return;
 	}
 	if (!mime_charset_is_utf8(charset))
@@ -1122,6 +1209,96 @@ mime_parse_dsn(struct message *msg, const char *text)
 	g_strfreev(lines);
 }
 
+/* Is line (len bytes) one of uuencode's: a length letter, then data? */
+static bool
+mime_is_uu_line(const char *line, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > 64)
+		return false;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)line[i] < 0x20 ||
+		    (unsigned char)line[i] > 0x60)
+			return false;
+	/* The length letter names how many bytes the line carries. */
+	return len == 1 || (size_t)(line[0] - 0x20) * 4 / 3 <= len + 2;
+}
+
+/*
+ * Old clients put an attachment into the text, uuencoded: "begin 644
+ * notes.txt", lines of data, "`", "end".  Such a block is no one's
+ * words: it is cut out of text (in place).
+ */
+static void
+mime_drop_uuencoded(char *text)
+{
+	char *p = text;
+
+	while ((p = strstr(p, "begin ")) != NULL) {
+		char *line_end, *q, *block_end = NULL;
+		size_t data = 0;
+
+		if ((p != text && p[-1] != '\n') || !g_ascii_isdigit(p[6]) ||
+		    !g_ascii_isdigit(p[7]) || !g_ascii_isdigit(p[8])) {
+			p += 6;
+			continue;
+		}
+		line_end = strchr(p, '\n');
+		if (!line_end)
+			return;
+		for (q = line_end + 1; *q; data++) {
+			char *e = strchr(q, '\n');
+			size_t len = e ? (size_t)(e - q) : strlen(q);
+
+			if (len == 3 && strncmp(q, "end", 3) == 0) {
+				block_end = data > 0 ? (e ? e + 1 : q + len) :
+				    NULL;
+				break;
+			}
+			if (!mime_is_uu_line(q, len))
+				break;
+			q = e ? e + 1 : q + len;
+		}
+		if (!block_end) {
+			p = line_end;
+			continue;
+		}
+		memmove(p, block_end, strlen(block_end) + 1);
+	}
+}
+
+/*
+ * The charset an HTML document names in its head ('<meta charset="...">'
+ * or 'content="text/html; charset=..."'), in its first 4 KB; newly
+ * allocated, or NULL.
+ */
+static char *
+mime_html_meta_charset(const char *html, size_t len)
+{
+	g_autofree char *head = g_ascii_strdown(html, (gssize)MIN(len, 4096));
+	const char *p = head;
+
+	while ((p = strstr(p, "<meta")) != NULL) {
+		const char *end = strchr(p, '>');
+		const char *cs = strstr(p, "charset=");
+		size_t n;
+
+		if (!end)
+			return NULL;
+		p = end;
+		if (!cs || cs > end)
+			continue;
+		cs += 8;
+		if (*cs == '"' || *cs == '\'')
+			cs++;
+		n = strspn(cs, "abcdefghijklmnopqrstuvwxyz0123456789-_:.");
+		if (n > 0 && n < 40)
+			return g_strndup(cs, n);
+	}
+	return NULL;
+}
+
 static void
 mime_walk_leaf(struct mime_walk *w, GMimePart *part, bool want_text)
 {
@@ -1142,6 +1319,15 @@ mime_walk_leaf(struct mime_walk *w, GMimePart *part, bool want_text)
 		const char *format = g_mime_object_get_content_type_parameter(
 		    obj, "format");
 
+		g_autofree char *meta = NULL;
+
+		/* HTML whose bytes are not in its label: its <meta> says. */
+		if (html && !g_utf8_validate((const char *)bytes->data,
+		    (gssize)bytes->len, NULL) && (!charset ||
+		    mime_charset_is_utf8(charset)) &&
+		    (meta = mime_html_meta_charset((const char *)bytes->data,
+		    bytes->len)) != NULL && !mime_charset_is_utf8(meta))
+			charset = meta;
 		text = mime_to_utf8((const char *)bytes->data, bytes->len,
 		    charset, w->msg);
 		g_byte_array_free(bytes, TRUE);
@@ -1156,6 +1342,8 @@ mime_walk_leaf(struct mime_walk *w, GMimePart *part, bool want_text)
 			g_free(text);
 			text = unflowed;
 		}
+		if (plain)
+			mime_drop_uuencoded(text);
 		if (plain) {
 			if (w->plain->len > 0 &&
 			    w->plain->str[w->plain->len - 1] != '\n')
@@ -1352,6 +1540,32 @@ mime_is_list_wrap(GMimeObject *obj)
 	return disposition && g_ascii_strcasecmp(disposition, "inline") == 0;
 }
 
+/*
+ * Is the message part their own earlier message, forwarded whole ("I had
+ * sent it to Maria by mistake, here is my reply"): its From is the
+ * outer From?  Then its text is theirs, read as the reply's.
+ */
+static bool
+mime_is_own_forward(const struct mime_walk *w, GMimeObject *obj)
+{
+	GMimeMessage *inner = g_mime_message_part_get_message(
+	    GMIME_MESSAGE_PART(obj));
+	InternetAddressList *from = inner ? g_mime_message_get_from(inner) :
+	    NULL;
+	InternetAddress *ia;
+	g_autofree char *addr = NULL;
+
+	if (!w->msg->from_addr || !from ||
+	    internet_address_list_length(from) != 1)
+		return false;
+	ia = internet_address_list_get_address(from, 0);
+	if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+		return false;
+	addr = mime_normalise_addr(internet_address_mailbox_get_addr(
+	    INTERNET_ADDRESS_MAILBOX(ia)));
+	return g_ascii_strcasecmp(addr, w->msg->from_addr) == 0;
+}
+
 static void
 mime_walk_object(struct mime_walk *w, GMimeObject *obj, bool want_text)
 {
@@ -1383,13 +1597,19 @@ mime_walk_object(struct mime_walk *w, GMimeObject *obj, bool want_text)
 		for (i = 0; i < n; i++)
 			mime_walk_object(w, g_mime_multipart_get_part(mp, i),
 			    want_text && (chosen < 0 || chosen == i));
-	} else if (GMIME_IS_MESSAGE_PART(obj) && want_text && w->list_wrap &&
-	    mime_is_list_wrap(obj)) {
+	} else if (GMIME_IS_MESSAGE_PART(obj) && want_text &&
+	    ((w->list_wrap && mime_is_list_wrap(obj)) ||
+	    (w->own_forward && mime_is_own_forward(w, obj)))) {
 		GMimeMessage *inner = g_mime_message_part_get_message(
 		    GMIME_MESSAGE_PART(obj));
 
+		/* Their forwarded message stays an attachment too. */
+		if (!w->list_wrap)
+			mime_walk_message_part(w, GMIME_MESSAGE_PART(obj));
+
 		/* Once: a second wrapped message is an attachment. */
 		w->list_wrap = false;
+		w->own_forward = false;
 		if (inner && g_mime_message_get_mime_part(inner))
 			mime_walk_object(w, g_mime_message_get_mime_part(inner),
 			    true);
@@ -1504,6 +1724,7 @@ mime_parse(const char *raw, size_t len, GError **err)
 	w.list_wrap = top && mime_is_type(top, "multipart", "mixed") &&
 	    (g_mime_object_get_header(GMIME_OBJECT(gm), "List-Id") ||
 	    g_mime_object_get_header(GMIME_OBJECT(gm), "List-Post"));
+	w.own_forward = top && mime_is_type(top, "multipart", "mixed");
 	if (top) {
 		g_free(msg->content_type);
 		msg->content_type = mime_content_type(top);

@@ -1915,8 +1915,14 @@ START_TEST(test_crash_campaign_kill9_anywhere)
 	count_calls(trace, c.calls);
 	campaign_split_writes(trace, &c);
 	campaign_finish_round(&c);
-	for (attempts = 0; c.kills < want && attempts < 4 * want + 10 &&
-	    !c.first_violation->len; attempts++) {
+	/*
+	 * Kill on until one kill at least has landed with the round partly
+	 * sent: on a loaded machine the random ones may all land before
+	 * or after the sending (CI on 5f14948: 5 kills, none mid-send).
+	 */
+	for (attempts = 0; (c.kills < want || c.sending_kills == 0) &&
+	    attempts < 8 * want + 40 && !c.first_violation->len;
+	    attempts++) {
 		enum campaign_kill how = CAMPAIGN_RANDOM + c.kills % 3;
 
 		status = campaign_run(&c, how);
@@ -1953,7 +1959,7 @@ START_TEST(test_crash_campaign_kill9_anywhere)
 	    c.integrity_failures ? "FAILED" : "ok", c.ended_first, seed);
 	ck_assert_msg(!c.first_violation->len, "%s (seed %u)",
 	    c.first_violation->str, seed);
-	ck_assert_uint_eq(c.kills, want);
+	ck_assert_uint_ge(c.kills, want);
 	ck_assert_uint_gt(c.sending_kills, 0);
 	g_unsetenv("CONSULTD_NOW");
 	g_string_free(c.first_violation, TRUE);

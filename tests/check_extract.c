@@ -620,8 +620,9 @@ static const struct extract_case extract_cases[] = {
 	    "Q6=>100 downloads.", NULL, true, 0 },
 	{ "quoted_run_stays_quote", "[Q6] Metrics?\nMine.\n>100 a\n>200 b\n",
 	    false, "Q6=Mine.", NULL, true, 0 },
-	{ "indented_list_keeps_indent", "[Q6] Metrics?\n  1. Contributors\n"
-	    "  2. Downloads\n\n[END]\n", false, "Q6=  1. Contributors\n"
+	/* Trimmed as a whole (SPEC 7): the first line's indentation goes. */
+	{ "indented_list_trimmed", "[Q6] Metrics?\n  1. Contributors\n"
+	    "  2. Downloads\n\n[END]\n", false, "Q6=1. Contributors\n"
 	    "  2. Downloads", NULL, true, 0 },
 	{ "indented_line_alone_trimmed", "[Q6] Metrics?\n  Downloads\n", false,
 	    "Q6=Downloads", NULL, true, 0 },
@@ -1191,6 +1192,19 @@ static const struct extract_case extract_cases[] = {
 	    "Telecomunicaciones Andinas S.A.\nwww.example.com\n[cid:image001."
 	    "png@01DB64F2.8C73DCC5]\n\nUso interno\n", false, "Q1=Calls.",
 	    "Hola:", true, 0 },
+	/* Gmail's bold as text: "*Strengths:*" is theirs, whole. */
+	{ "bold_lead_in_after_a_bold_marker", "*[Q1]* *Strengths:* the calls."
+	    "\n\n*[Q2]* *Weaknesses:*\n- the lists\n\n[END]\n\n> [Q1] What "
+	    "worked well?\n> [Q2] What worked less well?\n", false,
+	    "Q1=*Strengths:* the calls.|Q2=*Weaknesses:*\n- the lists", NULL,
+	    true, 0 },
+	/* The value on the marker line names an option of the list under it. */
+	{ "choice_value_naming_the_unchanged_options", "[C2] How often did "
+	    "you attend? Rarely\n  1. Always\n  2. Often\n  3. Rarely\n\n[END]\n", false,
+	    "C2=Rarely", NULL, true, 0 },
+	{ "choice_value_not_naming_its_reasons_kept", "[C2] How often did "
+	    "you attend? Rarely\n  1. travel\n  2. cost\n\n[END]\n", false,
+	    "C2=Rarely\n  1. travel\n  2. cost", NULL, true, 0 },
 	{ "value_after_a_colon_prompt_in_the_original", "Hi\n\nFrom: S <s@x."
 	    "org>\nSent: Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject:"
 	    " x\n\n[Q1] What worked well? The calls.\n\n[C1] Your main role "

@@ -395,6 +395,30 @@ static const struct synth_case synth_cases[] = {
 	    "the many lists we had to follow. [Q3] What would you change? "
 	    "Fewer calls and one shared document for everyone, with a summary"
 	    " of each call on the first page, and the agenda a week ahead." },
+	/* windows-1251 bytes labelled KOI8-R: the bytes decide. */
+	{ "cp1251_labelled_koi8r", HDR "Content-Type: text/plain; "
+	    "charset=koi8-r\nContent-Transfer-Encoding: 8bit\n\n\xce\xe1\xec"
+	    "\xe5\xed \xee\xef\xfb\xf2\xee\xec \xee\xea\xe0\xe7\xe0\xeb\xf1\xff "
+	    "\xf1\xe0\xec\xfb\xec \xef\xee\xeb\xe5\xe7\xed\xfb\xec \xe4\xeb\xff "
+	    "\xed\xe0\xf1.\n", "text", "Обмен опытом оказался самым полезным "
+	    "для нас.\n" },
+	/* HTML labelled UTF-8 whose bytes are its <meta>'s windows-1256. */
+	{ "html_meta_charset_over_a_false_label", HDR "Content-Type: "
+	    "text/html; charset=utf-8\n\n<html><head><meta http-equiv="
+	    "\"Content-Type\" content=\"text/html; charset=windows-1256\">"
+	    "</head><body>\xca\xc8\xd3\xed\xd8 \xc7\xe1\xca\xde\xc7\xd1\xed\xd1"
+	    "</body></html>\n", "text", "تبسيط التقارير\n" },
+	/* An old client's uuencoded attachment is no text of theirs. */
+	{ "uuencoded_block_dropped", HDR TXT "\nHi, my answers.\n\nbegin 644 "
+	    "notes.txt\nM3E))(\'=O<FMS:&]P(&YO=&5S.B!A9V5N9&$L(\'-P96%K97)S+\"!F"
+	    "965D8F%C\n%<VAO<G0\n`\nend\n\nBye\n", "text",
+	    "Hi, my answers.\n\n\nBye\n" },
+	{ "begin_in_a_sentence_kept", HDR TXT "\nbegin 100 talks\nend\n",
+	    "text", "begin 100 talks\nend\n" },
+	/* A Latin-1 encoded word carrying UTF-8 bytes. */
+	{ "rfc2047_latin1_label_utf8_bytes", HDR "Subject: =?iso-8859-1?Q?"
+	    "R=C3=A9ponse_automatique?=\n\nx\n", "subject",
+	    "R\xc3\xa9ponse automatique" },
 	{ "flowed", HDR "Content-Type: text/plain; format=flowed\n\n"
 	    "one \ntwo\n> q1 \n> q2\n-- \nsig\n", "text",
 	    "one two\n> q1 q2\n-- \nsig\n" },
@@ -622,9 +646,59 @@ static const struct html_case html_cases[] = {
 	{ "<tr><td><p>a</p></td><td>b</td></tr>", "a\n\nb\n" },
 	{ "<tr><td>a</td><td></td><td>&nbsp;</td></tr>x", "a\nx\n" },
 	{ "bad \xff byte", "bad \xef\xbf\xbd byte\n" },
+	/* Blank lines made of empty paragraphs: paragraphs are lines. */
+	{ "<p>a</p><p><br></p><p>b</p><p>c</p>", "a\n\nb\nc\n" },
+	{ "<p>a</p><p>b</p>", "a\n\nb\n" },
+	/* Nested items indented; OWA's <li><div>: the text is the item's. */
+	{ "<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>",
+	    "- a\n  - b\n- c\n" },
+	{ "<ol><li><div>a</div></li><li><div>b</div></li></ol>",
+	    "1. a\n2. b\n" },
 	{ "<b>[Q1]</b>&nbsp;What?<br>Answer", "[Q1]\xc2\xa0What?\nAnswer\n" },
 	{ "unclosed <b", "unclosed\n" },
 };
+
+/*
+ * Their own earlier message forwarded whole is read as theirs (and kept
+ * as an attachment); someone else's stays an attachment only.
+ */
+START_TEST(test_mime_own_forwarded_message_read)
+{
+	static const char *const senders[] = {
+		"ana@example.org", "maria@example.org",
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(senders); i++) {
+		char *raw = g_strconcat("From: Ana <ana@example.org>\n"
+		    "Subject: Fwd: my answers\nContent-Type: multipart/mixed; "
+		    "boundary=b\n\n--b\nContent-Type: text/plain\n\nHere it is."
+		    "\n--b\nContent-Type: message/rfc822\n\nFrom: ",
+		    senders[i], "\nSubject: RE: Your views\n\n[Q1] What?\n"
+		    "The calls.\n--b--\n", NULL);
+		struct message *msg = mime_parse(raw, strlen(raw), NULL);
+
+		ck_assert_msg((strstr(msg->text, "The calls.") != NULL) ==
+		    (i == 0), "%s: %s", senders[i], msg->text);
+		ck_assert_uint_eq(msg->attachments->len, 1);
+		message_free(msg);
+		g_free(raw);
+	}
+}
+END_TEST
+
+/* NUL padding after the text (a block-sized write) is no text. */
+START_TEST(test_mime_trailing_nul_padding)
+{
+	static const char raw[] = "From: a@example.org\nSubject: s\n\n"
+	    "Hi\n\0\0\0\0\0\0\0\0\n";
+	struct message *msg;
+
+	msg = mime_parse(raw, sizeof(raw) - 1, NULL);
+	ck_assert_str_eq(msg->text, "Hi");
+	message_free(msg);
+}
+END_TEST
 
 START_TEST(test_html2text_table)
 {
@@ -709,6 +783,8 @@ mime_suite(void)
 	    G_N_ELEMENTS(synth_cases));
 	tcase_add_test(ts, test_mime_recipients);
 	tcase_add_test(ts, test_mime_nul_bytes);
+	tcase_add_test(ts, test_mime_trailing_nul_padding);
+	tcase_add_test(ts, test_mime_own_forwarded_message_read);
 	tcase_add_test(ts, test_mime_200k_line);
 	tcase_add_test(ts, test_mime_warnings_collected);
 	tcase_add_test(ts, test_mime_empty_input);

@@ -42,6 +42,10 @@ static const struct replies_known replies_known_failures[] = {
 	    "between the lines of their own comment is dropped as quoted "
 	    "text" },
 	{ "h26_en_outlook_report_quote_gt", "as h26_en_gmail_report_quote_gt" },
+	{ "h36_089_ar_tbhtml_top_full", "a report passage indented with "
+	    "Thunderbird's Indent button (a <blockquote> without type=cite) "
+	    "inside their own answer is read as quoted, its lines kept with "
+	    "'> '" },
 	{ "h19_d08_public_fresh_en", "section titles copied over comments "
 	    "stay in the answers without the template (consultd parse has "
 	    "none): they cannot be told from short answers over reasons" },
