@@ -212,8 +212,9 @@ struct extract_result {
  *   get email from ..." tip, an external-sender banner: a short
  *   paragraph naming the outside and a caution, links or attachments, or
  *   opening with a bracketed "[EXTERNAL]" tag) and a sensitivity label
- *   at the top or the bottom ("Classification: Public", "Uso interno")
- *   are not theirs.  A signature may hold a company's "S.A." or "Inc.",
+ *   at the top or the bottom ("Classification: Public", "Uso interno",
+ *   "OFFICIAL"; one Latin word not in capitals, "General" or "Public",
+ *   is their heading or answer) are not theirs.  A signature may hold a company's "S.A." or "Inc.",
  *   an inline image's "[cid:...]" line and a label.
  *
  * Returns: a newly allocated result (extract_result_free()).

@@ -38,8 +38,9 @@ struct message;
  *   labelled Latin-1 whose bytes are UTF-8 is UTF-8.  A uuencoded block
  *   ("begin 644 name" ... "end") and NUL padding at the end are no text.
  *   Their own earlier message forwarded whole (a message/rfc822 part
- *   from the same From) is read as their text and kept as an
- *   attachment.
+ *   from the same From, not said to be an attachment unless sent to
+ *   the domain this message is) is read as their text and kept as an
+ *   attachment.  A Cyrillic text in capitals keeps its label.
  *   Inline text parts are joined in order.  Charsets are converted to
  *   UTF-8 (a wrong or unknown label falls back to UTF-8 if the bytes are
  *   valid, then windows-1252); CRLF and CR become LF, NUL becomes U+FFFD;

@@ -1149,6 +1149,27 @@ extract_contains_any(const char *folded, const char *const *needles)
 	return false;
 }
 
+/*
+ * Is s a label that is also a word a participant types: "General",
+ * "Public", "Internal" alone, not in capitals, is a heading or an answer
+ * of theirs ("General\n\nThe calls worked."); the marking is "GENERAL"
+ * or keyed ("Classification: General").
+ */
+static bool
+extract_is_plain_word_label(const char *s)
+{
+	const char *p;
+	bool lower = false;
+
+	for (p = s + strspn(s, " \t"); *p; p++) {
+		if ((unsigned char)*p >= 0x80 || ((*p == ' ' || *p == '\t') &&
+		    p[strspn(p, " \t")]) || *p == '-')
+			return false;
+		lower |= g_ascii_islower(*p);
+	}
+	return lower;
+}
+
 /* Is the one line s a sensitivity label? */
 static bool
 extract_is_label(const char *s)
@@ -1163,7 +1184,7 @@ extract_is_label(const char *s)
 		return false;
 	for (i = 0; extract_labels[i]; i++)
 		if (strcmp(folded, extract_labels[i]) == 0)
-			return true;
+			return !extract_is_plain_word_label(s);
 	colon = strstr(folded, "\xef\xbc\x9a");		/* ： */
 	if (!colon)
 		colon = strchr(folded, ':');

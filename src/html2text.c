@@ -419,7 +419,7 @@ html2text_has_spacer_paragraphs(const char *html, size_t len)
 	const char *p = html;
 
 	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
-		const char *q = p + 2;
+		const char *q;
 		size_t i;
 
 		p++;
@@ -430,7 +430,11 @@ html2text_has_spacer_paragraphs(const char *html, size_t len)
 		q = memchr(p, '>', (size_t)(end - p));
 		if (!q)
 			return false;
-		q++;
+		/*
+		 * On from the tag's end: "<p <p <p ..." scanned to one far
+		 * '>' from each "<p", O(n^2).
+		 */
+		p = ++q;
 		while (q < end && g_ascii_isspace(*q))
 			q++;
 		for (i = 0; fillers[i]; i++) {

@@ -301,14 +301,18 @@ static const struct {
 	{ "iso-8859-6", "\xd8\xa7\xd9\x84\xd9\x8a\xd9\x85\xd9\x88\xd9\x86" },
 };
 
-/* How many of bytes are letter set k's frequent letters. */
+/* The same Cyrillic letters in capitals: О Е А И Н Т. */
+#define MIME_CYRILLIC_CAPITALS \
+	"\xd0\x9e\xd0\x95\xd0\x90\xd0\x98\xd0\x9d\xd0\xa2"
+
+/* How many of bytes are letters (UTF-8) as charset writes them. */
 static size_t
-mime_letter_score(const char *bytes, size_t len, size_t k)
+mime_letters_score(const char *bytes, size_t len, const char *letters,
+    const char *charset)
 {
 	bool frequent[256] = { false };
 	gsize n = 0;
-	char *set = g_convert(mime_letter_sets[k].letters, -1,
-	    mime_letter_sets[k].charset, "UTF-8", NULL, &n, NULL);
+	char *set = g_convert(letters, -1, charset, "UTF-8", NULL, &n, NULL);
 	size_t score = 0, i;
 
 	if (!set)
@@ -319,6 +323,14 @@ mime_letter_score(const char *bytes, size_t len, size_t k)
 	for (i = 0; i < len; i++)
 		score += frequent[(unsigned char)bytes[i]];
 	return score;
+}
+
+/* How many of bytes are letter set k's frequent letters. */
+static size_t
+mime_letter_score(const char *bytes, size_t len, size_t k)
+{
+	return mime_letters_score(bytes, len, mime_letter_sets[k].letters,
+	    mime_letter_sets[k].charset);
 }
 
 /*
@@ -359,7 +371,8 @@ mime_guess_charset(const char *bytes, size_t len)
  * A Cyrillic label that the bytes belie: windows-1251 sent as KOI8-R or
  * the reverse (The Bat!, old Outlook Express), where "Обмен опытом"
  * reads "нАЛЕМ НОШРНЛ".  The other code page when its frequent letters
- * are at least twice as many as the label's; else the label.
+ * are at least twice as many as the label's, and more than the label's
+ * capitals; else the label.
  */
 static const char *
 mime_check_cyrillic_label(const char *bytes, size_t len, const char *label)
@@ -379,8 +392,15 @@ mime_check_cyrillic_label(const char *bytes, size_t len, const char *label)
 	for (k = 0; k < 3; k++)
 		if (scores[k] > scores[best])
 			best = k;
+	/*
+	 * Capitals in one code page are small letters in the other: text in
+	 * capitals ("ДА, СОГЛАСЕН") is read right under its label when its
+	 * frequent capitals outnumber the other page's small letters.
+	 */
 	if (best != labelled && scores[best] >= 8 &&
-	    scores[best] >= 2 * scores[labelled])
+	    scores[best] >= 2 * scores[labelled] &&
+	    scores[best] > mime_letters_score(bytes, len,
+	    MIME_CYRILLIC_CAPITALS, mime_letter_sets[labelled].charset))
 		return mime_letter_sets[best].charset;
 	return label;
 }
@@ -1233,39 +1253,42 @@ mime_is_uu_line(const char *line, size_t len)
 static void
 mime_drop_uuencoded(char *text)
 {
-	char *p = text;
+	char *r = text, *w = text;
 
-	while ((p = strstr(p, "begin ")) != NULL) {
-		char *line_end, *q, *block_end = NULL;
+	/* Kept lines are moved down once: a memmove per block was O(n^2). */
+	while (*r) {
+		char *line_end = strchr(r, '\n');
+		char *next = line_end ? line_end + 1 : r + strlen(r);
+		char *q, *block_end = NULL;
 		size_t data = 0;
 
-		if ((p != text && p[-1] != '\n') || !g_ascii_isdigit(p[6]) ||
-		    !g_ascii_isdigit(p[7]) || !g_ascii_isdigit(p[8])) {
-			p += 6;
-			continue;
-		}
-		line_end = strchr(p, '\n');
-		if (!line_end)
-			return;
-		for (q = line_end + 1; *q; data++) {
-			char *e = strchr(q, '\n');
-			size_t len = e ? (size_t)(e - q) : strlen(q);
+		if (line_end && strncmp(r, "begin ", 6) == 0 &&
+		    g_ascii_isdigit(r[6]) && g_ascii_isdigit(r[7]) &&
+		    g_ascii_isdigit(r[8])) {
+			for (q = line_end + 1; *q; data++) {
+				char *e = strchr(q, '\n');
+				size_t len = e ? (size_t)(e - q) : strlen(q);
 
-			if (len == 3 && strncmp(q, "end", 3) == 0) {
-				block_end = data > 0 ? (e ? e + 1 : q + len) :
-				    NULL;
-				break;
+				if (len == 3 && strncmp(q, "end", 3) == 0) {
+					block_end = data > 0 ?
+					    (e ? e + 1 : q + len) : NULL;
+					break;
+				}
+				if (!mime_is_uu_line(q, len))
+					break;
+				q = e ? e + 1 : q + len;
 			}
-			if (!mime_is_uu_line(q, len))
-				break;
-			q = e ? e + 1 : q + len;
 		}
-		if (!block_end) {
-			p = line_end;
+		if (block_end) {
+			r = block_end;
 			continue;
 		}
-		memmove(p, block_end, strlen(block_end) + 1);
+		if (w != r)
+			memmove(w, r, (size_t)(next - r));
+		w += next - r;
+		r = next;
 	}
+	*w = '\0';
 }
 
 /*
@@ -1540,10 +1563,73 @@ mime_is_list_wrap(GMimeObject *obj)
 	return disposition && g_ascii_strcasecmp(disposition, "inline") == 0;
 }
 
+/* Is obj's disposition "attachment" said outright? */
+static bool
+mime_is_attachment(GMimeObject *obj)
+{
+	GMimeContentDisposition *cd = g_mime_object_get_content_disposition(
+	    obj);
+	const char *disposition = cd ?
+	    g_mime_content_disposition_get_disposition(cd) : NULL;
+
+	return disposition && g_ascii_strcasecmp(disposition,
+	    "attachment") == 0;
+}
+
+/*
+ * Does an inner To or Cc address share its domain with an outer one, not
+ * the sender's own?
+ */
+static bool
+mime_shares_recipient_domain(const struct mime_walk *w, GMimeMessage *inner)
+{
+	static const GMimeAddressType types[] = {
+		GMIME_ADDRESS_TYPE_TO, GMIME_ADDRESS_TYPE_CC,
+	};
+	const char *own = strrchr(w->msg->from_addr, '@');
+	size_t t;
+
+	if (!own)
+		return false;
+
+	for (t = 0; t < G_N_ELEMENTS(types); t++) {
+		InternetAddressList *list = g_mime_message_get_addresses(inner,
+		    types[t]);
+		int i, n = list ? internet_address_list_length(list) : 0;
+
+		for (i = 0; i < n; i++) {
+			InternetAddress *ia = internet_address_list_get_address(
+			    list, i);
+			const char *at;
+			guint k;
+
+			if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+				continue;
+			at = strrchr(internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(ia)), '@');
+			if (!at)
+				continue;
+			for (k = 0; k < w->msg->recipients->len; k++) {
+				const char *r = strrchr(
+				    w->msg->recipients->pdata[k], '@');
+
+				/* Not their own domain: a colleague in Cc. */
+				if (r && g_ascii_strcasecmp(r, at) == 0 &&
+				    g_ascii_strcasecmp(r, own) != 0)
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
 /*
  * Is the message part their own earlier message, forwarded whole ("I had
  * sent it to Maria by mistake, here is my reply"): its From is the
- * outer From?  Then its text is theirs, read as the reply's.
+ * outer From, and it is not said to be an attachment or was sent to the
+ * domain this one is (a message of theirs to their own team, attached,
+ * is not their reply)?
+ * Then its text is theirs, read as the reply's.
  */
 static bool
 mime_is_own_forward(const struct mime_walk *w, GMimeObject *obj)
@@ -1563,7 +1649,9 @@ mime_is_own_forward(const struct mime_walk *w, GMimeObject *obj)
 		return false;
 	addr = mime_normalise_addr(internet_address_mailbox_get_addr(
 	    INTERNET_ADDRESS_MAILBOX(ia)));
-	return g_ascii_strcasecmp(addr, w->msg->from_addr) == 0;
+	return g_ascii_strcasecmp(addr, w->msg->from_addr) == 0 &&
+	    (!mime_is_attachment(obj) ||
+	    mime_shares_recipient_domain(w, inner));
 }
 
 static void
@@ -1603,8 +1691,11 @@ mime_walk_object(struct mime_walk *w, GMimeObject *obj, bool want_text)
 		GMimeMessage *inner = g_mime_message_part_get_message(
 		    GMIME_MESSAGE_PART(obj));
 
-		/* Their forwarded message stays an attachment too. */
-		if (!w->list_wrap)
+		/*
+		 * Their forwarded message stays an attachment too, also
+		 * under a list's headers when it is no list's wrap.
+		 */
+		if (!(w->list_wrap && mime_is_list_wrap(obj)))
 			mime_walk_message_part(w, GMIME_MESSAGE_PART(obj));
 
 		/* Once: a second wrapped message is an attachment. */

@@ -80,6 +80,18 @@ static const struct extract_case extract_cases[] = {
 	    NULL, true, 0 },
 	{ "not_a_marker_mid_line", "See [Q1] below.\n", false, "",
 	    "See [Q1] below.", false, 0 },
+	/*
+	 * "General", "Public" alone, not in capitals, are their heading or
+	 * answer, not a sensitivity label ("OFFICIAL", "Sensitivity: ...").
+	 */
+	{ "label_word_heading_kept", "General\n\nThe programme worked well "
+	    "for us.\n", false, "", "General\n\nThe programme worked well "
+	    "for us.", false, 0 },
+	{ "label_word_last_line_kept", "Which audience? See below.\n\n"
+	    "Public\n", false, "", "Which audience? See below.\n\nPublic",
+	    false, 0 },
+	{ "label_in_capitals_dropped", "OFFICIAL\n\nThe programme worked "
+	    "well.\n", false, "", "The programme worked well.", false, 0 },
 	{ "free_text_before_first_marker", "Dear team,\nanswers:\n\n"
 	    "[Q1] Why?\nA.\n", false, "Q1=A.", "Dear team,\nanswers:", true,
 	    0 },

@@ -440,6 +440,22 @@ static const struct synth_case synth_cases[] = {
 	    "text", "" },
 	{ "blank_line_before_header", "\n\n" HDR "Subject: s\n\nbody\n",
 	    "subject", "s" },
+	/*
+	 * A reply in capitals under its right Cyrillic label: capitals in
+	 * one code page are small letters in the other, no mislabel.
+	 */
+	{ "cyrillic_capitals_cp1251", HDR "Content-Type: text/plain; "
+	    "charset=windows-1251\nContent-Transfer-Encoding: 8bit\n\n"
+	    "\xc4\xce\xc1\xd0\xdb\xc9 \xc4\xc5\xcd\xdc. \xce\xd2\xc2\xc5\xd2: \xc4\xc0, "
+	    "\xd1\xce\xc3\xcb\xc0\xd1\xc5\xcd. \xc2\xd1\xc5 \xce\xd2\xcb\xc8\xd7\xcd\xce, "
+	    "\xd1\xcf\xc0\xd1\xc8\xc1\xce \xc7\xc0 \xce\xcf\xd0\xce\xd1.\n", "text",
+	    "ДОБРЫЙ ДЕНЬ. ОТВЕТ: ДА, СОГЛАСЕН. ВСЕ ОТЛИЧНО, СПАСИБО ЗА ОПРОС.\n" },
+	{ "cyrillic_capitals_koi8r", HDR "Content-Type: text/plain; "
+	    "charset=koi8-r\nContent-Transfer-Encoding: 8bit\n\n"
+	    "\xe4\xef\xe2\xf2\xf9\xea \xe4\xe5\xee\xf8. \xef\xf4\xf7\xe5\xf4: \xe4\xe1, "
+	    "\xf3\xef\xe7\xec\xe1\xf3\xe5\xee. \xf7\xf3\xe5 \xef\xf4\xec\xe9\xfe\xee\xef, "
+	    "\xf3\xf0\xe1\xf3\xe9\xe2\xef \xfa\xe1 \xef\xf0\xf2\xef\xf3.\n", "text",
+	    "ДОБРЫЙ ДЕНЬ. ОТВЕТ: ДА, СОГЛАСЕН. ВСЕ ОТЛИЧНО, СПАСИБО ЗА ОПРОС.\n" },
 };
 
 static const char *
@@ -687,6 +703,99 @@ START_TEST(test_mime_own_forwarded_message_read)
 }
 END_TEST
 
+/*
+ * A message of theirs to their own team attached (disposition
+ * "attachment", sent to no one at the domain they write to) is not
+ * their reply: an attachment only.  One to the consultation's domain
+ * ("sent to Maria by mistake") is read.
+ */
+START_TEST(test_mime_own_attached_message_to_others_not_read)
+{
+	static const char *const tos[] = {
+		"team@example.org", "maria@example.com",
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(tos); i++) {
+		char *raw = g_strconcat("From: Ana <ana@example.org>\n"
+		    "To: consult@example.com\nCc: bo@example.org\n"
+		    "Subject: Re: Your views\nContent-Type: multipart/mixed; "
+		    "boundary=b\n\n--b\nContent-Type: text/plain\n\n[Q1] What?"
+		    "\nThe calls.\n--b\nContent-Type: message/rfc822\n"
+		    "Content-Disposition: attachment; filename=\"m.eml\"\n\n"
+		    "From: ana@example.org\nTo: ", tos[i], "\nSubject: Fwd: "
+		    "Your views\n\nTeam, your views by Friday please.\n--b--\n",
+		    NULL);
+		struct message *msg = mime_parse(raw, strlen(raw), NULL);
+
+		ck_assert_msg((strstr(msg->text, "by Friday") != NULL) ==
+		    (i == 1), "%s: %s", tos[i], msg->text);
+		ck_assert_uint_eq(msg->attachments->len, 1);
+		message_free(msg);
+		g_free(raw);
+	}
+}
+END_TEST
+
+/*
+ * Under a list's headers, their own message forwarded (no list's wrap:
+ * not inline) is read and still kept as an attachment.
+ */
+START_TEST(test_mime_own_forward_under_list_kept)
+{
+	static const char raw[] = "From: Ana <ana@example.org>\n"
+	    "To: consult@example.com\nList-Id: <l.example.com>\n"
+	    "Subject: Fwd: my answers\nContent-Type: multipart/mixed; "
+	    "boundary=b\n\n--b\nContent-Type: text/plain\n\nHere it is.\n"
+	    "--b\nContent-Type: message/rfc822\n\nFrom: ana@example.org\n"
+	    "Subject: RE: Your views\n\n[Q1] What?\nThe calls.\n--b--\n";
+	struct message *msg = mime_parse(raw, sizeof(raw) - 1, NULL);
+
+	ck_assert_msg(strstr(msg->text, "The calls.") != NULL, "%s",
+	    msg->text);
+	ck_assert_uint_eq(msg->attachments->len, 1);
+	message_free(msg);
+}
+END_TEST
+
+/*
+ * Hostile sizes that were quadratic (no time asserted; the case's
+ * timeout only stops a run that would never end): uuencoded blocks cut
+ * out one memmove of the rest each; "<p <p <p ..." scanned to one far
+ * '>' from each "<p".
+ */
+START_TEST(test_mime_many_uuencoded_blocks_scale)
+{
+	GString *raw = g_string_new("From: a@b.org\nSubject: s\n\nHello\n");
+	struct message *msg;
+	size_t i;
+
+	for (i = 0; i < 1000000; i++)
+		g_string_append(raw, "begin 644 a\n M\nend\n");
+	g_string_append(raw, "bye\n");
+	msg = mime_parse(raw->str, raw->len, NULL);
+	ck_assert_str_eq(msg->text, "Hello\nbye\n");
+	message_free(msg);
+	g_string_free(raw, TRUE);
+}
+END_TEST
+
+START_TEST(test_html2text_unclosed_p_tags_scale)
+{
+	GString *html = g_string_new("<body>");
+	char *text;
+	size_t i;
+
+	for (i = 0; i < 6000000; i++)
+		g_string_append(html, "<p ");
+	g_string_append(html, ">x</body>");
+	text = html2text(html->str, html->len);
+	ck_assert_str_eq(text, "x\n");
+	g_free(text);
+	g_string_free(html, TRUE);
+}
+END_TEST
+
 /* NUL padding after the text (a block-sized write) is no text. */
 START_TEST(test_mime_trailing_nul_padding)
 {
@@ -770,6 +879,8 @@ mime_suite(void)
 	TCase *tc = tcase_create("corpus");
 	TCase *ts = tcase_create("synthetic");
 	TCase *th = tcase_create("html2text");
+	/* Hostile sizes: linear, no time asserted (see the tests). */
+	TCase *tl = tcase_create("scaling");
 
 	tcase_add_checked_fixture(tc, setup_gmime, teardown_gmime);
 	tcase_add_loop_test(tc, test_mime_corpus_table, 0,
@@ -785,6 +896,8 @@ mime_suite(void)
 	tcase_add_test(ts, test_mime_nul_bytes);
 	tcase_add_test(ts, test_mime_trailing_nul_padding);
 	tcase_add_test(ts, test_mime_own_forwarded_message_read);
+	tcase_add_test(ts, test_mime_own_attached_message_to_others_not_read);
+	tcase_add_test(ts, test_mime_own_forward_under_list_kept);
 	tcase_add_test(ts, test_mime_200k_line);
 	tcase_add_test(ts, test_mime_warnings_collected);
 	tcase_add_test(ts, test_mime_empty_input);
@@ -795,5 +908,10 @@ mime_suite(void)
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, ts);
 	suite_add_tcase(s, th);
+	tcase_add_checked_fixture(tl, setup_gmime, teardown_gmime);
+	tcase_add_test(tl, test_mime_many_uuencoded_blocks_scale);
+	tcase_add_test(tl, test_html2text_unclosed_p_tags_scale);
+	tcase_set_timeout(tl, 60);
+	suite_add_tcase(s, tl);
 	return s;
 }
