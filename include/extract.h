@@ -12,8 +12,9 @@
 
 struct extract_answer {
 	char *id;		/* uppercase, e.g. "Q1" */
-	char *text;		/* trimmed as a whole (SPEC 7), LF line
-				 * ends, never empty */
+	char *text;		/* trimmed as a whole (SPEC 7) of white
+				 * space of any script (U+202F, U+3000
+				 * ...), LF line ends, never empty */
 };
 
 /* What callers say of a quoted_only result. */
@@ -149,8 +150,10 @@ struct extract_result {
  *   paragraph of one line that is sender_name, a word of it or its
  *   initials ("5 not 4, sorry\n\nBeatriz", "Xiaolan" for "Zhou Xiaolan",
  *   "-Tim", "K.M.", "Vale" for "Valentina": the start of a word of it, four
- *   letters or more, not a word that answers: "Sure" for "Suresh")
- *   with nothing of the participant's below it but the original, a
+ *   letters or more, not a word that answers: "Sure" for "Suresh"; their
+ *   whole name with up to three lines of office under it, no sentence
+ *   among them) with nothing of the participant's below it but the
+ *   original, a
  *   signature or the end, or a short line naming a device or app
  *   ("मेरे Galaxy से भेजा गया") in that place;
  *   inline PGP armor ("-----BEGIN PGP SIGNED MESSAGE-----", "Hash:"), whose
@@ -198,6 +201,9 @@ struct extract_result {
  * - Gmail's bold in text is theirs: "*[Q1]* *Strengths:* the calls" keeps
  *   "*Strengths:*", and a short bold heading of theirs ending in a colon
  *   ("*Weaknesses:*") is never taken for a prompt they retyped.
+ * - A scale is a rating's range ("(1-5)", "(0-10)"), not years ("Gender
+ *   and Access (2016-2018)"); a yes/no hint may stand in full-width
+ *   brackets ("？（是/否）").
  * - Prompts are compared ignoring case, the kind of dash or hyphen
  *   ("(1‑5)"), full-width ":" and "?", and, for 12 bytes or more typed,
  *   a missing final "?", ":" or scale.
@@ -205,7 +211,8 @@ struct extract_result {
  *   and, for bottom-posted replies, below the quoted original or after
  *   [END], where a closing or the sender's name over a few lines of no
  *   sentence and no "P.S." starts the signature); for a reply without
- *   markers all its own text.  NULL
+ *   markers all its own text but their whole name as a paragraph of its
+ *   own over a few lines of office (a closing above it stays).  NULL
  *   if none.  A line of 20 '#' or more alone (LISTSERV's footer) ends
  *   the own text as "____" does; next to a "# ... #" line it is a box.
  *   What a receiving gateway puts at the top (Outlook's "You don't often

@@ -34,7 +34,9 @@ bool token_valid(const char *s);
 /*
  * The tokens a message carries, in the order SPEC section 5 trusts them,
  * without repeats; then those of our Message-IDs in an original that a
- * delivery report returns.  Newly allocated array of struct token_candidate *.
+ * delivery report returns; when none, a "Message-Id: <consultd...>" line
+ * of the text (a plain report's copy of the original's header).  Newly
+ * allocated array of struct token_candidate *.
  */
 GPtrArray *token_candidates(const struct message *msg);
 

@@ -20,8 +20,9 @@
 #include "banned.h"
 
 /*
- * Writes one raw line cleaned to out, which has room for len bytes: NBSP
- * and U+3000 become spaces, ZWSP, word joiner, BOM and the bidi controls
+ * Writes one raw line cleaned to out, which has room for len bytes: NBSP,
+ * U+3000 and the line and paragraph separators U+2028-2029 become
+ * spaces, ZWSP, word joiner, BOM and the bidi controls
  * go (Gmail wraps an Arabic attribution in them), CR becomes a space.
  * Returns where the cleaned line ends (not terminated).
  */
@@ -38,8 +39,10 @@ extract_clean_into(char *out, const char *s, size_t len)
 		} else if (u[0] == 0xc2 && i + 1 < len && u[1] == 0xa0) {
 			*out++ = ' ';
 			i++;
-		} else if (u[0] == 0xe3 && i + 2 < len && u[1] == 0x80 &&
-		    u[2] == 0x80) {
+		} else if ((u[0] == 0xe3 && i + 2 < len && u[1] == 0x80 &&
+		    u[2] == 0x80) || (u[0] == 0xe2 && i + 2 < len &&
+		    u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))) {
+			/* The ideographic space; Word's line separators. */
 			*out++ = ' ';
 			i += 2;
 		} else if (u[0] == 0xe2 && i + 2 < len && ((u[1] == 0x80 &&
@@ -292,6 +295,25 @@ extract_classify_simple(struct extract_ctx *c, struct extract_line *l)
 		l->kind = EXTRACT_TEXT;
 }
 
+/* Takes white space of any script off both ends of s. */
+static void
+extract_strip_unicode(GString *s)
+{
+	const char *p = s->str, *end = s->str + s->len;
+
+	while (p < end && g_unichar_isspace(g_utf8_get_char(p)))
+		p += g_utf8_skip[*(const guchar *)p];
+	while (end > p) {
+		const char *prev = g_utf8_find_prev_char(p, end);
+
+		if (!prev || !g_unichar_isspace(g_utf8_get_char(prev)))
+			break;
+		end = prev;
+	}
+	g_string_truncate(s, (gsize)(end - s->str));
+	g_string_erase(s, 0, (gssize)(p - s->str));
+}
+
 /* Lines joined with LF, runs of blank lines cut to one, trimmed. */
 char *
 extract_join(const char *first, GPtrArray *lines)
@@ -317,9 +339,11 @@ extract_join(const char *first, GPtrArray *lines)
 	/*
 	 * Trimmed as a whole (SPEC 7): an indented block ("  1. Number of
 	 * contributors\n  2. Downloads") loses its first line's indentation
-	 * only, as any trimmed text does.
+	 * only, as any trimmed text does.  The narrow no-break and other
+	 * Unicode spaces phones and Word put around "5" go too; inside, a
+	 * French "année\u202f?" keeps its own.
 	 */
-	g_strstrip(out->str);
+	extract_strip_unicode(out);
 	if (!*out->str) {
 		g_string_free(out, TRUE);
 		return NULL;
@@ -584,23 +608,6 @@ extract_starts_signature(const struct extract_ctx *c, size_t i,
 }
 
 /*
- * Does s end with a company's abbreviation, not a sentence's full stop:
- * "Telecomunicaciones Andinas S.A.", "Example Inc.", "Acme Ltd."?
- */
-static bool
-extract_ends_as_abbreviation(const char *s)
-{
-	const char *space = strrchr(s, ' ');
-	const char *word = space ? space + 1 : s;
-	size_t n = strlen(word);
-
-	if (n < 2 || n > 6 || word[n - 1] != '.')
-		return false;
-	return memchr(word, '.', n - 1) != NULL ||
-	    (g_ascii_isupper(word[0]) && n <= 5);
-}
-
-/*
  * Below line i, up to the next marker, quote or original, only what a
  * signature holds: a few lines (name, office, phone), none a sentence
  * ("One more thing: the venue was cold.") nor a "P.S.".
@@ -825,11 +832,27 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		    extract_starts_signature(c, i, after_end) &&
 		    extract_only_signature_below(c, i, level))
 			in_signature = true;
+		/*
+		 * Without markers the closing stays (mail trimmers keep it),
+		 * and the name under it; but their whole name as a paragraph
+		 * of its own over a few lines of office, under text of
+		 * theirs, is the signature.
+		 */
+		if (!sec.lines && !c->markers && level == 0 && !in_original &&
+		    l->kind == EXTRACT_TEXT && i > 0 &&
+		    c->lines[i - 1].kind == EXTRACT_BLANK &&
+		    extract_has_text(c->free_lines) &&
+		    extract_is_sender_full_name(c, l->content) &&
+		    extract_only_signature_below(c, i, level))
+			in_signature = true;
+		/* Their name (and office) or a device line signs off. */
 		if (sec.lines && level == 0 && !in_original &&
 		    extract_section_answered(&sec) &&
 		    (extract_is_sender_sign_off(c, i) ||
-		    extract_is_device_sign_off(c, i)))
+		    extract_is_device_sign_off(c, i))) {
+			in_signature = true;
 			continue;
+		}
 		if (in_signature)
 			continue;
 		if (!sec.lines) {

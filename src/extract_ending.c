@@ -886,6 +886,39 @@ extract_is_sender_name(const struct extract_ctx *c, const char *s)
 }
 
 /*
+ * Is s the sender's whole display name ("Mamadou Diallo", "Diallo,
+ * Mamadou" read either way), two words or more?  A name alone may be a
+ * word of an answer; the whole of it signs.
+ */
+bool
+extract_is_sender_full_name(const struct extract_ctx *c, const char *s)
+{
+	g_autofree char *name = NULL;
+	g_autofree char *line = NULL;
+	const char *comma;
+
+	if (!c->sender || !strchr(c->sender, ' '))
+		return false;
+	name = extract_casefold(c->sender);
+	line = extract_casefold(s);
+	g_strstrip(g_strdelimit(name, "\"", ' '));
+	g_strstrip(line);
+	if (strcmp(line, name) == 0)
+		return true;
+	/* "Garcia, Maria" signs as "Maria Garcia". */
+	comma = strchr(name, ',');
+	if (comma) {
+		g_autofree char *turned = g_strconcat(g_strstrip(g_strdup(
+		    comma + 1)), " ", NULL);
+		g_autofree char *last = g_strndup(name, (gsize)(comma - name));
+		g_autofree char *whole = g_strconcat(turned, last, NULL);
+
+		return strcmp(line, whole) == 0;
+	}
+	return false;
+}
+
+/*
  * Does nothing of the participant's at depth follow from line k on: only
  * blank lines, then the end, another depth, an attribution, a boundary,
  * a signature, [END] or an Outlook header block?
@@ -928,10 +961,27 @@ extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
 {
 	const struct extract_line *l = &c->lines[i];
 
-	return l->kind == EXTRACT_TEXT && i > 0 &&
-	    c->lines[i - 1].kind == EXTRACT_BLANK &&
-	    extract_is_sender_name(c, l->content) &&
-	    extract_nothing_of_theirs_from(c, i + 1, l->depth);
+	size_t k;
+
+	if (l->kind != EXTRACT_TEXT || i == 0 ||
+	    c->lines[i - 1].kind != EXTRACT_BLANK ||
+	    !extract_is_sender_name(c, l->content))
+		return false;
+	if (extract_nothing_of_theirs_from(c, i + 1, l->depth))
+		return true;
+	/*
+	 * Their whole name over a few lines of office ("Élodie
+	 * Marchand-Vasseur\nMinistère de l'Économie numérique"), then
+	 * nothing of theirs: no sentence among them.
+	 */
+	if (!extract_is_sender_full_name(c, l->content))
+		return false;
+	for (k = i + 1; k < c->n && k < i + 5 &&
+	    c->lines[k].kind == EXTRACT_TEXT && c->lines[k].depth == l->depth;
+	    k++)
+		if (extract_ends_as_sentence_line(c->lines[k].content))
+			return false;
+	return k > i + 1 && extract_nothing_of_theirs_from(c, k, l->depth);
 }
 
 /*

@@ -141,6 +141,11 @@ bool extract_is_bold_lead_in(const char *s);
  * label off the top of lines, and a label off their bottom.
  */
 void extract_drop_gateway_furniture(GPtrArray *lines);
+bool extract_is_sender_full_name(const struct extract_ctx *c,
+    const char *s);
+/* "Telecomunicaciones Andinas S.A.": no sentence's full stop. */
+bool extract_ends_as_abbreviation(const char *s);
+bool extract_ends_as_sentence_line(const char *s);
 /* Is s an inline image's placeholder ("[cid:...]") or a label? */
 bool extract_is_image_or_label(const char *s);
 

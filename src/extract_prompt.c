@@ -63,14 +63,19 @@ static bool extract_is_choice_hint(const char *p, size_t n);
 static bool extract_ends_as_question(const char *s);
 static bool extract_looks_like_option_line(const char *text, bool loose);
 
-/* The end of the scale ("(1-5)", "(1–10)") at p, or NULL. */
+/*
+ * The end of the scale ("(1-5)", "(1–10)", "(0-100)") at p, or NULL: a
+ * rating's range, not years ("Gender and Access (2016-2018)").
+ */
 static const char *
 extract_scale_end(const char *p)
 {
 	const char *q = p + 1;
+	guint64 low, high;
 
 	if (*p != '(' || !g_ascii_isdigit(*q))
 		return NULL;
+	low = g_ascii_strtoull(q, NULL, 10);
 	while (g_ascii_isdigit(*q))
 		q++;
 	while (*q == ' ')
@@ -85,8 +90,11 @@ extract_scale_end(const char *p)
 		q++;
 	if (!g_ascii_isdigit(*q))
 		return NULL;
+	high = g_ascii_strtoull(q, NULL, 10);
 	while (g_ascii_isdigit(*q))
 		q++;
+	if (low > 10 || high > 100 || low >= high)
+		return NULL;
 	return *q == ')' ? q + 1 : NULL;
 }
 
@@ -235,23 +243,37 @@ static const char *
 extract_after_yesno(const char *s)
 {
 	const char *found = NULL;
-	const char *p, *close, *q;
+	const char *p, *q;
 
-	for (p = strchr(s, '('); p; p = strchr(p + 1, '(')) {
+	/* "(sí/no)", or in full-width brackets: "？（是/否）". */
+	for (p = s; *p; p++) {
+		size_t open = *p == '(' ? 1 :
+		    strncmp(p, "\xef\xbc\x88", 3) == 0 ? 3 : 0;	/* （ */
+		const char *close, *wide;
+		size_t close_len = 1, n;
+
+		if (!open)
+			continue;
 		if (g_ascii_strncasecmp(p, "(yes/no)", 8) == 0) {
 			found = p + 8;
 			continue;
 		}
-		close = memchr(p, ')', strnlen(p, 25));
-		if (!close ||
-		    !extract_is_choice_hint(p + 1, (size_t)(close - p) - 1))
+		n = strnlen(p, 25 + open);
+		close = memchr(p, ')', n);
+		wide = g_strstr_len(p, (gssize)n, "\xef\xbc\x89");	/* ） */
+		if (wide && (!close || wide < close)) {
+			close = wide;
+			close_len = 3;
+		}
+		if (!close || !extract_is_choice_hint(p + open,
+		    (size_t)(close - p) - open))
 			continue;
 		for (q = p; q > s && q[-1] == ' '; q--)
 			;
 		if ((q - s >= 1 && q[-1] == '?') ||
 		    (q - s >= 2 && memcmp(q - 2, "\xd8\x9f", 2) == 0) ||
 		    (q - s >= 3 && memcmp(q - 3, "\xef\xbc\x9f", 3) == 0))
-			found = close + 1;	/* ? ؟ ？ */
+			found = close + close_len;	/* ? ؟ ？ */
 	}
 	return found;
 }

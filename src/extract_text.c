@@ -54,3 +54,30 @@ extract_is_blank_or_deco(const char *s)
 			return false;
 	return true;
 }
+
+/*
+ * Does s end with a company's abbreviation, not a sentence's full stop:
+ * "Telecomunicaciones Andinas S.A.", "Example Inc.", "Acme Ltd."?
+ */
+bool
+extract_ends_as_abbreviation(const char *s)
+{
+	const char *space = strrchr(s, ' ');
+	const char *word = space ? space + 1 : s;
+	size_t n = strlen(word);
+
+	if (n < 2 || n > 6 || word[n - 1] != '.')
+		return false;
+	return memchr(word, '.', n - 1) != NULL ||
+	    (g_ascii_isupper(word[0]) && n <= 5);
+}
+
+/* Does line s end as a sentence: ".", "!" or "?" (not "S.A."), "。" ...? */
+bool
+extract_ends_as_sentence_line(const char *s)
+{
+	size_t n = strlen(s);
+
+	return (n > 0 && strchr(".!?", s[n - 1]) &&
+	    !extract_ends_as_abbreviation(s)) || extract_ends_as_sentence(s);
+}

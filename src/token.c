@@ -155,6 +155,30 @@ token_scan_our_ids(GPtrArray *out, const char *text, size_t len)
 	}
 }
 
+/*
+ * "Message-Id: <consultd.invitation.TOKEN...>" lines in text: a plain
+ * delivery report (qmail, Exim) copies the original's header into its
+ * body.
+ */
+static void
+token_scan_message_id_lines(GPtrArray *out, const char *text)
+{
+	const char *line = text;
+
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		while (len > 0 && (*line == ' ' || *line == '>')) {
+			line++;
+			len--;
+		}
+		if (len > 11 && g_ascii_strncasecmp(line, "message-id:", 11) == 0)
+			token_scan_our_ids(out, line, len);
+		line = end ? end + 1 : NULL;
+	}
+}
+
 /* Parts a bounce returns the original in: headers or whole message. */
 static bool
 token_returned_original(const struct message_attachment *a)
@@ -192,6 +216,9 @@ token_candidates(const struct message *msg)
 			token_scan_our_ids(out, (const char *)a->data,
 			    a->size);
 	}
+	/* Nothing else names it: the original's header copied as text. */
+	if (out->len == 0 && msg->text)
+		token_scan_message_id_lines(out, msg->text);
 	return out;
 }
 

@@ -1217,6 +1217,20 @@ static const struct extract_case extract_cases[] = {
 	{ "choice_value_not_naming_its_reasons_kept", "[C2] How often did "
 	    "you attend? Rarely\n  1. travel\n  2. cost\n\n[END]\n", false,
 	    "C2=Rarely\n  1. travel\n  2. cost", NULL, true, 0 },
+	/* Years in brackets are no rating's scale. */
+	{ "year_range_is_no_scale", "[Q4] Which BPF and years? Gender and "
+	    "Access (2016-2018)\n\n[END]\n", false,
+	    "Q4=Gender and Access (2016-2018)", NULL, true, 0 },
+	/* A hint in full-width brackets: "？（是/否）". */
+	{ "full_width_yes_no_hint_over_the_answer", "> [Y1] "
+	    "\xe6\x82\xa8\xe6\x98\xaf\xe5\x90\xa6\xe6\x84\xbf\xe6\x84\x8f"
+	    "\xe5\x86\x8d\xe6\xac\xa1\xe5\x8f\x82\xe5\x8a\xa0\xef\xbc\x9f"
+	    "\xef\xbc\x88\xe6\x98\xaf/\xe5\x90\xa6\xef\xbc\x89 \xe6\x98\xaf\n",
+	    false, "Y1=\xe6\x98\xaf", NULL, true, 0 },
+	/* A narrow no-break space around "5" goes; inside it stays. */
+	{ "unicode_spaces_trimmed_at_the_edges", "[R1] Clarity (1-5)\n"
+	    "\xe2\x80\xaf" "5\xe2\x80\xaf\n[Q5] Why?\nUn an\xe2\x80\xaf!\n",
+	    false, "R1=5|Q5=Un an\xe2\x80\xaf!", NULL, true, 0 },
 	{ "value_after_a_colon_prompt_in_the_original", "Hi\n\nFrom: S <s@x."
 	    "org>\nSent: Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject:"
 	    " x\n\n[Q1] What worked well? The calls.\n\n[C1] Your main role "
@@ -1341,6 +1355,16 @@ static const struct extract_sender_case extract_sender_cases[] = {
 	    "Beatriz Lima", "R2=5 not 4, sorry" },
 	{ "first_name_at_the_end", "[Y1] Follow-up? (yes/no)\nyes\n\nLeo\n",
 	    "Leo Martins", "Y1=yes" },
+	/* Their whole name over their office signs the last answer. */
+	{ "full_name_over_office_under_last_answer", "[Q6] Metrics?\nThe "
+	    "number of contributions.\n\n\xc3\x89lodie Marchand-Vasseur\n"
+	    "Minist\xc3\xa8re du num\xc3\xa9rique\n\nFrom: S <s@x.org>\nSent: "
+	    "Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject: x\n\n[Q6] "
+	    "Metrics?\n", "\xc3\x89lodie Marchand-Vasseur",
+	    "Q6=The number of contributions." },
+	{ "name_line_inside_an_answer_stays", "[Q6] Who else?\n\xc3\x89lodie "
+	    "Marchand-Vasseur\nAna Silva\n", "\xc3\x89lodie Marchand-Vasseur",
+	    "Q6=\xc3\x89lodie Marchand-Vasseur\nAna Silva" },
 	/* The start of their first name signs too; "Yes" is no "Yesenia". */
 	{ "short_first_name_at_the_end", "[Q1] What?\nThe calls.\n\nVale\n",
 	    "Valentina Ruiz", "Q1=The calls." },

@@ -168,6 +168,34 @@ START_TEST(test_token_found_in_returned_original)
 }
 END_TEST
 
+/*
+ * qmail and Exim copy the original's header into a plain report: its
+ * Message-ID line names the token when nothing else does, and a
+ * "consultd." word in a sentence does not.
+ */
+START_TEST(test_token_found_in_copied_header_text)
+{
+	struct message *msg = message_new();
+	GPtrArray *c;
+
+	g_free(msg->text);
+	msg->text = g_strdup("I'm afraid I wasn't able to deliver your "
+	    "message.\n\n--- Below this line is a copy of the message.\n\n"
+	    "Message-Id: <consultd.invitation." T2 ".0a1b2c3d@x.org>\n");
+	c = token_candidates(msg);
+	ck_assert_uint_eq(c->len, 1);
+	ck_assert_str_eq(((struct token_candidate *)c->pdata[0])->token, T2);
+	g_ptr_array_unref(c);
+	g_free(msg->text);
+	msg->text = g_strdup("See consultd.invitation." T2 ".0a1b2c3d for "
+	    "it.\n");
+	c = token_candidates(msg);
+	ck_assert_uint_eq(c->len, 0);
+	g_ptr_array_unref(c);
+	message_free(msg);
+}
+END_TEST
+
 Suite *token_suite(void);
 
 Suite *
@@ -185,6 +213,7 @@ token_suite(void)
 	tcase_add_test(tc, test_token_message_id_and_reply_address_round_trip);
 	tcase_add_test(tc, test_token_not_found_in_lookalikes);
 	tcase_add_test(tc, test_token_found_in_returned_original);
+	tcase_add_test(tc, test_token_found_in_copied_header_text);
 	suite_add_tcase(s, tc);
 	return s;
 }
