@@ -908,10 +908,10 @@ extract_is_sender_full_name(const struct extract_ctx *c, const char *s)
 	/* "Garcia, Maria" signs as "Maria Garcia". */
 	comma = strchr(name, ',');
 	if (comma) {
-		g_autofree char *turned = g_strconcat(g_strstrip(g_strdup(
-		    comma + 1)), " ", NULL);
+		g_autofree char *first = g_strdup(comma + 1);
 		g_autofree char *last = g_strndup(name, (gsize)(comma - name));
-		g_autofree char *whole = g_strconcat(turned, last, NULL);
+		g_autofree char *whole = g_strconcat(g_strstrip(first), " ",
+		    g_strstrip(last), NULL);
 
 		return strcmp(line, whole) == 0;
 	}
@@ -965,7 +965,8 @@ extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
 
 	if (l->kind != EXTRACT_TEXT || i == 0 ||
 	    c->lines[i - 1].kind != EXTRACT_BLANK ||
-	    !extract_is_sender_name(c, l->content))
+	    (!extract_is_sender_name(c, l->content) &&
+	    !extract_is_sender_full_name(c, l->content)))
 		return false;
 	if (extract_nothing_of_theirs_from(c, i + 1, l->depth))
 		return true;

@@ -1362,6 +1362,10 @@ static const struct extract_sender_case extract_sender_cases[] = {
 	    "Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject: x\n\n[Q6] "
 	    "Metrics?\n", "\xc3\x89lodie Marchand-Vasseur",
 	    "Q6=The number of contributions." },
+	{ "turned_full_name_over_office", "[Q6] Metrics?\nThe count.\n\n"
+	    "Maria Garcia\nMinistry of Things\n\nFrom: S <s@x.org>\nSent: "
+	    "Monday, 2 November 2026 09:00\nTo: a@x.org\nSubject: x\n\n[Q6] "
+	    "Metrics?\n", "Garcia, Maria", "Q6=The count." },
 	{ "name_line_inside_an_answer_stays", "[Q6] Who else?\n\xc3\x89lodie "
 	    "Marchand-Vasseur\nAna Silva\n", "\xc3\x89lodie Marchand-Vasseur",
 	    "Q6=\xc3\x89lodie Marchand-Vasseur\nAna Silva" },
