@@ -152,8 +152,8 @@ struct extract_result {
  *   "-Tim", "K.M.", "Vale" for "Valentina": the start of a word of it, four
  *   letters or more, not a word that answers: "Sure" for "Suresh"; their
  *   whole name with up to three lines of office under it, no sentence
- *   among them) with nothing of the participant's below it but the
- *   original, a
+ *   among them; never a paragraph a line ending in ":" introduces)
+ *   with nothing of the participant's below it but the original, a
  *   signature or the end, or a short line naming a device or app
  *   ("मेरे Galaxy से भेजा गया") in that place;
  *   inline PGP armor ("-----BEGIN PGP SIGNED MESSAGE-----", "Hash:"), whose
@@ -201,9 +201,9 @@ struct extract_result {
  * - Gmail's bold in text is theirs: "*[Q1]* *Strengths:* the calls" keeps
  *   "*Strengths:*", and a short bold heading of theirs ending in a colon
  *   ("*Weaknesses:*") is never taken for a prompt they retyped.
- * - A scale is a rating's range ("(1-5)", "(0-10)"), not years ("Gender
- *   and Access (2016-2018)"); a yes/no hint may stand in full-width
- *   brackets ("？（是/否）").
+ * - A scale is a rating's range ("(1-5)", "(0-10)", "(5-1)"), not
+ *   years ("Gender and Access (2016-2018)"); a yes/no hint may stand in
+ *   full-width brackets ("？（是/否）").
  * - Prompts are compared ignoring case, the kind of dash or hyphen
  *   ("(1‑5)"), full-width ":" and "?", and, for 12 bytes or more typed,
  *   a missing final "?", ":" or scale.

@@ -842,6 +842,8 @@ extract_walk(struct extract_ctx *c, unsigned level)
 		    l->kind == EXTRACT_TEXT && i > 0 &&
 		    c->lines[i - 1].kind == EXTRACT_BLANK &&
 		    extract_has_text(c->free_lines) &&
+		    !extract_is_introduced(c, i) &&
+		    i + 1 < c->n && c->lines[i + 1].kind == EXTRACT_TEXT &&
 		    extract_is_sender_full_name(c, l->content) &&
 		    extract_only_signature_below(c, i, level))
 			in_signature = true;

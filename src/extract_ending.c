@@ -950,11 +950,35 @@ extract_nothing_of_theirs_from(const struct extract_ctx *c, size_t k,
 }
 
 /*
+ * Does the text above line i's paragraph end in a colon ("Our
+ * attendees:", "联系人：")?  It introduces that paragraph: a list of
+ * names, a contact with their office, not a signature.
+ */
+bool
+extract_is_introduced(const struct extract_ctx *c, size_t i)
+{
+	const char *s;
+	size_t n;
+
+	while (i > 0 && c->lines[i - 1].kind == EXTRACT_BLANK)
+		i--;
+	if (i == 0 || c->lines[i - 1].kind != EXTRACT_TEXT ||
+	    c->lines[i - 1].depth != c->lines[i].depth)
+		return false;
+	s = c->lines[i - 1].content;
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	return (n >= 1 && s[n - 1] == ':') ||
+	    (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9a", 3) == 0);	/* ： */
+}
+
+/*
  * Is line i, a paragraph of its own under an answer ("5 not 4, sorry\n
  * \nBeatriz"), the sender's name signing off: nothing of the
  * participant's follows it but the quoted original, an attribution, an
  * Outlook header, a signature or the end?  A name between two answers
- * is left alone.
+ * is left alone, and so is one a line ending in a colon introduces.
  */
 bool
 extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
@@ -965,6 +989,7 @@ extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
 
 	if (l->kind != EXTRACT_TEXT || i == 0 ||
 	    c->lines[i - 1].kind != EXTRACT_BLANK ||
+	    extract_is_introduced(c, i) ||
 	    (!extract_is_sender_name(c, l->content) &&
 	    !extract_is_sender_full_name(c, l->content)))
 		return false;
@@ -972,12 +997,12 @@ extract_is_sender_sign_off(const struct extract_ctx *c, size_t i)
 		return true;
 	/*
 	 * Their whole name over a few lines of office ("Élodie
-	 * Marchand-Vasseur\nMinistère de l'Économie numérique"), then
-	 * nothing of theirs: no sentence among them.
+	 * Marchand-Vasseur\nMinistère de l'Économie numérique"), up to
+	 * three, then nothing of theirs: no sentence among them.
 	 */
 	if (!extract_is_sender_full_name(c, l->content))
 		return false;
-	for (k = i + 1; k < c->n && k < i + 5 &&
+	for (k = i + 1; k < c->n && k < i + 4 &&
 	    c->lines[k].kind == EXTRACT_TEXT && c->lines[k].depth == l->depth;
 	    k++)
 		if (extract_ends_as_sentence_line(c->lines[k].content))

@@ -143,6 +143,7 @@ bool extract_is_bold_lead_in(const char *s);
 void extract_drop_gateway_furniture(GPtrArray *lines);
 bool extract_is_sender_full_name(const struct extract_ctx *c,
     const char *s);
+bool extract_is_introduced(const struct extract_ctx *c, size_t i);
 /* "Telecomunicaciones Andinas S.A.": no sentence's full stop. */
 bool extract_ends_as_abbreviation(const char *s);
 bool extract_ends_as_sentence_line(const char *s);

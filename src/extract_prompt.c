@@ -64,8 +64,9 @@ static bool extract_ends_as_question(const char *s);
 static bool extract_looks_like_option_line(const char *text, bool loose);
 
 /*
- * The end of the scale ("(1-5)", "(1–10)", "(0-100)") at p, or NULL: a
- * rating's range, not years ("Gender and Access (2016-2018)").
+ * The end of the scale ("(1-5)", "(1–10)", "(0-100)", "(5-1)") at p, or
+ * NULL: a rating's range either way, not years ("Gender and Access
+ * (2016-2018)").
  */
 static const char *
 extract_scale_end(const char *p)
@@ -93,7 +94,7 @@ extract_scale_end(const char *p)
 	high = g_ascii_strtoull(q, NULL, 10);
 	while (g_ascii_isdigit(*q))
 		q++;
-	if (low > 10 || high > 100 || low >= high)
+	if (MIN(low, high) > 10 || MAX(low, high) > 100 || low == high)
 		return NULL;
 	return *q == ')' ? q + 1 : NULL;
 }

@@ -1221,6 +1221,9 @@ static const struct extract_case extract_cases[] = {
 	{ "year_range_is_no_scale", "[Q4] Which BPF and years? Gender and "
 	    "Access (2016-2018)\n\n[END]\n", false,
 	    "Q4=Gender and Access (2016-2018)", NULL, true, 0 },
+	/* A scale read downwards is still a scale (review of 9782661). */
+	{ "descending_scale_is_a_scale", "[R3] Scale (5-1)\n2\n", false,
+	    "R3=2", NULL, true, 0 },
 	/* A hint in full-width brackets: "？（是/否）". */
 	{ "full_width_yes_no_hint_over_the_answer", "> [Y1] "
 	    "\xe6\x82\xa8\xe6\x98\xaf\xe5\x90\xa6\xe6\x84\xbf\xe6\x84\x8f"
@@ -1369,6 +1372,19 @@ static const struct extract_sender_case extract_sender_cases[] = {
 	{ "name_line_inside_an_answer_stays", "[Q6] Who else?\n\xc3\x89lodie "
 	    "Marchand-Vasseur\nAna Silva\n", "\xc3\x89lodie Marchand-Vasseur",
 	    "Q6=\xc3\x89lodie Marchand-Vasseur\nAna Silva" },
+	/*
+	 * Review of 9782661: a paragraph a colon introduces is the answer
+	 * (a list of people, a contact), their name first in it or not;
+	 * more than three lines under the name are no office.
+	 */
+	{ "full_name_a_colon_introduces_stays", "[Q3] Who attended?\nFrom "
+	    "our side:\n\nMaria Garcia\nJohn Smith\nAna Lopez\n",
+	    "Maria Garcia", "Q3=From our side:\n\nMaria Garcia\nJohn Smith\n"
+	    "Ana Lopez" },
+	{ "full_name_over_four_lines_stays", "[Q6] Metrics?\nThe count.\n\n"
+	    "Maria Garcia\nHead of Research\nMinistry of X\nRoom 4\nTel 555\n",
+	    "Maria Garcia", "Q6=The count.\n\nMaria Garcia\nHead of Research"
+	    "\nMinistry of X\nRoom 4\nTel 555" },
 	/* The start of their first name signs too; "Yes" is no "Yesenia". */
 	{ "short_first_name_at_the_end", "[Q1] What?\nThe calls.\n\nVale\n",
 	    "Valentina Ruiz", "Q1=The calls." },
@@ -1891,6 +1907,35 @@ START_TEST(test_extract_github_max_seconds)
 }
 END_TEST
 
+/*
+ * Review of 9782661: without markers their whole name over office is
+ * the signature, but a bare name under their text stays (as the name
+ * under a closing does), and so does a list a colon introduces.
+ */
+START_TEST(test_extract_markerless_full_name)
+{
+	static const char *const cases[][3] = {
+		{ "Thanks, we liked the calls.\n\nMaria Garcia\n",
+		    "Thanks, we liked the calls.\n\nMaria Garcia" },
+		{ "Thanks, we liked the calls.\n\nMaria Garcia\nHead of "
+		    "Research\n", "Thanks, we liked the calls." },
+		{ "We liked it. Our contacts:\n\nMaria Garcia\nJohn Smith\n",
+		    "We liked it. Our contacts:\n\nMaria Garcia\nJohn Smith" },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct extract_result *r = extract_reply(cases[i][0], NULL,
+		    NULL, "Maria Garcia");
+
+		ck_assert_msg(r->free_text && strcmp(r->free_text,
+		    cases[i][1]) == 0, "case %zu: free_text '%s'", i,
+		    r->free_text ? r->free_text : "(null)");
+		extract_result_free(r);
+	}
+}
+END_TEST
+
 Suite *
 extract_suite(void)
 {
@@ -1912,6 +1957,7 @@ extract_suite(void)
 	tcase_add_loop_test(tc, test_extract_subject_table, 0,
 	    G_N_ELEMENTS(extract_subject_cases));
 	tcase_add_test(tc, test_extract_quoted_only);
+	tcase_add_test(tc, test_extract_markerless_full_name);
 	tcase_add_loop_test(tf, test_extract_fixtures, 0,
 	    G_N_ELEMENTS(fixture_cases));
 	tcase_add_loop_test(tk, test_extract_trimmer_corpus, 0,
