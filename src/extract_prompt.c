@@ -62,6 +62,7 @@ extract_is_prompt_tail(const char *t)
 static bool extract_is_choice_hint(const char *p, size_t n);
 static bool extract_ends_as_question(const char *s);
 static bool extract_looks_like_option_line(const char *text, bool loose);
+static const char *extract_option_text(const char *o);
 
 /*
  * The end of the scale ("(1-5)", "(1–10)", "(0-100)", "(5-1)") at p, or
@@ -422,15 +423,9 @@ extract_colon_option_end(const struct extract_ctx *c, size_t i)
 		if (c->lines[k].depth != l->depth ||
 		    !extract_looks_like_option_line(o, true))
 			break;
-		while (*o == ' ')
-			o++;
+		o += strspn(o, " ");
 		last = g_ascii_strtoull(o, NULL, 10);
-		while (g_ascii_isdigit(*o))
-			o++;
-		o += 2;
-		while (*o == ' ' || *o == '\t')
-			o++;
-		if (extract_loose_equal(after, o))
+		if (extract_loose_equal(after, extract_option_text(o)))
 			return after;
 	}
 	if (number == 0 || number > last || k < i + 3)
@@ -872,15 +867,9 @@ extract_value_after_quoted_scale(const char *rest)
 static bool
 extract_is_template_option(const struct extract_ctx *c, const char *l)
 {
-	const char *text = l;
+	const char *text = extract_option_text(l + strspn(l, " "));
 	size_t i;
 
-	while (*text == ' ' || g_ascii_isdigit(*text))
-		text++;
-	if (*text == '.' || *text == ')')
-		text++;
-	while (*text == ' ' || *text == '\t')
-		text++;
 	for (i = 0; i < c->ignore->len; i++)
 		if (strcmp(c->ignore->pdata[i], text) == 0 ||
 		    g_str_has_suffix(c->ignore->pdata[i], text))
@@ -1053,16 +1042,12 @@ extract_names_listed_option(const char *value, const GPtrArray *lines,
 		number = 0;
 	for (i = 0; i < n; i++) {
 		const char *l = lines->pdata[i];
-		const char *text;
 
 		while (*l == ' ')
 			l++;
 		if (g_ascii_strtoull(l, NULL, 10) != i + 1)
 			return false;
-		text = l + strspn(l, "0123456789") + 1;
-		while (*text == ' ' || *text == '\t')
-			text++;
-		named |= extract_loose_equal(value, text);
+		named |= extract_loose_equal(value, extract_option_text(l));
 	}
 	return named || (number > 0 && number <= n);
 }
